@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from articles.tlp import TLP
+
+
+class Role(models.TextChoices):
+    ANALYST = "analyst", "Analyst"
+    EDITOR = "editor", "Editor"
+    ADMIN = "admin", "Admin"
+
+
+# Group names, one per role; created by a data migration.
+ROLE_GROUPS: dict[str, str] = {Role.ANALYST: "Analyst", Role.EDITOR: "Editor", Role.ADMIN: "Admin"}
+
+
+class User(AbstractUser):
+    """A portal user. ``clearance`` is the highest TLP label they may read.
+
+    RED needs more than clearance: an explicit grant per article.
+    """
+
+    clearance = models.CharField(
+        max_length=16,
+        choices=TLP.choices,
+        default=TLP.CLEAR,
+        help_text="Highest TLP label this person may read. RED also needs a grant per article.",
+    )
+
+    @property
+    def role(self) -> str | None:
+        names = {g.name for g in self.groups.all()}
+        for role in (Role.ADMIN, Role.EDITOR, Role.ANALYST):
+            if ROLE_GROUPS[role] in names:
+                return role
+        return None

@@ -1,0 +1,26 @@
+"""Creating users with a role and a clearance: one place for scripts and tests."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import ROLE_GROUPS, Role, User
+
+
+@transaction.atomic
+def create_user(username: str, *, role: str, clearance: str, password: str | None, email: str = "") -> User:
+    if role not in Role.values:
+        raise ValueError(f"{role!r} is not a role; use one of: {', '.join(Role.values)}")
+    user = User(username=username, email=email, clearance=clearance)
+    # Admins manage sources, users and clearances in the Django admin.
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    return user

@@ -1,0 +1,97 @@
+"""Django admin for sources, authors, articles and tags.
+
+The article admin reads through ``visible_to`` like every other view: being
+staff does not bypass TLP clearance or RED grants.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from articles import processing
+from articles.models import Article, ArticleAuthor, ArticleGrant, ArticleTag, Author, Source, Tag
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = (
+        "name", "kind", "enabled", "default_tlp", "reliability", "poll_interval_minutes",
+        "last_success_at", "consecutive_failures",
+    )
+    list_filter = ("kind", "enabled", "default_tlp", "reliability")
+    search_fields = ("name", "url")
+    readonly_fields = ("last_polled_at", "last_success_at", "last_error", "consecutive_failures", "etag", "last_modified", "created_at")
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 0
+    autocomplete_fields = ("author",)
+    ordering = ("position",)
+
+
+class ArticleTagInline(admin.TabularInline):
+    model = ArticleTag
+    extra = 0
+    autocomplete_fields = ("tag",)
+    readonly_fields = ("added_by", "added_by_enricher", "created_at")
+
+
+class ArticleGrantInline(admin.TabularInline):
+    model = ArticleGrant
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("granted_by", "granted_at")
+    verbose_name = "RED grant"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "source", "published_at", "tlp", "category", "intel_level", "priority", "processing_status")
+    list_filter = ("tlp", "category", "intel_level", "priority", "processing_status", "source")
+    search_fields = ("title", "teaser", "guid", "url")
+    date_hierarchy = "published_at"
+    list_select_related = ("source",)
+    show_full_result_count = False  # an exact count over a million rows is too slow
+    inlines = (ArticleAuthorInline, ArticleTagInline, ArticleGrantInline)
+    readonly_fields = (
+        "content_hash", "ingested_at", "updated_at", "word_count", "reading_minutes", "language",
+        "processing_status", "processing_error", "processing_claimed_at", "processed_at", "processing_versions",
+    )
+    actions = ("reprocess",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, ArticleGrant) and instance.granted_by_id is None:
+                instance.granted_by = request.user
+            if isinstance(instance, ArticleTag) and instance.added_by_id is None and not instance.added_by_enricher:
+                instance.added_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    @admin.action(description="Process the selected articles again")
+    def reprocess(self, request: HttpRequest, queryset: QuerySet) -> None:
+        processing.enqueue(queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Queued {queryset.count()} article(s).")
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)

@@ -1,0 +1,382 @@
+"""Propose a category, an intelligence level and a priority, and say why.
+
+The rules are deliberately transparent: each category has a short list of
+weighted terms matched over the title and text, and the extractors' findings
+(CVEs, ransomware families, threat actors, malware) add weight. Every decision
+leaves a plain sentence in ``Classification.reasons`` so an analyst can see
+what drove it and override it with confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from articles.enrichment.galaxies import load_cluster_values
+from articles.enrichment.types import Classification, Document, EntityFinding, IndicatorFinding
+
+VERSION = "1.0.0"
+
+# Human labels for indicator types, used in reasons and the assessment.
+INDICATOR_LABELS: dict[str, tuple[str, str]] = {
+    # type: (singular, plural)
+    "ipv4": ("IPv4", "IPv4"),
+    "ipv6": ("IPv6", "IPv6"),
+    "domain": ("domain", "domains"),
+    "url": ("URL", "URLs"),
+    "email": ("e-mail address", "e-mail addresses"),
+    "md5": ("MD5", "MD5"),
+    "sha1": ("SHA-1", "SHA-1"),
+    "sha256": ("SHA-256", "SHA-256"),
+    "sha512": ("SHA-512", "SHA-512"),
+    "cve": ("CVE", "CVEs"),
+}
+# Display order of indicator types: network first, then files, as analysts read them.
+INDICATOR_ORDER = ["ipv4", "ipv6", "domain", "url", "email", "md5", "sha1", "sha256", "sha512"]
+
+# Entity kinds that describe adversary capability: their presence makes a report operational.
+OPERATIONAL_KINDS = ("threat-actor", "malware", "tool", "attack-pattern")
+
+# A tactical report "carries several IOCs" from this many non-benign indicators on.
+SEVERAL_IOCS = 3
+
+TITLE_WEIGHT = 2.0
+# A category must reach this score before it beats "other".
+MIN_CATEGORY_SCORE = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    pattern: re.Pattern[str]
+    weight: float
+
+
+def _terms(*specs: tuple[str, float]) -> tuple[_Term, ...]:
+    """Compile (regex, weight) pairs into whole-word, case-insensitive terms.
+
+    Acronyms that are also ordinary words ("SEC", "RAT", "APT") are written
+    ``(?-i:...)`` so only the upper-case form counts.
+    """
+    return tuple(
+        _Term(re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), weight) for regex, weight in specs
+    )
+
+
+# Terms per category. Weights: 3 = nearly decisive, 2 = strong, 1 = supporting.
+CATEGORY_TERMS: dict[str, tuple[_Term, ...]] = {
+    "vulnerability": _terms(
+        (r"vulnerabilit(?:y|ies)", 2),
+        (r"zero-day|0-day|zero day", 3),
+        (r"remote code execution|(?-i:RCE)", 2),
+        (r"patch(?:es|ed)?|security update|hotfix", 1),
+        (r"exploit(?:s|ed|ation)?", 1),
+        (r"privilege escalation|buffer overflow|SQL injection|authentication bypass", 2),
+        (r"(?-i:CVSS)|advisory|advisories", 1),
+    ),
+    "malware": _terms(
+        (r"malware", 2),
+        (r"trojan|backdoor|infostealer|stealer|loader|botnet|worm|spyware|rootkit", 2),
+        (r"payloads?|droppers?|command-and-control|(?-i:C2)", 1),
+        (r"remote access trojans?|(?-i:RATs?)", 1),
+    ),
+    "ransomware": _terms(
+        (r"ransomware", 3),
+        (r"ransom(?: note| demand| payment)?|extortion", 2),
+        (r"encrypt(?:ed|s|ion)? (?:files|systems|servers)|leak site|decryptor", 2),
+        (r"affiliates?|(?-i:RaaS)", 1),
+    ),
+    "breach": _terms(
+        (r"data breach|breach(?:ed)?", 3),
+        (r"leak(?:ed)? (?:data|records|database)|exposed (?:data|records|database)", 3),
+        (r"records|personal data|personally identifiable|(?-i:PII)|customer data", 1),
+        (r"stolen (?:data|credentials)|unauthori[sz]ed access|exfiltrat(?:ed|ion)", 2),
+        (r"notif(?:y|ied) (?:customers|affected)|compromised accounts", 1),
+    ),
+    "threat-actor": _terms(
+        (r"threat actors?|threat groups?|(?-i:APT)|state-sponsored|nation-state", 2),
+        (r"espionage|cyber-espionage|intrusion set|hacking group", 2),
+        (r"campaign|attributed|attribution|targets?|targeting|spear-phishing", 1),
+    ),
+    "fraud-phishing": _terms(
+        (r"phishing|smishing|vishing", 3),
+        (r"scams?|scammers?|fraud(?:ulent|sters)?", 3),
+        (
+            r"business email compromise|(?-i:BEC)|credential harvesting|"
+            r"fake (?:login|website|invoice)s?",
+            2,
+        ),
+        (r"lure|impersonat(?:e|es|ing|ion)", 1),
+    ),
+    "policy-regulation": _terms(
+        (r"regulation|regulators?|regulatory", 3),
+        (r"laws?|legislation|bill|(?-i:Act)|directive|executive order", 1),
+        (
+            r"(?-i:SEC|GDPR|NIS2|DORA|CIRCIA|FCC|FTC)|European Commission|Congress|Parliament",
+            2,
+        ),
+        (r"compliance|fines?|penalt(?:y|ies)|disclosure rules?|mandate", 2),
+        (r"sanctions?|indictment|indicted|charged|extradit(?:ed|ion)", 1),
+    ),
+    "industry-investment": _terms(
+        (r"investment|invest(?:s|ed|ing)?", 3),
+        (r"acquisition|acquires?|acquired|merger|funding|funding round|Series [A-F]", 3),
+        (r"billion|million|valuation|(?-i:IPO)|venture|investors?", 1),
+        (r"market|revenue|hyperscalers?|data centers?|partnerships?|startup", 1),
+    ),
+    "research": _terms(
+        (r"researchers? (?:released|published|presented)|open-source tool|proof of concept", 2),
+        (r"framework|toolkit|detection rules?|(?-i:YARA|Sigma)|dataset|paper|study|conference", 1),
+    ),
+}
+
+# Phrases that mean someone is already being hurt: they make a report critical.
+EXPLOITATION_SIGNALS = re.compile(
+    r"\b(?:actively exploited|exploited in the wild|in-the-wild exploitation|"
+    r"under active exploitation|zero-day|0-day|zero day|"
+    r"Known Exploited Vulnerabilities|CISA(?:'s)? KEV|KEV catalog)\b",
+    re.IGNORECASE,
+)
+
+
+_RANSOMWARE_SUFFIX = re.compile(r"\s*\(.*?\)|\s+ransomware\b.*$", re.IGNORECASE)
+
+
+@cache
+def ransomware_names() -> frozenset[str]:
+    """Folded names and synonyms of the MISP ransomware galaxy, loaded once per process.
+
+    The entity extractor names a family after its highest-precedence galaxy (often
+    Malpedia), so its ``ref`` alone does not say "ransomware".
+    """
+    names: set[str] = set()
+    for entry in load_cluster_values("ransomware"):
+        for name in [entry["value"], *((entry.get("meta") or {}).get("synonyms") or [])]:
+            if isinstance(name, str):
+                names.add(_fold_family(_RANSOMWARE_SUFFIX.sub("", name)))
+    names.discard("")
+    return frozenset(names)
+
+
+# "LockBit ransomware", "LockBit 3.0 ransomware": the article itself says what it is.
+_RANSOMWARE_AFTER = re.compile(r"\W{0,3}(?:[\w.]+\s+)?ransomware\b", re.IGNORECASE)
+
+
+def _fold_family(name: str) -> str:
+    """'LockBit (Windows)' -> 'lockbit'; 'Black Basta' -> 'blackbasta'."""
+    return re.sub(r"\s*\(.*?\)|\W", "", name).lower()
+
+
+def _entity_is_ransomware(entity: EntityFinding, text: str) -> bool:
+    if entity.kind != "malware":
+        return False
+    if "ransomware" in entity.ref.lower() or _fold_family(entity.name) in ransomware_names():
+        return True
+    return _RANSOMWARE_AFTER.match(text, entity.end) is not None
+
+
+def _distinct_names(entities: Iterable[EntityFinding], kind: str) -> list[str]:
+    """Names of one kind, first-seen order, each once."""
+    return list(dict.fromkeys(e.name for e in entities if e.kind == kind))
+
+
+def count_indicators(indicators: Iterable[IndicatorFinding]) -> Counter[str]:
+    """Distinct non-benign, non-CVE indicator values per type."""
+    seen = {(f.type, f.value) for f in indicators if f.benign is None and f.type != "cve"}
+    return Counter(kind for kind, _ in seen)
+
+
+def describe_counts(counts: Counter[str]) -> str:
+    """'2 IPv4, 1 SHA-256' in a stable reading order."""
+    parts = []
+    for kind in INDICATOR_ORDER:
+        if counts.get(kind):
+            singular, plural = INDICATOR_LABELS[kind]
+            parts.append(f"{counts[kind]} {singular if counts[kind] == 1 else plural}")
+    return ", ".join(parts)
+
+
+def distinct_cves(indicators: Iterable[IndicatorFinding]) -> list[str]:
+    return list(dict.fromkeys(f.value for f in indicators if f.type == "cve"))
+
+
+def exploitation_signal(doc: Document) -> str | None:
+    """The first phrase saying a flaw is exploited now, as written, or None."""
+    match = EXPLOITATION_SIGNALS.search(doc.title) or EXPLOITATION_SIGNALS.search(doc.text)
+    return match.group(0) if match else None
+
+
+def _score_terms(doc: Document) -> dict[str, tuple[float, list[str]]]:
+    """Per category: (score, labels of the terms that matched, strongest first)."""
+    scores: dict[str, tuple[float, list[str]]] = {}
+    for category, terms in CATEGORY_TERMS.items():
+        total = 0.0
+        hits: list[tuple[float, str]] = []
+        for term in terms:
+            in_title = len(term.pattern.findall(doc.title))
+            in_text = len(term.pattern.findall(doc.text))
+            if not in_title and not in_text:
+                continue
+            # Repetition adds evidence with diminishing returns, so one long article
+            # that says "market" twenty times does not outvote its actual subject.
+            count_weight = min(in_text, 3) + TITLE_WEIGHT * min(in_title, 1)
+            contribution = term.weight * count_weight
+            total += contribution
+            # The words as the article wrote them read better than the regex.
+            first = term.pattern.search(doc.title) or term.pattern.search(doc.text)
+            hits.append((contribution, first.group(0).lower() if first else ""))
+        hits.sort(key=lambda hit: -hit[0])
+        scores[category] = (total, [label for _, label in hits])
+    return scores
+
+
+def _finding_signals(
+    doc: Document, indicators: Sequence[IndicatorFinding], entities: Sequence[EntityFinding]
+) -> dict[str, tuple[float, str]]:
+    """Weight the findings add per category, with the sentence that explains it."""
+    signals: dict[str, tuple[float, str]] = {}
+    cves = distinct_cves(indicators)
+    if cves:
+        signals["vulnerability"] = (3.0 + len(cves), f"{len(cves)} CVE(s) referenced")
+    ransomware = [e.name for e in entities if _entity_is_ransomware(e, doc.text)]
+    if ransomware:
+        names = ", ".join(dict.fromkeys(ransomware))
+        signals["ransomware"] = (6.0, f"ransomware family named ({names})")
+    actors = _distinct_names(entities, "threat-actor")
+    if actors:
+        signals["threat-actor"] = (2.0 + 2.0 * len(actors), "threat actor(s) named")
+    malware = [
+        e.name for e in entities if e.kind == "malware" and not _entity_is_ransomware(e, doc.text)
+    ]
+    if malware:
+        signals["malware"] = (2.0 + len(set(malware)), "malware named")
+    return signals
+
+
+def _choose_category(
+    doc: Document, indicators: Sequence[IndicatorFinding], entities: Sequence[EntityFinding]
+) -> tuple[str, str]:
+    term_scores = _score_terms(doc)
+    signals = _finding_signals(doc, indicators, entities)
+    totals = {
+        category: term_scores[category][0] + signals.get(category, (0.0, ""))[0]
+        for category in CATEGORY_TERMS
+    }
+    # Ties go to the category listed first in CATEGORY_TERMS (the more specific one).
+    best = max(totals, key=lambda category: totals[category])
+    if totals[best] < MIN_CATEGORY_SCORE:
+        return "other", "Category 'other': no category's terms or findings stood out."
+    evidence = []
+    terms = term_scores[best][1][:3]
+    if terms:
+        evidence.append("terms " + ", ".join(f"'{t}'" for t in terms))
+    if best in signals:
+        evidence.append(signals[best][1])
+    return best, f"Category '{best}' (score {totals[best]:g}): " + "; ".join(evidence) + "."
+
+
+def _indicator_reasons(indicators: Sequence[IndicatorFinding]) -> list[str]:
+    reasons = []
+    counts = count_indicators(indicators)
+    total = sum(counts.values())
+    if total:
+        noun = "indicator" if total == 1 else "indicators"
+        reasons.append(f"{total} {noun} of compromise found ({describe_counts(counts)}).")
+    cves = distinct_cves(indicators)
+    if cves:
+        noun = "vulnerability" if len(cves) == 1 else "vulnerabilities"
+        reasons.append(f"{len(cves)} {noun} referenced: {', '.join(cves)}.")
+    benign = {(f.type, f.value): f.benign for f in indicators if f.benign is not None}
+    if benign:
+        lists = ", ".join(sorted({name for name in benign.values() if name}))
+        reasons.append(
+            f"{len(benign)} value(s) set aside as known-benign (MISP warning list: {lists})."
+        )
+    return reasons
+
+
+def _entity_reasons(entities: Sequence[EntityFinding]) -> list[str]:
+    labels = {
+        "threat-actor": "Threat actors named",
+        "malware": "Malware named",
+        "tool": "Tools named",
+        "attack-pattern": "ATT&CK techniques described",
+    }
+    reasons = []
+    for kind, label in labels.items():
+        if kind == "attack-pattern":
+            names = list(
+                dict.fromkeys(
+                    f"{e.external_id} {e.name}" if e.external_id else e.name
+                    for e in entities
+                    if e.kind == kind
+                )
+            )
+        else:
+            names = _distinct_names(entities, kind)
+        if names:
+            reasons.append(f"{label}: {', '.join(names)}.")
+    return reasons
+
+
+def _intel_level(
+    indicators: Sequence[IndicatorFinding], entities: Sequence[EntityFinding]
+) -> tuple[str, str]:
+    actionable = [f for f in indicators if f.benign is None]
+    if actionable:
+        return "tactical", "Tactical: it carries indicators or CVEs that can be acted on directly."
+    if any(e.kind in OPERATIONAL_KINDS for e in entities):
+        return (
+            "operational",
+            "Operational: it names actors, malware, tools or techniques but gives no indicators.",
+        )
+    return (
+        "strategic",
+        "Strategic: no indicators, vulnerabilities or adversaries; it informs context and plans.",
+    )
+
+
+def _priority(
+    doc: Document,
+    category: str,
+    intel_level: str,
+    indicators: Sequence[IndicatorFinding],
+    entities: Sequence[EntityFinding],
+) -> tuple[str, str]:
+    signal = exploitation_signal(doc)
+    threat_related = intel_level != "strategic" or category == "vulnerability"
+    if signal and threat_related:
+        return "critical", f"Critical: the report says '{signal}'."
+    ioc_count = sum(count_indicators(indicators).values())
+    if intel_level == "tactical" and ioc_count >= SEVERAL_IOCS:
+        return "high", f"High: tactical report with {ioc_count} indicators to act on."
+    if category == "ransomware" and intel_level != "strategic":
+        return "high", "High: ransomware activity."
+    if any(e.kind == "threat-actor" for e in entities):
+        return "high", "High: a named threat actor's activity."
+    if intel_level == "strategic":
+        return "low", "Low: strategic reading, no action expected."
+    return "medium", f"Medium: {intel_level} report without urgent signals."
+
+
+def classify(
+    doc: Document,
+    indicators: Sequence[IndicatorFinding],
+    entities: Sequence[EntityFinding],
+) -> Classification:
+    """Category, intelligence level and priority of one document, with readable reasons."""
+    category, category_reason = _choose_category(doc, indicators, entities)
+    intel_level, level_reason = _intel_level(indicators, entities)
+    priority, priority_reason = _priority(doc, category, intel_level, indicators, entities)
+    reasons = [
+        *_indicator_reasons(indicators),
+        *_entity_reasons(entities),
+        category_reason,
+        level_reason,
+        priority_reason,
+    ]
+    return Classification(
+        category=category, intel_level=intel_level, priority=priority, reasons=reasons
+    )

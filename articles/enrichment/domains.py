@@ -1,0 +1,69 @@
+"""Is this dotted word a domain? Top-level domains from the Public Suffix List.
+
+The list ships inside the ``publicsuffixlist`` package (``PublicSuffixList()``
+with no source reads the bundled file; it never fetches), so ``readme.txt``,
+``config.json`` and ``index.html`` are rejected because ``txt``, ``json`` and
+``html`` are not top-level domains.
+
+Some real TLDs are also everyday file extensions (``.py``, ``.sh``, ``.zip``,
+``.mov``, ``.md``...). The rule, applied by :func:`looks_like_filename`: a
+*bare* two-label name whose TLD is one of :data:`FILE_EXTENSION_TLDS` is a
+filename (``setup.py``, ``invoice.zip``) unless it was defanged or appears
+inside a URL or an e-mail address — an analyst who writes ``evil[.]zip`` or
+``http://evil.zip/`` means a host. Three or more labels (``cdn.evil.zip``) read
+as a host too: file names rarely carry two dots before a TLD-like extension.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from publicsuffixlist import PublicSuffixList
+
+# Real TLDs that read as file extensions far more often than as hosts in prose.
+# Deliberately short: .pl, .cc, .io, .ai, .app and .do stay hosts (CERT Polska is
+# cert.pl; malware favours .cc), even though they are also extensions.
+FILE_EXTENSION_TLDS = frozenset(
+    {"py", "sh", "zip", "mov", "md", "rs", "so", "ps", "one", "cab", "java"}
+)
+
+
+@functools.cache
+def public_suffix_list() -> PublicSuffixList:
+    """The bundled Public Suffix List, parsed once per process (~0.15 s)."""
+    # accept_unknown=False: an unlisted last label is *not* a suffix, which is
+    # exactly what rejects "readme.txt".
+    return PublicSuffixList(accept_unknown=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_tld(label: str) -> bool:
+    """True when ``label`` (any case, ASCII or punycode) is a top-level domain."""
+    label = label.lower()
+    return "." not in label and public_suffix_list().is_public(label)
+
+
+@functools.lru_cache(maxsize=65536)
+def registrable_domain(host: str) -> str | None:
+    """The part of ``host`` a single owner controls (``a.b.example.co.uk`` -> ``example.co.uk``).
+
+    Uses the private section of the list too, so ``x.github.io`` and
+    ``x.duckdns.org`` are their own registrable domains: everything above the
+    public suffix belongs to whoever signed up, not to the platform.
+    """
+    return public_suffix_list().privatesuffix(host.lower())
+
+
+def looks_like_filename(labels: list[str], defanged: bool) -> bool:
+    """The filename rule from the module docstring, for a bare dotted name."""
+    return not defanged and len(labels) == 2 and labels[-1].lower() in FILE_EXTENSION_TLDS
+
+
+def is_hostname(host: str) -> bool:
+    """A plausible DNS name with a real TLD: at least two labels, each 1-63 chars."""
+    labels = host.split(".")
+    if len(labels) < 2 or len(host) > 253:
+        return False
+    if any(not label or len(label) > 63 for label in labels):
+        return False
+    return is_tld(labels[-1])

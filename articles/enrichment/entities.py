@@ -1,0 +1,324 @@
+"""Named entities: threat actors, malware, tools, ATT&CK techniques, sectors, countries,
+organizations and the admins' watch list.
+
+Names come from the MISP galaxies shipped in ``pymispgalaxies`` (see ``galaxies``), a
+gazetteer of organizations we keep (``data/organizations.json``), country short forms
+and demonyms (``data/countries.json``) and the ``WatchEntity`` items given to the
+extractor. All names go into one automaton (see ``matching``); each name gets a rule:
+
+- names in ``data/stoplist.txt`` are never matched;
+- curated names (watch list, gazetteer, countries) match as written, or in any casing
+  when they are longer than four characters and not ordinary English words;
+- galaxy names that are ordinary English words ("Sandworm", "Cobalt", "ZINC") match only
+  as written *and* with a context word nearby ("group", "malware", "technique", ...);
+  several ordinary words ("Fancy Bear") match as written; other names match in any
+  casing. Names of three characters or fewer must be written exactly, have context,
+  and belong to one entity only;
+- ATT&CK sub-techniques match by ID, by "Parent: Sub" name, or by their short name
+  only as written and next to technique context ("Python" alone is the language);
+- sectors need a sector word nearby ("energy sector", "healthcare organizations").
+
+When several entities claim one name, the first of these wins: watch list, gazetteer,
+country, galaxy (so "Microsoft" is an organization and "Russian" a country, not the
+ransomware); then a galaxy value over a synonym ("Snake" the malware over Turla's
+alias); then threat actor, software, technique, sector; then galaxy precedence.
+
+Countries resolve to the galaxy's English name ("Japan", "Russia"), except for the
+renames in ``data/countries.json`` ("United States", "Czech Republic").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from english_words import get_english_words_set
+
+from articles.enrichment import galaxies
+from articles.enrichment.galaxies import (
+    ROLE_ID,
+    ROLE_SUBTECHNIQUE,
+    ROLE_SYNONYM,
+    ROLE_VALUE,
+    EntityRecord,
+)
+from articles.enrichment.matching import BLOCKED, ContextRule, NameMatcher, NamePattern, fold
+from articles.enrichment.types import Document, EntityFinding
+
+DATA_DIR = Path(__file__).parent / "data"
+
+CONTEXT_GROUPS: dict[str, ContextRule] = {
+    "actor": ContextRule(
+        re.compile(
+            r"\b(?:apts?|groups?|actors?|hackers?|hacking|gangs?|crews?|campaigns?|operators?"
+            r"|espionage|cyberespionage|state-sponsored|nation-state|attributed|attribution"
+            r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss)\b"
+        ),
+        window=50,
+    ),
+    "software": ContextRule(
+        re.compile(
+            r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
+            r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
+            r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
+            r"|samples?|famil(?:y|ies)|tools?|toolkits?|frameworks?|beacons?|c2"
+            r"|command-and-control|post-exploitation|infections?|infected|ransom)\b"
+        ),
+        window=50,
+    ),
+    "technique": ContextRule(
+        re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
+    ),
+    # Sector words are everyday nouns: only next to "sector", "industry", ... count.
+    "sector": ContextRule(
+        re.compile(
+            r"\b(?:sectors?|industry|industries|organi[sz]ations|companies|firms|entities"
+            r"|providers|institutions|verticals?|victims?)\b"
+        ),
+        window=25,
+    ),
+}
+_CONTEXT_FOR_KIND = {
+    "threat-actor": "actor",
+    "malware": "software",
+    "tool": "software",
+    "attack-pattern": "technique",
+    "sector": "sector",
+}
+# Order used to settle a name claimed by entities of different kinds.
+_KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 2, "sector": 3}
+_ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_SUBTECHNIQUE: 2}
+# Curated sources, strongest first; galaxy names come after all of them.
+TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
+SHORT_NAME = 3  # names this long or shorter get the strictest rules
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class WatchEntity:
+    """A name an admin asked to be flagged (their company, a supplier)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "organization"
+
+
+class _Rule(NamedTuple):
+    exact_case: bool
+    context: str | None
+
+
+class _Claim(NamedTuple):
+    priority: tuple[int, int, int, int]
+    record: int
+    surface: str
+    rule: _Rule
+
+
+@cache
+def english_words() -> frozenset[str]:
+    # GCIDE (a general dictionary) plus web2, which adds first names, mythology and
+    # rare words ("Lucy", "Athena", "Epsilon"): names that should need context too.
+    return frozenset(get_english_words_set(["gcide", "web2"], lower=True))
+
+
+def _is_dictionary_word(word: str) -> bool:
+    words = english_words()
+    if word in words or word.isdigit():
+        return True
+    # The dictionary lists lemmas; accept simple inflections ("windows", "masquerading").
+    stems = [word[:-1], word[:-2]] if word.endswith("s") else []
+    if word.endswith("ies"):
+        stems.append(word[:-3] + "y")
+    if word.endswith(("ing", "ed")):
+        base = word[:-3] if word.endswith("ing") else word[:-2]
+        stems += [base, base + "e", word[:-1]]
+    return any(stem in words for stem in stems if len(stem) > 2)
+
+
+def is_ordinary(name: str) -> bool:
+    """True when every word of ``name`` is an ordinary English word ("Pawn Storm")."""
+    tokens = _TOKEN.findall(name.lower())
+    return bool(tokens) and all(_is_dictionary_word(token) for token in tokens)
+
+
+def _alnum_length(name: str) -> int:
+    return sum(char.isalnum() for char in name)
+
+
+def read_stoplist(path: Path | None = None) -> frozenset[str]:
+    """Folded names from a stop list file: one per line, ``#`` starts a comment."""
+    path = path or DATA_DIR / "stoplist.txt"
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name = line.split("#", 1)[0].strip()
+        if name:
+            names.add(fold(name))
+    return frozenset(names)
+
+
+def read_json(name: str) -> Any:
+    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def curated_rule(surface: str) -> _Rule:
+    exact = _alnum_length(surface) <= 4 or is_ordinary(surface)
+    return _Rule(exact_case=exact, context=None)
+
+
+def galaxy_rule(surface: str, role: str, kind: str) -> _Rule | None:
+    """The case/context rule for one galaxy name, or None when it must not match."""
+    context = _CONTEXT_FOR_KIND[kind]
+    if role == ROLE_ID:
+        return _Rule(exact_case=False, context=None)
+    length = _alnum_length(surface)
+    ordinary = is_ordinary(surface)
+    if length <= 1 or (length <= SHORT_NAME and ordinary):
+        return None
+    if kind == "sector":
+        return _Rule(exact_case=length <= SHORT_NAME, context=context)
+    if length <= SHORT_NAME or role == ROLE_SUBTECHNIQUE:
+        return _Rule(exact_case=True, context=context)
+    if ordinary:
+        single_word = len(_TOKEN.findall(surface)) == 1
+        return _Rule(exact_case=True, context=context if single_word else None)
+    return _Rule(exact_case=False, context=None)
+
+
+def organization_records() -> list[EntityRecord]:
+    records = []
+    for rank, item in enumerate(read_json("organizations.json")):
+        record = EntityRecord(
+            kind="organization", name=item["name"], ref="gazetteer", uuid="", rank=rank
+        )
+        record.add_name(item["name"], ROLE_VALUE)
+        for alias in item.get("aliases", []):
+            record.add_name(alias, ROLE_SYNONYM)
+        records.append(record)
+    return records
+
+
+def watch_records(watch_entities: Iterable[WatchEntity]) -> list[EntityRecord]:
+    records = []
+    for rank, watched in enumerate(watch_entities):
+        record = EntityRecord(kind=watched.kind, name=watched.name, ref="watch", uuid="")
+        record.rank = rank
+        record.add_name(watched.name, ROLE_VALUE)
+        for alias in watched.aliases:
+            record.add_name(alias, ROLE_SYNONYM)
+        records.append(record)
+    return records
+
+
+class NameTable:
+    """Entity records and the resolved, rule-carrying patterns that point at them."""
+
+    def __init__(self) -> None:
+        self.records: list[EntityRecord] = []
+        self._claims: dict[str, list[_Claim]] = {}
+        self.blocked: set[str] = set()
+
+    def add(self, record: EntityRecord, tier: int, stoplist: frozenset[str]) -> None:
+        index = len(self.records)
+        self.records.append(record)
+        for surface, role in record.names.items():
+            if fold(surface) in stoplist or len(fold(surface)) != len(surface):
+                continue
+            if tier == TIER_GALAXY:
+                rule = galaxy_rule(surface, role, record.kind)
+            else:
+                rule = curated_rule(surface)
+            if rule is None:
+                continue
+            kind_order = _KIND_ORDER.get(record.kind, 0)
+            priority = (tier, _ROLE_ORDER[role], kind_order, record.rank)
+            claim = _Claim(priority, index, surface, rule)
+            self._claims.setdefault(fold(surface), []).append(claim)
+
+    def patterns(self) -> list[NamePattern]:
+        patterns = [NamePattern(surface=name, target=BLOCKED) for name in self.blocked]
+        for key, claims in self._claims.items():
+            if key in self.blocked:
+                continue
+            claims = sorted(claims)
+            best = claims[0]
+            rivals = [c for c in claims if c.record != best.record]
+            # A short name shared by two entities of equal standing is a coin toss.
+            if (
+                rivals
+                and rivals[0].priority[:3] == best.priority[:3]
+                and _alnum_length(best.surface) <= SHORT_NAME
+            ):
+                continue
+            patterns += [
+                NamePattern(c.surface, c.record, c.rule.exact_case, c.rule.context)
+                for c in claims
+                if c.record == best.record
+            ]
+        return patterns
+
+
+@cache
+def base_table() -> NameTable:
+    """Galaxies, countries and gazetteer, built once per process."""
+    stoplist = read_stoplist()
+    countries = read_json("countries.json")
+    table = NameTable()
+    table.blocked = {fold(phrase) for phrase in countries.get("blocked", [])}
+    for record in organization_records():
+        table.add(record, TIER_GAZETTEER, stoplist)
+    for record in galaxies.load_countries(countries):
+        table.add(record, TIER_COUNTRY, stoplist)
+    for record in galaxies.load_all():
+        table.add(record, TIER_GALAXY, stoplist)
+    return table
+
+
+class EntityExtractor:
+    name = "entities"
+    version = "1.0.0"
+
+    def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
+        base = base_table()
+        table = NameTable()
+        table.records = list(base.records)
+        table.blocked = set(base.blocked)
+        table._claims = {key: list(claims) for key, claims in base._claims.items()}
+        for record in watch_records(watch_entities):
+            table.add(record, TIER_WATCH, frozenset())
+        self._records = table.records
+        self._by_uuid = {r.uuid: r for r in self._records if r.uuid}
+        self._matcher = NameMatcher(table.patterns(), CONTEXT_GROUPS)
+
+    @property
+    def name_count(self) -> int:
+        return self._matcher.size
+
+    def record(self, uuid: str) -> EntityRecord | None:
+        """The merged record behind a finding's UUID, with the other galaxies' UUIDs."""
+        return self._by_uuid.get(uuid)
+
+    def run(self, doc: Document) -> list[EntityFinding]:
+        text = doc.text
+        findings = []
+        for match in self._matcher.find(text):
+            record = self._records[match.target]
+            findings.append(
+                EntityFinding(
+                    kind=record.kind,
+                    name=record.name,
+                    matched=text[match.start : match.end],
+                    start=match.start,
+                    end=match.end,
+                    ref=record.ref,
+                    external_id=record.external_id,
+                    uuid=record.uuid or None,
+                )
+            )
+        return findings

@@ -1,0 +1,161 @@
+"""Find thousands of names in one pass over a text, with word-boundary and case rules.
+
+One Aho-Corasick automaton (``pyahocorasick``) holds every name, folded to lower case.
+It runs over a lower-cased copy of the text of the *same length*, so every hit's offsets
+are valid in the original text. Each raw hit is then filtered:
+
+1. word boundaries: "Turla" does not match inside "Turlaxx", "APT1" not inside "APT10",
+   and a name is not matched inside a dotted token ("microsoft.com", "emotet.dll");
+2. case: a rule either accepts any casing or only the exact forms written in the source;
+3. context: some rules also need a context word nearby ("Sandworm" needs "group",
+   "hackers", ... within a few words, see ``ContextRule``);
+4. leftmost-longest: of overlapping survivors the leftmost wins, then the longest
+   ("Lazarus Group" over "Lazarus").
+
+Filtering before choosing the longest lets a valid short name win over a longer one that
+failed its rules. Pure Python; the automaton is built once and reused for every text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import ahocorasick
+
+# A match that resolves to this target is recognised (so it hides shorter names
+# inside it) but produces no finding: "Latin America" must not yield a country.
+BLOCKED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class NamePattern:
+    surface: str  # the name as written in its source
+    target: int  # index of the entity it resolves to, or BLOCKED
+    exact_case: bool = False  # only the exact surface form matches
+    context: str | None = None  # name of a context group that must occur nearby
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """Words that must occur within ``window`` characters before or after a name."""
+
+    pattern: re.Pattern[str]  # searched in the lower-cased text
+    window: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    start: int
+    end: int
+    target: int
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without changing its length.
+
+    ``str.lower`` lengthens a few characters (Turkish "İ" becomes "i" + a combining
+    dot); those are kept as they are so offsets in the folded copy stay valid.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def has_word_boundaries(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is not part of a longer word or dotted token."""
+    if start > 0 and _is_word_char(text[start]) and _is_word_char(text[start - 1]):
+        return False
+    if end < len(text) and _is_word_char(text[end - 1]) and _is_word_char(text[end]):
+        return False
+    # "microsoft.com", "emotet.dll", "T1059" in "T1059.001": part of a dotted token.
+    if end + 1 < len(text) and text[end] in ".@" and _is_word_char(text[end + 1]):
+        return False
+    return not (start > 1 and text[start - 1] in ".@" and _is_word_char(text[start - 2]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    exact_form: str | None  # None: any casing
+    context: str | None
+
+
+class NameMatcher:
+    """An automaton over many names; ``find`` returns the accepted, non-overlapping hits."""
+
+    def __init__(
+        self,
+        patterns: Iterable[NamePattern],
+        contexts: Mapping[str, ContextRule] | None = None,
+    ) -> None:
+        self.contexts = dict(contexts or {})
+        rules: dict[str, tuple[int, list[_Rule]]] = {}
+        for pattern in patterns:
+            key = fold(pattern.surface)
+            if not key.strip():
+                continue
+            if pattern.context is not None and pattern.context not in self.contexts:
+                raise ValueError(f"unknown context group {pattern.context!r} for {key!r}")
+            target, key_rules = rules.setdefault(key, (pattern.target, []))
+            if target != pattern.target:
+                raise ValueError(
+                    f"name {pattern.surface!r} resolves to two targets ({target} and "
+                    f"{pattern.target}); resolve conflicts before building the matcher"
+                )
+            form = pattern.surface if pattern.exact_case else None
+            key_rules.append(_Rule(exact_form=form, context=pattern.context))
+        self.size = len(rules)
+        self._automaton = ahocorasick.Automaton()
+        for key, (target, key_rules) in rules.items():
+            self._automaton.add_word(key, (len(key), target, tuple(key_rules)))
+        if self.size:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[NameMatch]:
+        """Accepted matches in ``text``, sorted by start, none overlapping."""
+        if not self.size or not text:
+            return []
+        folded = fold(text)
+        candidates: list[tuple[int, int, int]] = []
+        for last, (length, target, rules) in self._automaton.iter(folded):
+            end = last + 1
+            start = end - length
+            if not has_word_boundaries(text, start, end):
+                continue
+            if self._accepts(text, folded, start, end, rules):
+                candidates.append((start, -length, target))
+        candidates.sort()
+        matches: list[NameMatch] = []
+        covered_until = 0
+        for start, negative_length, target in candidates:
+            if start < covered_until:
+                continue
+            end = start - negative_length
+            covered_until = end
+            if target != BLOCKED:
+                matches.append(NameMatch(start=start, end=end, target=target))
+        return matches
+
+    def _accepts(
+        self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]
+    ) -> bool:
+        matched = text[start:end]
+        for rule in rules:
+            if rule.exact_form is not None and rule.exact_form != matched:
+                continue
+            if rule.context is None or self._has_context(folded, start, end, rule.context):
+                return True
+        return False
+
+    def _has_context(self, folded: str, start: int, end: int, group: str) -> bool:
+        # The name itself is left out: a name is never its own context.
+        rule = self.contexts[group]
+        before = folded[max(0, start - rule.window) : start]
+        after = folded[end : end + rule.window]
+        return bool(rule.pattern.search(before) or rule.pattern.search(after))

@@ -1,0 +1,104 @@
+"""The data that flows through the pure enrichment pipeline.
+
+Every finding carries the character span (``start``/``end``, Python slice
+semantics) in the document's plain text that it came from, so a person can
+check it. Nothing here imports Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What an enricher reads: the article's plain text plus light metadata."""
+
+    text: str
+    title: str = ""
+    # e.g. {"source": "...", "language": "en"}; enrichers must not rely on keys being present.
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorFinding:
+    type: str  # one of vocabulary.INDICATOR_TYPES
+    value: str  # refanged, normalized (lower-case host, compressed IPv6, upper-case CVE)
+    start: int
+    end: int
+    matched: str  # the exact text[start:end]
+    defanged: bool
+    benign: str | None = None  # name of the MISP warning list that lists it, else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityFinding:
+    kind: str  # one of vocabulary.ENTITY_KINDS values
+    name: str  # canonical name (aliases resolve to it)
+    matched: str  # the exact text[start:end]
+    start: int
+    end: int
+    ref: str  # where the name comes from, e.g. "misp-galaxy:threat-actor", "gazetteer", "watch"
+    external_id: str | None = None  # ATT&CK ID for attack-pattern ("T1059.001"), else None
+    uuid: str | None = None  # galaxy cluster UUID when there is one
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "name": self.name,
+            "matched": self.matched,
+            "start": self.start,
+            "end": self.end,
+            "ref": self.ref,
+        }
+        if self.external_id:
+            data["id"] = self.external_id
+        if self.uuid:
+            data["uuid"] = self.uuid
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    category: str  # vocabulary.CATEGORIES value
+    intel_level: str  # vocabulary.INTEL_LEVELS value
+    priority: str  # vocabulary.PRIORITIES value
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class EnrichmentResult:
+    indicators: list[IndicatorFinding]
+    entities: list[EntityFinding]
+    classification: Classification
+    assessment: str
+    summary: str
+    keywords: list[str]
+    versions: dict[str, str]  # enricher name -> version that produced these findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicators": [f.to_dict() for f in self.indicators],
+            "entities": [f.to_dict() for f in self.entities],
+            "classification": self.classification.to_dict(),
+            "assessment": self.assessment,
+            "summary": self.summary,
+            "keywords": list(self.keywords),
+            "versions": dict(self.versions),
+        }
+
+
+class Enricher(Protocol):
+    """A pure step: heavy data is loaded in ``__init__`` once, ``run`` is cheap."""
+
+    name: str
+    version: str
+
+    def run(self, doc: Document) -> list[Any]: ...

@@ -1,0 +1,311 @@
+"""MISP warning lists as a fast, offline "is this known-benign?" lookup.
+
+The data ships inside ``pymispwarninglists`` (``data/misp-warninglists/lists``);
+nothing is fetched. We read those JSON files ourselves instead of calling
+``WarningLists.search()``: in pymispwarninglists 1.7.0 the default search is an
+exact set lookup (so CIDR ranges and parent domains never match), and
+``slow_search=True`` scans every entry of all 119 lists per value (15 s to load,
+627 MB, 90-340 ms per value). Here each list becomes a few hash tables: a CIDR
+lookup is ~40 dict probes, a hostname lookup one probe per label, a hash one
+probe. Results are cached per (type, value).
+
+Which lists count as **benign** (the rule; see :func:`classify`):
+
+1. Lists in :data:`NOT_LOADED` are skipped entirely: the Tranco and Chrome-CrUX
+   million-site lists contain throw-away and malicious domains, so they are too
+   weak to call anything benign, and they are 47 MB of the 65 MB of data.
+2. Lists in :data:`DENY` are never benign whatever their text says (e.g.
+   ``digitalside`` calls itself a false-positive list but names file-hosting
+   services where payloads live).
+3. If a list carries MISP's ``category`` (upstream lists may; the shipped 1.7.0
+   data does not), ``false-positive`` means benign and ``known`` means not.
+4. Otherwise its ``name`` + ``description`` decide: any shared-infrastructure
+   word (cloud, data-center, CDN, VPN, scanner, sinkhole, dynamic DNS, parking,
+   URL shortener, hosting of user content, "IP ranges"...) -> not benign; else
+   any known-benign word (top sites, RFC special-purpose blocks, public DNS
+   resolvers, empty/benign/false-positive hashes, trusted CA fingerprints,
+   TLDs, known vendor/bank/university domains) -> benign; else not benign.
+
+How a value is checked (only against lists whose ``matching_attributes`` fit
+its indicator type):
+
+- IPs: CIDR lists. A benign hit wins over shared ranges around it (8.8.8.8 is
+  in both ``public-dns-v4`` and the data-center heavy ``vpn-ipv4``).
+- Domains and URL hosts: ``string`` entries match exactly (a leading dot means
+  "and subdomains"), ``hostname`` entries match the host and its parents down
+  to the registrable domain — never across a public suffix, so ``evil.github.io``
+  does not inherit ``github.io``. Here a shared-infrastructure hit *vetoes* a
+  benign one: ``github.com`` is a top site and also a place attackers host
+  payloads (LOTS project), so it is not called benign.
+- E-mail addresses: only placeholders count — an address whose domain is on a
+  special-use list (``example.com``, RFC 6761). A top-site domain (gmail.com)
+  says nothing about the sender.
+- Hashes: exact, lower-case.
+``substring`` and ``regex`` lists are not indexed: none of them means benign.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pymispwarninglists
+
+from articles.enrichment.domains import registrable_domain
+
+LISTS_DIR = Path(pymispwarninglists.__file__).parent / "data" / "misp-warninglists" / "lists"
+
+NOT_LOADED = frozenset({"tranco", "google-chrome-crux-1million"})
+DENY = frozenset(
+    {
+        "digitalside",  # file-hosting services (archive.org, backblaze, bitbucket...)
+        "second-level-tlds",  # mixes in private suffixes such as *.platform.salesforce.com
+    }
+)
+
+_SHARED_WORDS = (
+    "ip range", "ip address range", "ip-range", "cloud", "datacenter", "data center",
+    "cdn", "vpn", "scanning", "scanner", "sinkhole", "dynamic dns", "parking",
+    "shortener", "ipfs", "link in bio", "living off", "disposable", "sending",
+    "receiving", "blockpage", "captive", "malware analysis", "attack simulator",
+    "crawler", "external ip", "source ip", "phone", "contact e-mail", "cluster",
+)
+_BENIGN_WORDS = (
+    "top ", "most used", "most-used", "rfc", "special-use", "special use", "link local",
+    "multicast", "public dns", "empty file", "benign", "false-positive", "false positive",
+    "trusted ca", "certificate", "eicar", "tlds", "known google domains",
+    "known microsoft domains", "office 365 urls", "windows 10 connection",
+    "bank domains", "university domains", "dax30", "security providers", "whitelist",
+    "valid covid",
+)
+
+_IP_ATTRS = frozenset({"ip-src", "ip-dst", "domain|ip", "ip-src|port", "ip-dst|port"})
+_HOST_ATTRS = frozenset({"domain", "hostname", "domain|ip", "hostname|port"})
+_HASH_TYPES = ("md5", "sha1", "sha256", "sha512")
+
+
+@dataclass(frozen=True, slots=True)
+class WarningListInfo:
+    slug: str  # the folder name, stable across list versions
+    name: str
+    description: str
+    type: str  # MISP list type: cidr, hostname, string, substring, regex
+    indicator_types: frozenset[str]
+    benign: bool
+    reason: str  # why ``benign`` is what it is, for the docs and the analyst
+    size: int
+
+    @property
+    def special_use(self) -> bool:
+        """A list of reserved placeholder names (RFC 6761: example.com, .test...)."""
+        return "special-use" in f"{self.name} {self.description}".lower()
+
+
+def indicator_types_for(matching_attributes: Iterable[str]) -> frozenset[str]:
+    """Our indicator types that a list's MISP ``matching_attributes`` cover."""
+    attrs = set(matching_attributes)
+    types: set[str] = set()
+    if attrs & _IP_ATTRS:
+        types |= {"ipv4", "ipv6"}
+    if attrs & _HOST_ATTRS:
+        types.add("domain")
+    if "url" in attrs:
+        types.add("url")
+    if any(a.startswith("email") or a.endswith("-email") for a in attrs):
+        types.add("email")
+    for hash_type in _HASH_TYPES:
+        if hash_type in attrs or f"filename|{hash_type}" in attrs:
+            types.add(hash_type)
+    return frozenset(types)
+
+
+def classify(slug: str, meta: dict) -> tuple[bool, str]:
+    """(benign?, reason) for one list, by the rule in the module docstring."""
+    if slug in DENY:
+        return False, "deny-list"
+    category = meta.get("category")
+    if category:
+        return category == "false-positive", f"category {category}"
+    text = f"{meta.get('name', '')} {meta.get('description', '')}".lower()
+    shared = next((w for w in _SHARED_WORDS if w in text), None)
+    if shared:
+        return False, f"shared infrastructure ({shared.strip()})"
+    benign = next((w for w in _BENIGN_WORDS if w in text), None)
+    if benign:
+        return True, f"known benign ({benign.strip()})"
+    return False, "no benign signal"
+
+
+def _network_key(entry: str) -> tuple[int, int, int] | None:
+    """(version, prefix length, network number) for a CIDR entry, None if malformed.
+
+    ``inet_pton`` instead of ``ipaddress.ip_network``: 120k entries load in
+    0.1 s instead of 2.9 s. Host bits are dropped, as ``strict=False`` would.
+    """
+    address, _, length = entry.partition("/")
+    family, version, bits = (
+        (socket.AF_INET6, 6, 128) if ":" in address else (socket.AF_INET, 4, 32)
+    )
+    try:
+        number = int.from_bytes(socket.inet_pton(family, address), "big")
+        prefixlen = int(length) if length else bits
+    except (OSError, ValueError):
+        return None
+    if not 0 <= prefixlen <= bits:
+        return None
+    return version, prefixlen, number >> (bits - prefixlen)
+
+
+class WarningListIndex:
+    """All loaded lists, indexed by value shape. Build once per process."""
+
+    def __init__(self, lists_dir: Path = LISTS_DIR, skip: frozenset[str] = NOT_LOADED) -> None:
+        started = time.perf_counter()
+        self.lists: dict[str, WarningListInfo] = {}
+        # (version, prefixlen) -> {network int >> host bits: [slug, ...]}
+        self._networks: dict[tuple[int, int], dict[int, list[str]]] = defaultdict(dict)
+        self._host_exact: dict[str, list[str]] = defaultdict(list)
+        self._host_suffix: dict[str, list[str]] = defaultdict(list)
+        self._hashes: dict[str, list[str]] = defaultdict(list)
+
+        loaded = []
+        for path in sorted(lists_dir.glob("*/list.json")):
+            if path.parent.name in skip:
+                continue
+            with path.open(encoding="utf-8") as handle:
+                loaded.append((path.parent.name, json.load(handle)))
+        # Smallest lists first: when several lists match, the most specific one
+        # (rfc6761 before a top-10k list) names the finding.
+        loaded.sort(key=lambda item: (len(item[1]["list"]), item[0]))
+        for slug, meta in loaded:
+            self._add(slug, meta)
+        self._prefixes = {
+            version: sorted((p for v, p in self._networks if v == version), reverse=True)
+            for version in (4, 6)
+        }
+        self.load_seconds = time.perf_counter() - started
+        # Per-instance cache: article text repeats the same values a lot.
+        self._cached_benign_name = functools.lru_cache(maxsize=65536)(self._benign_name)
+
+    def _add(self, slug: str, meta: dict) -> None:
+        benign, reason = classify(slug, meta)
+        entries = [str(e).strip().lower() for e in meta["list"] if str(e).strip()]
+        info = WarningListInfo(
+            slug=slug,
+            name=meta["name"],
+            description=meta.get("description", ""),
+            type=meta["type"],
+            indicator_types=indicator_types_for(meta.get("matching_attributes", ())),
+            benign=benign,
+            reason=reason,
+            size=len(entries),
+        )
+        self.lists[slug] = info
+        if info.type == "cidr":
+            for entry in entries:
+                parsed = _network_key(entry)
+                if parsed:
+                    version, prefixlen, key = parsed
+                    self._networks[(version, prefixlen)].setdefault(key, []).append(slug)
+        elif info.type in ("string", "hostname"):
+            hashes = info.indicator_types & set(_HASH_TYPES)
+            for entry in entries:
+                if hashes:
+                    self._hashes[entry].append(slug)
+                elif info.type == "hostname" or entry.startswith("."):
+                    self._host_suffix[entry.strip(".")].append(slug)
+                else:
+                    self._host_exact[entry.rstrip(".")].append(slug)
+
+    def hits(self, type_: str, value: str) -> list[WarningListInfo]:
+        """Every loaded list (benign or not) that lists ``value`` for this type."""
+        return [self.lists[slug] for slug, _exact in self._hit_slugs(type_, value)]
+
+    def _hit_slugs(self, type_: str, value: str) -> list[tuple[str, bool]]:
+        """(slug, listed exactly?) pairs; "not exactly" means via a parent domain."""
+        if type_ == "url":
+            host = urlsplit(value).hostname or ""
+            if _is_ip(host):
+                return self._hit_slugs("ipv6" if ":" in host else "ipv4", host)
+            found = self._host_slugs(host)
+        elif type_ == "email":
+            # Placeholders only: see the module docstring.
+            domain = value.rpartition("@")[2]
+            return [(s, e) for s, e in self._host_slugs(domain) if self.lists[s].special_use]
+        elif type_ in ("ipv4", "ipv6"):
+            found = [(s, True) for s in self._ip_slugs(value)]
+        elif type_ == "domain":
+            found = self._host_slugs(value)
+        else:
+            found = [(s, True) for s in self._hashes.get(value.lower(), ())]
+        return [(s, e) for s, e in found if type_ in self.lists[s].indicator_types]
+
+    def _ip_slugs(self, value: str) -> list[str]:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return []
+        number, bits = int(address), address.max_prefixlen
+        found: list[str] = []
+        for prefixlen in self._prefixes[address.version]:
+            slugs = self._networks[(address.version, prefixlen)].get(number >> (bits - prefixlen))
+            if slugs:
+                found.extend(s for s in slugs if s not in found)
+        return found
+
+    def _host_slugs(self, host: str) -> list[tuple[str, bool]]:
+        host = host.lower().rstrip(".")
+        found = [(s, True) for s in self._host_exact.get(host, ())]
+        seen = {s for s, _ in found}
+        # Walk up to, never past, the registrable domain (see module docstring).
+        stop = registrable_domain(host) or host
+        candidate = host
+        while True:
+            for slug in self._host_suffix.get(candidate, ()):
+                if slug not in seen:
+                    seen.add(slug)
+                    found.append((slug, candidate == host))
+            if candidate == stop or "." not in candidate:
+                break
+            candidate = candidate.partition(".")[2]
+        return found
+
+    def _benign_name(self, type_: str, value: str) -> str | None:
+        found = [(self.lists[slug], exact) for slug, exact in self._hit_slugs(type_, value)]
+        benign = [(info, exact) for info, exact in found if info.benign]
+        if not benign:
+            return None
+        shared = any(not info.benign for info, _ in found)
+        if shared and type_ == "url" and not _is_ip(urlsplit(value).hostname or ""):
+            return None  # content on a shared platform is attacker-controllable
+        if shared and type_ == "domain":
+            # A top site's own name stays benign; its subdomains on a shared
+            # platform (evil.no-ip.com under a top-listed no-ip.com) do not.
+            benign = [(info, exact) for info, exact in benign if exact]
+        return benign[0][0].name if benign else None
+
+    def benign_name(self, type_: str, value: str) -> str | None:
+        """The name of the known-benign warning list for this value, else None."""
+        return self._cached_benign_name(type_, value)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache
+def default_index() -> WarningListIndex:
+    """The shared per-process index (loads in ~1 s, see the module docstring)."""
+    return WarningListIndex()

@@ -1,0 +1,128 @@
+"""The article list's filter sidebar (django-filter).
+
+Every choice list that could reveal an article is built from what the user may
+see; the text search uses PostgreSQL full-text search where available and a
+LIKE search on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS
+from articles.models import Article, ArticleAuthor, ArticleTag, Source
+from articles.tlp import TLP, TLP_ORDER, rank
+
+MAX_QUERY_LENGTH = 200
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """House widgets for every filter form: compact inputs, the same CSS classes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "choices")
+            else:
+                widget.attrs.setdefault("class", "input")
+
+
+class ArticleFilter(PortalFilterSet):
+    q = django_filters.CharFilter(
+        label="Text",
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, teaser, body…"}),
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.order_by("name"), empty_label="Any source"
+    )
+    author = django_filters.CharFilter(label="Author", method="filter_author", max_length=200)
+    published_from = django_filters.DateFilter(
+        label="Published from",
+        method="filter_published_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_to = django_filters.DateFilter(
+        label="Published to",
+        method="filter_published_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    tlp = django_filters.MultipleChoiceFilter(
+        label="TLP", choices=TLP.choices, widget=forms.CheckboxSelectMultiple
+    )
+    category = django_filters.MultipleChoiceFilter(
+        choices=CATEGORIES, widget=forms.CheckboxSelectMultiple
+    )
+    intel_level = django_filters.MultipleChoiceFilter(
+        label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple
+    )
+    tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255)
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            # Offer only the labels this person can read: the others would always be empty.
+            readable = TLP_ORDER[: rank(user.clearance) + 1]
+            self.filters["tlp"].extra["choices"] = [c for c in TLP.choices if c[0] in readable]
+            self.form.fields["tlp"].choices = self.filters["tlp"].extra["choices"]
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            return queryset.filter(
+                search_vector=SearchQuery(value, search_type="websearch", config="english")
+            )
+        condition = Q()
+        for word in value.split()[:10]:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(teaser__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(body_text__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    def filter_author(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        links = ArticleAuthor.objects.filter(article=OuterRef("pk")).filter(
+            Q(author__slug=value) | Q(author__name__icontains=value)
+        )
+        return queryset.filter(Exists(links))
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        links = ArticleTag.objects.filter(article=OuterRef("pk")).filter(
+            Q(tag__slug=value) | Q(tag__name=value)
+        )
+        return queryset.filter(Exists(links))
+
+    def filter_published_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(published_at__gte=_start_of_day(value))
+
+    def filter_published_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(published_at__lt=_start_of_day(value + dt.timedelta(days=1)))
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())

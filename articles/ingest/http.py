@@ -1,0 +1,603 @@
+"""The one door for outbound HTTP: every feed poll and page fetch goes through :func:`fetch`.
+
+Fetching a URL an admin typed in is a server-side request forgery risk: without a
+guard, ``http://169.254.169.254/`` or ``http://localhost:6379/`` would let anyone who
+can add a source read the cloud metadata service or poke the broker. So :func:`fetch`
+
+* accepts only http and https;
+* resolves the host once, refuses addresses that are not globally routable (loopback,
+  private, link-local, shared, multicast, reserved, ... and IPv6 forms that embed
+  them) unless an admin allowed their network, and then connects to *that checked
+  address* — no second lookup, so a DNS answer that changes between check and
+  connect (DNS rebinding) cannot slip through;
+* follows redirects itself, re-checking every hop;
+* enforces one deadline for the whole exchange (a server that drips a byte per
+  second cannot hold a worker forever) and a byte cap on the decoded body (a gzip
+  bomb cannot fill memory).
+
+Only the standard library is used, so the guard has no third-party behaviour to audit.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, urljoin, urlsplit
+
+DEFAULT_USER_AGENT = "IntelPortal/0.1 (+feed collector)"
+DEFAULT_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+FETCH_ERROR_KINDS = (
+    "bad-url",
+    "blocked-address",
+    "dns",
+    "timeout",
+    "connection",
+    "too-large",
+    "too-many-redirects",
+    "http-status",
+    "bad-content",
+)
+_READ_CHUNK = 64 * 1024
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_Address = tuple[int, tuple]  # (address family, sockaddr) exactly as getaddrinfo gave it
+
+
+@dataclass
+class FetchResult:
+    status: int
+    url: str  # the final URL, after redirects
+    headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
+    body: bytes  # decoded (gzip/deflate removed); empty on 304
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    elapsed: float  # seconds, whole exchange including redirects
+
+
+class FetchError(Exception):
+    """A fetch that did not produce a usable response; ``str(error)`` is for an admin."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def parse_networks(cidrs: Sequence[str]) -> tuple[IPNetwork, ...]:
+    """Parse allow-listed networks such as ``"10.20.0.0/16"``; ValueError names the bad one.
+
+    Exposed so settings validation can reject a typo at start-up rather than at the
+    first poll.
+    """
+    return _parse_networks(tuple(cidrs))
+
+
+@lru_cache(maxsize=32)
+def _parse_networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    networks = []
+    for cidr in cidrs:
+        try:
+            networks.append(ipaddress.ip_network(cidr.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(
+                f"{cidr!r} in the allowed fetch networks is not a network in CIDR form "
+                f"such as '10.20.0.0/16' or 'fd00::/8' ({exc})"
+            ) from None
+    return tuple(networks)
+
+
+def blocked_reason(address: IPAddress) -> str | None:
+    """Why ``address`` may not be fetched by default, or None when it is public."""
+    embedded = _embedded_ipv4(address)
+    if embedded is not None:
+        reason = blocked_reason(embedded)
+        return f"an IPv6 form of {embedded}, which is {reason}" if reason else None
+    checks = (
+        ("is_unspecified", "the unspecified address"),
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_reserved", "a reserved address"),
+        ("is_private", "a private-network address"),
+    )
+    for attribute, reason in checks:
+        if getattr(address, attribute):
+            return reason
+    if address.version == 4 and address in _SHARED_ADDRESS_SPACE:
+        return "a carrier-grade NAT (shared) address"
+    if not address.is_global:
+        return "not a globally routable address"
+    return None
+
+
+_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+_NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address hidden in an IPv4-mapped, 6to4, Teredo or NAT64 IPv6 address."""
+    if address.version != 6:
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in _NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def _is_allowed(address: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    candidates = [address]
+    embedded = _embedded_ipv4(address)
+    if embedded is not None:
+        candidates.append(embedded)
+    return any(c.version == n.version and c in n for c in candidates for n in networks)
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = 10.0,
+    max_bytes: int = 10 * 1024 * 1024,
+    max_redirects: int = 3,
+    allow_networks: Sequence[str] = (),
+    user_agent: str = DEFAULT_USER_AGENT,
+    accept: str = DEFAULT_ACCEPT,
+) -> FetchResult:
+    """GET ``url`` safely; raise :class:`FetchError` for anything but a 2xx or 304.
+
+    ``timeout`` is a deadline for the whole exchange, redirects included.
+    ``allow_networks`` lists CIDR networks that may be reached although not public
+    (the caller passes ``settings.FETCH_ALLOW_NETWORKS``).
+    """
+    started = time.monotonic()
+    deadline = started + timeout
+    networks = parse_networks(allow_networks)
+    visited: set[str] = set()
+    current = url
+    for hop in range(max_redirects + 1):
+        visited.add(current)
+        request = _Request(current, etag, last_modified, user_agent, accept)
+        status, headers, body = _exchange(request, networks, deadline, max_bytes)
+        if status in REDIRECT_STATUSES:
+            location = headers.get("location")
+            if not location:
+                raise FetchError(
+                    "http-status",
+                    f"{current} answered HTTP {status} (a redirect) without saying where to; "
+                    "check the URL in a browser and use the address it ends up at.",
+                )
+            target = urljoin(current, location.strip())
+            if target in visited:
+                raise FetchError(
+                    "too-many-redirects",
+                    f"{url} redirects in a loop ({current} sends back to {target}); "
+                    "the site is misconfigured — try the feed URL it should end at.",
+                )
+            if hop == max_redirects:
+                break
+            current = target
+            continue
+        elapsed = time.monotonic() - started
+        if status == 304:
+            return FetchResult(
+                status=status,
+                url=current,
+                headers=headers,
+                body=b"",
+                etag=headers.get("etag") or etag,
+                last_modified=headers.get("last-modified") or last_modified,
+                not_modified=True,
+                elapsed=elapsed,
+            )
+        return FetchResult(
+            status=status,
+            url=current,
+            headers=headers,
+            body=body,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            not_modified=False,
+            elapsed=elapsed,
+        )
+    raise FetchError(
+        "too-many-redirects",
+        f"{url} redirected more than {max_redirects} times (last to {current}); "
+        "use the final address of the feed as the source URL.",
+    )
+
+
+@dataclass(frozen=True)
+class _Request:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    user_agent: str
+    accept: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+
+
+def _parse_target(url: str) -> _Target:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError("bad-url", f"{url!r} is not a valid URL ({exc}).") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = scheme or "no scheme"
+        raise FetchError(
+            "bad-url",
+            f"{url!r} uses {shown}; only http:// and https:// addresses can be fetched.",
+        )
+    if not parts.hostname:
+        raise FetchError("bad-url", f"{url!r} has no host name; write the full address.")
+    if parts.username is not None or parts.password is not None:
+        # Credentials in a URL end up in logs and error messages; refuse them outright.
+        raise FetchError(
+            "bad-url",
+            f"{parts.hostname}: the URL carries a user name or password, which is not "
+            "supported; remove them from the source URL.",
+        )
+    try:
+        # http.client writes the Host header in ASCII: international names go as IDNA.
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchError("bad-url", f"{url!r} has a host name that is not valid.") from None
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    # Raw spaces or non-ASCII characters are not allowed on the request line.
+    path = _UNSAFE_IN_PATH.sub(lambda match: quote(match.group()), path)
+    default_port = 443 if scheme == "https" else 80
+    return _Target(scheme, host, port or default_port, path)
+
+
+_UNSAFE_IN_PATH = re.compile(r"[^\x21-\x7e]")
+
+
+def _resolve(target: _Target, networks: tuple[IPNetwork, ...], url: str) -> list[_Address]:
+    """Addresses of ``target.host`` that may be contacted, in resolver order."""
+    try:
+        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(
+            "dns",
+            f"The host name {target.host} (in {url}) could not be resolved ({exc}); "
+            "check the spelling, or whether the site still exists.",
+        ) from None
+    usable: list[_Address] = []
+    refused: list[tuple[str, str]] = []
+    for family, _, _, _, sockaddr in infos:
+        literal = str(sockaddr[0]).split("%", 1)[0]
+        address = ipaddress.ip_address(literal)
+        reason = blocked_reason(address)
+        if reason is not None and not _is_allowed(address, networks):
+            refused.append((literal, reason))
+        elif (family, sockaddr) not in usable:
+            usable.append((family, sockaddr))
+    if usable:
+        return usable
+    literal, reason = refused[0]
+    raise FetchError(
+        "blocked-address",
+        f"Refused to fetch {url}: {target.host} resolves to {literal}, which is {reason}. "
+        "Requests to internal addresses are blocked to protect the portal's own network. "
+        "If this source really lives on an internal network, an administrator can add that "
+        "network to FETCH_ALLOW_NETWORKS.",
+    )
+
+
+def _exchange(
+    request: _Request, networks: tuple[IPNetwork, ...], deadline: float, max_bytes: int
+) -> tuple[int, dict[str, str], bytes]:
+    """One request/response; the body is read only for 2xx responses."""
+    target = _parse_target(request.url)
+    addresses = _resolve(target, networks, request.url)
+    sock = _connect(target, addresses, deadline, request.url)
+    connection = http.client.HTTPConnection(target.host, target.port)
+    # Setting the socket ourselves means http.client never resolves the name again,
+    # while it still writes the real host name into the Host header.
+    connection.sock = _DeadlineSocket(sock, deadline)
+    try:
+        return _send_and_read(connection, target, request, deadline, max_bytes)
+    except FetchError:
+        raise
+    except TimeoutError:
+        raise _timeout_error(request.url) from None
+    except (OSError, http.client.HTTPException) as exc:
+        if time.monotonic() >= deadline:
+            raise _timeout_error(request.url) from None
+        raise FetchError(
+            "connection",
+            f"The connection to {target.host} broke while fetching {request.url} "
+            f"({exc.__class__.__name__}: {exc}); if this keeps happening, check the site.",
+        ) from None
+    finally:
+        connection.close()
+        sock.close()
+
+
+def _send_and_read(
+    connection: http.client.HTTPConnection,
+    target: _Target,
+    request: _Request,
+    deadline: float,
+    max_bytes: int,
+) -> tuple[int, dict[str, str], bytes]:
+    connection.putrequest("GET", target.path, skip_accept_encoding=True)
+    connection.putheader("User-Agent", request.user_agent)
+    connection.putheader("Accept", request.accept)
+    connection.putheader("Accept-Encoding", "gzip, deflate")
+    connection.putheader("Connection", "close")
+    if request.etag:
+        connection.putheader("If-None-Match", request.etag)
+    if request.last_modified:
+        connection.putheader("If-Modified-Since", request.last_modified)
+    connection.endheaders()
+    response = connection.getresponse()
+    headers = _header_dict(response.getheaders())
+    status = response.status
+    if status in REDIRECT_STATUSES or status == 304:
+        return status, headers, b""
+    if not 200 <= status < 300:
+        reason = response.reason or ""
+        raise FetchError(
+            "http-status",
+            f"{request.url} answered HTTP {status} {reason}".rstrip()
+            + f". {_status_advice(status)}",
+        )
+    declared = headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError("too-large", _too_large_message(request.url, max_bytes))
+    body = _read_body(response, headers.get("content-encoding", ""), max_bytes, request.url)
+    if time.monotonic() > deadline:
+        raise _timeout_error(request.url)
+    return status, headers, body
+
+
+def _status_advice(status: int) -> str:
+    if status in (401, 403):
+        return "The site refuses access; the feed may need a login or may block collectors."
+    if status in (404, 410):
+        return "The feed is not (or no longer) at this address; look for its new URL."
+    if status == 429:
+        return "The site asks us to slow down; increase the polling interval."
+    if status >= 500:
+        return "The site has a server error; it is usually temporary, so it will be retried."
+    return "Check the URL in a browser."
+
+
+def _connect(
+    target: _Target, addresses: list[_Address], deadline: float, url: str
+) -> socket.socket:
+    last_error: OSError | None = None
+    for family, sockaddr in addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _timeout_error(url)
+        # A bare socket connected to the resolved sockaddr: nothing here can look the
+        # name up again (socket.create_connection would call getaddrinfo once more).
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(remaining)
+            sock.connect(sockaddr)
+        except TimeoutError:
+            sock.close()
+            raise _timeout_error(url) from None
+        except OSError as exc:
+            sock.close()
+            last_error = exc
+            continue
+        if target.scheme == "https":
+            return _wrap_tls(sock, target, deadline, url)
+        return sock
+    raise FetchError(
+        "connection",
+        f"Could not connect to {target.host} port {target.port} for {url} ({last_error}); "
+        "the site may be down or refusing connections.",
+    )
+
+
+_TLS_CONTEXT = ssl.create_default_context()
+
+
+def _wrap_tls(sock: socket.socket, target: _Target, deadline: float, url: str) -> socket.socket:
+    sock.settimeout(max(deadline - time.monotonic(), 0.001))
+    try:
+        # server_hostname sends SNI and makes the certificate check use the real name,
+        # although the socket is connected to a bare IP address.
+        return _TLS_CONTEXT.wrap_socket(sock, server_hostname=target.host)
+    except TimeoutError:
+        sock.close()
+        raise _timeout_error(url) from None
+    except (ssl.SSLError, OSError) as exc:
+        sock.close()
+        raise FetchError(
+            "connection",
+            f"The secure (TLS) connection to {target.host} failed for {url} ({exc}); the "
+            "site's certificate may be invalid or expired.",
+        ) from None
+
+
+class _DeadlineSocket:
+    """Enough of a socket for http.client, where every read and write honours one deadline.
+
+    A per-read socket timeout alone would let a server sending one byte every few
+    seconds keep the connection alive indefinitely; here each operation gets only
+    the time left until the deadline.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def _arm(self) -> None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("deadline passed")
+        self._sock.settimeout(remaining)
+
+    def sendall(self, data: bytes) -> None:
+        self._arm()
+        self._sock.sendall(data)
+
+    def recv_into(self, buffer: memoryview) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer)
+
+    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def close(self) -> None:
+        """http.client closes the connection while the response is still being read;
+        the real socket is closed by :func:`_exchange` once the body is in."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, sock: _DeadlineSocket) -> None:
+        self._sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        return self._sock.recv_into(buffer)
+
+
+def _read_body(
+    response: http.client.HTTPResponse, content_encoding: str, max_bytes: int, url: str
+) -> bytes:
+    decoder = _decoder_for(content_encoding.strip().lower(), url)
+    body = bytearray()
+    raw_total = 0
+    while True:
+        chunk = response.read(_READ_CHUNK)
+        if not chunk:
+            break
+        raw_total += len(chunk)
+        if raw_total > max_bytes:
+            raise FetchError("too-large", _too_large_message(url, max_bytes))
+        body += decoder.feed(chunk, max_bytes - len(body) + 1)
+        if len(body) > max_bytes:
+            raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
+    body += decoder.finish(max_bytes - len(body) + 1)
+    if len(body) > max_bytes:
+        raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
+    return bytes(body)
+
+
+class _Identity:
+    def feed(self, chunk: bytes, limit: int) -> bytes:
+        return chunk
+
+    def finish(self, limit: int) -> bytes:
+        return b""
+
+
+class _Inflater:
+    """Streaming gzip/deflate decoding that never produces more than ``limit`` bytes a call.
+
+    Bounding the output of each call (rather than checking after the fact) is what
+    defuses a gzip bomb: a few KB that would inflate to gigabytes never do.
+    """
+
+    def __init__(self, wbits: int, url: str, fallback_wbits: int | None = None) -> None:
+        self._url = url
+        self._wbits = wbits
+        self._fallback_wbits = fallback_wbits
+        self._decompressor = zlib.decompressobj(wbits)
+        self._started = False
+
+    def feed(self, chunk: bytes, limit: int) -> bytes:
+        try:
+            output = self._decompressor.decompress(chunk, limit)
+        except zlib.error as exc:
+            if self._fallback_wbits is not None and not self._started:
+                # "deflate" is sent both zlib-wrapped (per the RFC) and raw (by some
+                # servers); retry the first chunk as raw deflate.
+                self._decompressor = zlib.decompressobj(self._fallback_wbits)
+                self._fallback_wbits = None
+                return self.feed(chunk, limit)
+            raise self._corrupt(exc) from None
+        self._started = True
+        # Input left over lands in unconsumed_tail, only once output reached ``limit``,
+        # so the caller sees the cap crossed without the rest ever being inflated.
+        return output
+
+    def finish(self, limit: int) -> bytes:
+        try:
+            return self._decompressor.flush()[:limit]
+        except zlib.error as exc:
+            raise self._corrupt(exc) from None
+
+    def _corrupt(self, exc: zlib.error) -> FetchError:
+        return FetchError(
+            "bad-content",
+            f"{self._url} sent a compressed body that could not be decoded ({exc}); "
+            "the server or a proxy in between is misbehaving.",
+        )
+
+
+def _decoder_for(content_encoding: str, url: str) -> _Identity | _Inflater:
+    if content_encoding in ("", "identity"):
+        return _Identity()
+    if content_encoding in ("gzip", "x-gzip"):
+        return _Inflater(16 + zlib.MAX_WBITS, url)
+    if content_encoding == "deflate":
+        return _Inflater(zlib.MAX_WBITS, url, fallback_wbits=-zlib.MAX_WBITS)
+    raise FetchError(
+        "bad-content",
+        f"{url} sent its body with the {content_encoding!r} encoding, which we did not ask "
+        "for and cannot decode; the server ignores our Accept-Encoding header.",
+    )
+
+
+def _header_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+def _too_large_message(url: str, max_bytes: int, *, decoded: bool = False) -> str:
+    what = "decompresses to more than" if decoded else "is larger than"
+    return (
+        f"{url} {what} the {max_bytes:,}-byte limit, so the download was stopped; "
+        "check that the URL points at a feed and not at a large file."
+    )
+
+
+def _timeout_error(url: str) -> FetchError:
+    return FetchError(
+        "timeout",
+        f"{url} did not answer completely in time; the site may be slow or overloaded. "
+        "It will be retried at the next poll.",
+    )

@@ -1,0 +1,104 @@
+"""Create or update one article from any source, by (source, guid).
+
+Seed files and feeds both come through :func:`upsert_article`, so the rules
+are the same everywhere: an unchanged item does nothing, a changed one updates
+its article and is processed again, a new one is created and queued — and a
+person's TLP decision on an existing article is never overwritten by a reload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+
+from articles import processing
+from articles.models import Article, ArticleAuthor, Author, Source
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class IncomingArticle:
+    guid: str
+    title: str
+    published_at: datetime
+    content_hash: str
+    url: str = ""
+    teaser: str = ""
+    executive_summary: str = ""
+    summary: str = ""
+    body_html: str = ""
+    body_text: str = ""
+    authors: list[str] = field(default_factory=list)
+    tlp: str | None = None  # None: the source's default TLP
+
+
+CONTENT_FIELDS = (
+    "url",
+    "title",
+    "teaser",
+    "executive_summary",
+    "summary",
+    "body_html",
+    "body_text",
+    "published_at",
+    "content_hash",
+)
+
+
+def upsert_article(source: Source, incoming: IncomingArticle) -> tuple[Article, Outcome]:
+    """Must run inside a transaction (the caller decides its scope)."""
+    assert transaction.get_connection().in_atomic_block, "upsert_article needs a transaction"
+    existing = Article.objects.filter(source=source, guid=incoming.guid).first()
+    if existing is not None and existing.content_hash == incoming.content_hash:
+        return existing, Outcome.UNCHANGED
+
+    values = {name: getattr(incoming, name) for name in CONTENT_FIELDS}
+    if existing is None:
+        article = Article.objects.create(
+            source=source, guid=incoming.guid, tlp=incoming.tlp or source.default_tlp, **values
+        )
+        outcome = Outcome.CREATED
+    else:
+        article = existing
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.save()
+        outcome = Outcome.UPDATED
+    set_authors(article, incoming.authors)
+    refresh_search_vector(article.pk)
+    processing.enqueue([article.pk])
+    return article, outcome
+
+
+def set_authors(article: Article, names: list[str]) -> None:
+    ArticleAuthor.objects.filter(article=article).delete()
+    seen: set[str] = set()
+    position = 0
+    for name in names:
+        slug = Author.slug_for(name)
+        if slug in seen:
+            continue
+        seen.add(slug)
+        author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name})
+        ArticleAuthor.objects.create(article=article, author=author, position=position)
+        position += 1
+
+
+def refresh_search_vector(article_id: int) -> None:
+    """Keep the weighted tsvector in step on PostgreSQL; SQLite searches without it."""
+    if connection.vendor != "postgresql":
+        return
+    Article.objects.filter(pk=article_id).update(
+        search_vector=SearchVector("title", weight="A", config="english")
+        + SearchVector("teaser", "summary", "executive_summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS, PRIORITIES
+from articles.querysets import ArticleQuerySet
+from articles.tlp import TLP
+
+
+class Author(models.Model):
+    """A person credited on articles (a byline, not a portal user)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        return slugify(name, allow_unicode=True)[:220] or "author"
+
+
+class ProcessingStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Article(models.Model):
+    source = models.ForeignKey("articles.Source", on_delete=models.PROTECT, related_name="articles")
+    # Identity within the source: a feed's GUID, a seed's file name. Upserts key on it.
+    guid = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+
+    title = models.CharField(max_length=1000)
+    teaser = models.TextField(blank=True)
+    executive_summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitized HTML, safe to render.")
+    body_text = models.TextField(blank=True, help_text="Plain text; finding offsets point here.")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+
+    published_at = models.DateTimeField()
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=16, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    reading_minutes = models.PositiveIntegerField(default=0)
+
+    # Classification. TLP drives access; the rest is proposed by enrichment.
+    tlp = models.CharField(max_length=16, choices=TLP.choices, default=TLP.CLEAR)
+    category = models.CharField(max_length=32, choices=CATEGORIES, blank=True)
+    intel_level = models.CharField(max_length=16, choices=INTEL_LEVELS, blank=True)
+    priority = models.CharField(max_length=16, choices=PRIORITIES, blank=True)
+
+    # Asynchronous processing, written before dispatch and claimed by the worker.
+    processing_status = models.CharField(
+        max_length=16, choices=ProcessingStatus.choices, default=ProcessingStatus.PENDING
+    )
+    processing_error = models.TextField(blank=True)
+    processing_claimed_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    processing_versions = models.JSONField(default=dict, blank=True)
+
+    # PostgreSQL full-text search; NULL on SQLite, which searches with LIKE instead.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    grants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ArticleGrant",
+        through_fields=("article", "user"),
+        related_name="granted_articles",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "guid"], name="article_unique_guid_per_source"
+            ),
+        ]
+        indexes = [
+            # Newest-first keyset pagination: WHERE (published_at, id) < (…) ORDER BY … DESC.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            # The visibility filter combined with newest-first ordering.
+            models.Index(fields=["tlp", "-published_at", "-id"], name="article_tlp_newest_idx"),
+            models.Index(fields=["source", "-published_at"], name="article_source_newest_idx"),
+            models.Index(
+                fields=["processing_status", "processing_claimed_at"], name="article_processing_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"pk": self.pk})
+
+    @property
+    def ordered_authors(self) -> list[Author]:
+        """Authors in byline order; uses the prefetch from ``for_list`` when present."""
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def tags_sorted(self) -> list:
+        return [link.tag for link in self.article_tags.all()]
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="articleauthor_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "author"], name="articleauthor_unique_author"
+            ),
+        ]
+
+
+class ArticleGrant(models.Model):
+    """An explicit permission for one user to read one RED article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="articlegrant_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} may read {self.article_id}"

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+
+class Tag(models.Model):
+    """A free label (``ransomware``) or a taxonomy machine tag (``tlp:amber``)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_machine_tag(self) -> bool:
+        return ":" in self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name.replace(":", "-"), allow_unicode=True)[:255] or "tag"
+        super().save(*args, **kwargs)
+
+
+class ArticleTag(models.Model):
+    """A tag on an article, with who (a person) or what (an enricher) put it there."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="article_tags"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="article_tags")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by_enricher = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "tag"], name="articletag_unique_per_article"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.article_id}"

@@ -1,0 +1,83 @@
+"""Keyset ("seek") pagination for newest-first lists.
+
+OFFSET pagination gets slower the deeper a reader goes (DESIGN.md measured
+~45 ms at 50,000 rows on PostgreSQL); a keyset page costs the same at any
+depth. The cursor is the (published_at, id) of the boundary row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+COUNT_CAP = 1000
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    older_cursor: str | None  # link to the next (older) page, if any
+    newer_cursor: str | None  # link to the previous (newer) page, if any
+
+
+def encode_cursor(published_at: dt.datetime, pk: int) -> str:
+    micros = int(published_at.timestamp() * 1_000_000)
+    return f"{micros}.{pk}"
+
+
+def decode_cursor(raw: str) -> tuple[dt.datetime, int]:
+    try:
+        micros_text, pk_text = raw.split(".", 1)
+        micros, pk = int(micros_text), int(pk_text)
+        when = dt.datetime.fromtimestamp(micros / 1_000_000, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BadCursor(raw) from None
+    if pk < 0:
+        raise BadCursor(raw)
+    return when, pk
+
+
+def paginate(
+    queryset: QuerySet, *, after: str | None, before: str | None, per_page: int
+) -> KeysetPage:
+    """One page of ``queryset`` (newest first). ``after``: older than; ``before``: newer than."""
+    if before:
+        when, pk = decode_cursor(before)
+        rows = list(
+            queryset.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk)).order_by(
+                "published_at", "id"
+            )[: per_page + 1]
+        )
+        has_newer = len(rows) > per_page
+        items = list(reversed(rows[:per_page]))
+        has_older = True
+    else:
+        base = queryset.order_by("-published_at", "-id")
+        if after:
+            when, pk = decode_cursor(after)
+            base = base.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk))
+        rows = list(base[: per_page + 1])
+        items = rows[:per_page]
+        has_older = len(rows) > per_page
+        has_newer = bool(after)
+    return KeysetPage(
+        items=items,
+        older_cursor=encode_cursor(items[-1].published_at, items[-1].pk)
+        if items and has_older
+        else None,
+        newer_cursor=encode_cursor(items[0].published_at, items[0].pk)
+        if items and has_newer
+        else None,
+    )
+
+
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows, counting no further than ``cap`` (an exact count is too slow at scale)."""
+    found = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap

@@ -1,0 +1,35 @@
+"""Celery tasks: thin wrappers that take primary keys and call the domain code."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError, InterfaceError
+
+from articles import processing
+
+TRANSIENT_ERRORS = (DatabaseError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def process_article_task(self, article_id: int) -> str:
+    try:
+        return processing.process_article(article_id)
+    except SoftTimeLimitExceeded:
+        processing.record_failure(article_id, "took longer than the time limit", will_retry=False)
+        raise
+    except TRANSIENT_ERRORS as exc:
+        will_retry = self.request.retries < self.max_retries
+        processing.record_failure(article_id, f"transient error: {exc}", will_retry=will_retry)
+        if will_retry:
+            raise self.retry(exc=exc, countdown=min(300, 2 ** (self.request.retries + 1))) from exc
+        raise
+    except Exception as exc:
+        # A bug or bad data: record it on the article for people to see, and do not retry.
+        processing.record_failure(article_id, f"{type(exc).__name__}: {exc}", will_retry=False)
+        raise
+
+
+@shared_task
+def requeue_lost_task() -> int:
+    return processing.requeue_lost()

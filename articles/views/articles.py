@@ -1,0 +1,94 @@
+"""The article list and the article page. Both read only through ``visible_to``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from articles.filters import ArticleFilter
+from articles.models import Article, Author, Source
+from articles.pagination import BadCursor, capped_count, paginate
+
+
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    visible = Article.objects.visible_to(request.user)
+    filterset = ArticleFilter(request.GET or None, queryset=visible, user=request.user)
+    filtered = filterset.qs if filterset.is_bound else visible
+    page, cursor_error = _page(request, filtered.for_list())
+    count, more = capped_count(filtered)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "count": count,
+        "count_is_capped": more,
+        "cursor_error": cursor_error,
+        "active_filters": active_filters(filterset),
+        "base_query": _without(request.GET, "after", "before"),
+    }
+    return render(request, "articles/article_list.html", context)
+
+
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.visible_to(request.user).for_list(), pk=pk)
+    return render(request, "articles/article_detail.html", {"article": article})
+
+
+def _page(request: HttpRequest, queryset):
+    try:
+        return (
+            paginate(
+                queryset,
+                after=request.GET.get("after"),
+                before=request.GET.get("before"),
+                per_page=settings.ARTICLES_PER_PAGE,
+            ),
+            None,
+        )
+    except BadCursor:
+        message = "That page link is damaged, so the newest articles are shown instead."
+        return paginate(
+            queryset, after=None, before=None, per_page=settings.ARTICLES_PER_PAGE
+        ), message
+
+
+def _without(query: QueryDict, *names: str, value: str | None = None) -> str:
+    """The query string minus ``names`` (or minus one ``value`` of a multi-valued name)."""
+    copy = query.copy()
+    for name in names:
+        if value is None:
+            copy.pop(name, None)
+        else:
+            copy.setlist(name, [v for v in copy.getlist(name) if v != value])
+    return copy.urlencode()
+
+
+def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
+    """Each applied filter as a chip with a link that removes it."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    chips = []
+    data = filterset.form.cleaned_data
+    query = filterset.data
+    for name, field in filterset.form.fields.items():
+        value = data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        label = field.label or name.replace("_", " ").capitalize()
+        if isinstance(value, list):
+            choices = dict(field.choices)
+            for item in value:
+                chips.append(
+                    {
+                        "label": label,
+                        "value": str(choices.get(item, item)),
+                        "remove": _without(query, name, value=item),
+                    }
+                )
+        else:
+            shown = value.name if isinstance(value, (Source, Author)) else str(value)
+            chips.append({"label": label, "value": shown, "remove": _without(query, name)})
+    return chips

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The second README command: set up and run the whole suite — lint, migration and deploy
+# checks, then the tests on SQLite and on PostgreSQL. `.ci/run` calls this script.
+#   extra arguments go to both pytest runs, e.g.  scripts/test.sh -k seeds
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-env.sh requirements-dev.txt
+source .venv/bin/activate
+unset DATABASE_URL REDIS_URL DEBUG SECRET_KEY || true
+
+# Browser tests drive Debian's Chromium (Playwright's own download cannot work offline).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "==> installing Debian's chromium for the browser tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "   could not install chromium; browser tests will skip (or fail under CI)"
+fi
+bash scripts/services.sh
+
+echo "==> ruff"
+ruff check .
+ruff format --check .
+echo "==> migrations are in step with the models"
+DEBUG=true python manage.py makemigrations --check --dry-run
+echo "==> deploy checks with production settings"
+SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" ALLOWED_HOSTS=intel.example \
+  python manage.py check --deploy --fail-level WARNING
+
+echo "==> tests on SQLite"
+pytest "$@"
+
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/intelportal}
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "==> tests on PostgreSQL ($PG_URL)"
+  DATABASE_URL=$PG_URL pytest "$@"
+elif [ -n "${CI:-}" ]; then
+  echo "PostgreSQL is not reachable on 127.0.0.1:5432, and CI requires the PostgreSQL run." >&2
+  exit 1
+else
+  echo "==> SKIPPED the PostgreSQL run: nothing answers on 127.0.0.1:5432 (set CI=true to make this fatal)"
+fi

@@ -1,0 +1,103 @@
+"""Extractive summaries, sentence splitting and key phrases."""
+
+from pathlib import Path
+
+from articles.enrichment.keywords import keywords
+from articles.enrichment.summarize import split_sentences, summarize
+
+SEED_TEXT = next((Path(__file__).parents[2] / "seeds").glob("000_*.txt")).read_text("utf-8")
+REPEATED = (
+    "The deal aims to accelerate AI adoption, train workers, and develop cybersecurity "
+    "partnerships — the latest move by a hyperscaler to compete for sovereign AI and data centers."
+)
+
+
+def test_sentences_keep_their_spans_in_the_text():
+    text = "  First one here. Second one, e.g. with an abbreviation. Third!"
+
+    sentences = split_sentences(text)
+
+    assert [s.text for s in sentences] == [
+        "First one here.",
+        "Second one, e.g. with an abbreviation.",
+        "Third!",
+    ]
+    assert [text[s.start : s.end] for s in sentences] == [s.text for s in sentences]
+
+
+def test_initials_titles_and_decimals_do_not_end_a_sentence():
+    text = "Dr. Smith of the U.S. agency paid 2.5 million. J. Doe agreed."
+
+    assert [s.text for s in split_sentences(text)] == [
+        "Dr. Smith of the U.S. agency paid 2.5 million.",
+        "J. Doe agreed.",
+    ]
+
+
+def test_line_breaks_end_headings():
+    assert [s.text for s in split_sentences("Executive Summary\nThe body starts.")] == [
+        "Executive Summary",
+        "The body starts.",
+    ]
+
+
+def test_seed_summary_never_repeats_the_repeated_sentence():
+    summary = summarize(SEED_TEXT, max_sentences=8)
+
+    assert summary.count(REPEATED) == 1
+    assert summary.count("Microsoft announced a $10 billion investment in Japan") == 1
+
+
+def test_seed_summary_is_three_lead_sentences_in_original_order():
+    assert summarize(SEED_TEXT) == (
+        "Microsoft announced a $10 billion investment in Japan to enhance AI capabilities and "
+        "cybersecurity infrastructure. The initiative focuses on accelerating AI adoption, "
+        "workforce training, and establishing cybersecurity partnerships. This strategic move "
+        "positions Microsoft against other hyperscalers competing for sovereign AI and data "
+        "center dominance in the region."
+    )
+
+
+def test_summary_skips_datelines_headings_and_cut_off_teasers():
+    summary = summarize(SEED_TEXT, max_sentences=20)
+
+    assert "Robert Lemos" not in summary
+    assert "Executive Summary" not in summary
+    assert "accelerating AI..." not in summary
+    assert "accelerating AI adoption, workforce training" in summary
+
+
+def test_summary_of_text_without_sentences_is_empty():
+    assert summarize("Just a heading") == ""
+    assert summarize("A full sentence that is long enough.", max_sentences=0) == ""
+
+
+def test_seed_keywords_are_its_subjects():
+    assert keywords(SEED_TEXT) == [
+        "AI",
+        "AI adoption",
+        "cybersecurity partnerships",
+        "Japan",
+        "sovereign",
+        "data centers",
+        "Microsoft",
+        "deal aims",
+    ]
+
+
+def test_keywords_ignore_hashes_numbers_and_stop_words():
+    text = (
+        "The loader drops 44d88612fea8a8f36de82e1278abb02f. The loader is signed. "
+        "The loader beacons every 60 seconds. Loader samples are signed."
+    )
+
+    found = keywords(text, limit=3)
+
+    assert found[0] == "loader"
+    assert not any("44d88612" in phrase or "60" in phrase for phrase in found)
+
+
+def test_keywords_respect_the_limit():
+    assert len(keywords(SEED_TEXT, limit=3)) == 3
+    assert keywords(SEED_TEXT, limit=0) == []
+    assert keywords("") == []
