@@ -17,12 +17,26 @@ from articles.models import Article, ArticleAuthor, ArticleGrant, ArticleTag, Au
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = (
-        "name", "kind", "enabled", "default_tlp", "reliability", "poll_interval_minutes",
-        "last_success_at", "consecutive_failures",
+        "name",
+        "kind",
+        "enabled",
+        "default_tlp",
+        "reliability",
+        "poll_interval_minutes",
+        "last_success_at",
+        "consecutive_failures",
     )
     list_filter = ("kind", "enabled", "default_tlp", "reliability")
     search_fields = ("name", "url")
-    readonly_fields = ("last_polled_at", "last_success_at", "last_error", "consecutive_failures", "etag", "last_modified", "created_at")
+    readonly_fields = (
+        "last_polled_at",
+        "last_success_at",
+        "last_error",
+        "consecutive_failures",
+        "etag",
+        "last_modified",
+        "created_at",
+    )
 
 
 @admin.register(Author)
@@ -57,7 +71,16 @@ class ArticleGrantInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "source", "published_at", "tlp", "category", "intel_level", "priority", "processing_status")
+    list_display = (
+        "title",
+        "source",
+        "published_at",
+        "tlp",
+        "category",
+        "intel_level",
+        "priority",
+        "processing_status",
+    )
     list_filter = ("tlp", "category", "intel_level", "priority", "processing_status", "source")
     search_fields = ("title", "teaser", "guid", "url")
     date_hierarchy = "published_at"
@@ -65,8 +88,17 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False  # an exact count over a million rows is too slow
     inlines = (ArticleAuthorInline, ArticleTagInline, ArticleGrantInline)
     readonly_fields = (
-        "content_hash", "ingested_at", "updated_at", "word_count", "reading_minutes", "language",
-        "processing_status", "processing_error", "processing_claimed_at", "processed_at", "processing_versions",
+        "content_hash",
+        "ingested_at",
+        "updated_at",
+        "word_count",
+        "reading_minutes",
+        "language",
+        "processing_status",
+        "processing_error",
+        "processing_claimed_at",
+        "processed_at",
+        "processing_versions",
     )
     actions = ("reprocess",)
 
@@ -78,7 +110,11 @@ class ArticleAdmin(admin.ModelAdmin):
         for instance in instances:
             if isinstance(instance, ArticleGrant) and instance.granted_by_id is None:
                 instance.granted_by = request.user
-            if isinstance(instance, ArticleTag) and instance.added_by_id is None and not instance.added_by_enricher:
+            if (
+                isinstance(instance, ArticleTag)
+                and instance.added_by_id is None
+                and not instance.added_by_enricher
+            ):
                 instance.added_by = request.user
             instance.save()
         for obj in formset.deleted_objects:

@@ -59,9 +59,7 @@ class ArticleFilter(PortalFilterSet):
     tlp = django_filters.MultipleChoiceFilter(
         label="TLP", choices=TLP.choices, widget=forms.CheckboxSelectMultiple
     )
-    category = django_filters.MultipleChoiceFilter(
-        choices=CATEGORIES, widget=forms.CheckboxSelectMultiple
-    )
+    category = django_filters.MultipleChoiceFilter(choices=CATEGORIES, widget=forms.CheckboxSelectMultiple)
     intel_level = django_filters.MultipleChoiceFilter(
         label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple
     )

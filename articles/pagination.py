@@ -43,9 +43,7 @@ def decode_cursor(raw: str) -> tuple[dt.datetime, int]:
     return when, pk
 
 
-def paginate(
-    queryset: QuerySet, *, after: str | None, before: str | None, per_page: int
-) -> KeysetPage:
+def paginate(queryset: QuerySet, *, after: str | None, before: str | None, per_page: int) -> KeysetPage:
     """One page of ``queryset`` (newest first). ``after``: older than; ``before``: newer than."""
     if before:
         when, pk = decode_cursor(before)
@@ -68,12 +66,8 @@ def paginate(
         has_newer = bool(after)
     return KeysetPage(
         items=items,
-        older_cursor=encode_cursor(items[-1].published_at, items[-1].pk)
-        if items and has_older
-        else None,
-        newer_cursor=encode_cursor(items[0].published_at, items[0].pk)
-        if items and has_newer
-        else None,
+        older_cursor=encode_cursor(items[-1].published_at, items[-1].pk) if items and has_older else None,
+        newer_cursor=encode_cursor(items[0].published_at, items[0].pk) if items and has_newer else None,
     )
 
 

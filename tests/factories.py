@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 
 import factory
+
 from accounts.models import User
 from accounts.services import create_user
 from articles.models import Article, ArticleAuthor, ArticleTag, Author, Source, Tag
@@ -31,6 +32,7 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     source = factory.SubFactory(SourceFactory)
     guid = factory.Sequence(lambda n: f"guid-{n}")

@@ -23,3 +23,5 @@ from intelportal.settings import *  # noqa: E402, F403
 # Hashing strength is not under test; a fast hasher keeps persona creation cheap.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STATIC_ROOT = _VAR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

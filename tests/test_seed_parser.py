@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.seeds import SeedFormatError, drop_repeated_sentences, parse_seed, parse_seed_file
+from articles.ingest.seeds import (
+    SeedFormatError,
+    drop_repeated_sentences,
+    parse_seed,
+    parse_seed_file,
+)
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_7e4bbf7a3a8b7733.txt"
 REPEATED = (
@@ -83,8 +88,16 @@ def test_drop_repeated_sentences_ignores_case_and_spacing():
         (b"Apr 15, 2026 \xe2\x80\xa2 \nTitle\n", 1, "no author"),
         (b"Apr 15, 2026 \xe2\x80\xa2 A\n", 2, "expected the title"),
         (b"Apr 15, 2026 \xe2\x80\xa2 A\nSummary\n", 2, "expected the title"),
-        (b"Apr 15, 2026 \xe2\x80\xa2 A\nT\nTeaser\nstray text\nSummary\nx\n", 4, "expected a section heading"),
-        (b"Apr 15, 2026 \xe2\x80\xa2 A\nT\nTeaser\nSummary\nx\nSummary\ny\n", 6, "appears a second time"),
+        (
+            b"Apr 15, 2026 \xe2\x80\xa2 A\nT\nTeaser\nstray text\nSummary\nx\n",
+            4,
+            "expected a section heading",
+        ),
+        (
+            b"Apr 15, 2026 \xe2\x80\xa2 A\nT\nTeaser\nSummary\nx\nSummary\ny\n",
+            6,
+            "appears a second time",
+        ),
         (b"Apr 15, 2026 \xe2\x80\xa2 A\nT\n\xff\xfe bad\n", 3, "is not UTF-8"),
         (b"Apr 15, 2026 \xe2\x80\xa2 A\nT\nnul\x00\n", 3, "NUL byte"),
     ],

@@ -71,7 +71,7 @@ CATEGORY_TERMS: dict[str, tuple[_Term, ...]] = {
         (r"vulnerabilit(?:y|ies)", 2),
         (r"zero-day|0-day|zero day", 3),
         (r"remote code execution|(?-i:RCE)", 2),
-        (r"patch(?:es|ed)?|security update|hotfix", 1),
+        (r"patch(?:es|ed)?|security update|hotfix|upgrade|downgrade|affected versions?", 1),
         (r"exploit(?:s|ed|ation)?", 1),
         (r"privilege escalation|buffer overflow|SQL injection|authentication bypass", 2),
         (r"(?-i:CVSS)|advisory|advisories", 1),
@@ -98,10 +98,11 @@ CATEGORY_TERMS: dict[str, tuple[_Term, ...]] = {
     "threat-actor": _terms(
         (r"threat actors?|threat groups?|(?-i:APT)|state-sponsored|nation-state", 2),
         (r"espionage|cyber-espionage|intrusion set|hacking group", 2),
-        (r"campaign|attributed|attribution|targets?|targeting|spear-phishing", 1),
+        (r"campaign|attributed|attribution|targets?|targeting|spear-?phishing", 1),
     ),
     "fraud-phishing": _terms(
-        (r"phishing|smishing|vishing", 3),
+        # Spear-phishing is how espionage actors get in, not a fraud story by itself.
+        (r"(?<!spear-)(?<!spear)phishing|smishing|vishing", 3),
         (r"scams?|scammers?|fraud(?:ulent|sters)?", 3),
         (
             r"business email compromise|(?-i:BEC)|credential harvesting|"
@@ -112,7 +113,8 @@ CATEGORY_TERMS: dict[str, tuple[_Term, ...]] = {
     ),
     "policy-regulation": _terms(
         (r"regulation|regulators?|regulatory", 3),
-        (r"laws?|legislation|bill|(?-i:Act)|directive|executive order", 1),
+        (r"laws?|bill|(?-i:Act)|directive|executive order|government", 1),
+        (r"legislation|ban(?:s|ned)?|illegal|proposals?|consultation", 2),
         (
             r"(?-i:SEC|GDPR|NIS2|DORA|CIRCIA|FCC|FTC)|European Commission|Congress|Parliament",
             2,
@@ -237,21 +239,43 @@ def _finding_signals(
 ) -> dict[str, tuple[float, str]]:
     """Weight the findings add per category, with the sentence that explains it."""
     signals: dict[str, tuple[float, str]] = {}
+
+    def add(category: str, weight: float, reason: str) -> None:
+        previous_weight, previous_reason = signals.get(category, (0.0, ""))
+        joined = f"{previous_reason}; {reason}" if previous_reason else reason
+        signals[category] = (previous_weight + weight, joined)
+
     cves = distinct_cves(indicators)
     if cves:
-        signals["vulnerability"] = (3.0 + len(cves), f"{len(cves)} CVE(s) referenced")
-    ransomware = [e.name for e in entities if _entity_is_ransomware(e, doc.text)]
+        add("vulnerability", 5.0 + len(cves), f"{len(cves)} CVE(s) referenced")
+    ransomware = list(dict.fromkeys(e.name for e in entities if _entity_is_ransomware(e, doc.text)))
     if ransomware:
-        names = ", ".join(dict.fromkeys(ransomware))
-        signals["ransomware"] = (6.0, f"ransomware family named ({names})")
+        add("ransomware", 3.0 + len(ransomware), f"ransomware named ({', '.join(ransomware)})")
     actors = _distinct_names(entities, "threat-actor")
     if actors:
-        signals["threat-actor"] = (2.0 + 2.0 * len(actors), "threat actor(s) named")
-    malware = [
-        e.name for e in entities if e.kind == "malware" and not _entity_is_ransomware(e, doc.text)
-    ]
+        add("threat-actor", 4.0 + 3.0 * len(actors), f"threat actor named ({', '.join(actors)})")
+    malware = list(
+        dict.fromkeys(
+            e.name
+            for e in entities
+            if e.kind == "malware" and not _entity_is_ransomware(e, doc.text)
+        )
+    )
     if malware:
-        signals["malware"] = (2.0 + len(set(malware)), "malware named")
+        add("malware", 2.0 + len(malware), f"malware named ({', '.join(malware)})")
+    # The headline names the story's subject: an actor or family in it outweighs one
+    # that is only mentioned in passing.
+    title = doc.title.casefold()
+    for category, kinds in (
+        ("threat-actor", actors),
+        ("ransomware", ransomware),
+        ("malware", malware),
+    ):
+        in_title = [
+            e.matched for e in entities if e.name in kinds and e.matched.casefold() in title
+        ]
+        if title and in_title:
+            add(category, 4.0, f"'{in_title[0]}' in the title")
     return signals
 
 

@@ -57,7 +57,8 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
         re.compile(
             r"\b(?:apts?|groups?|actors?|hackers?|hacking|gangs?|crews?|campaigns?|operators?"
             r"|espionage|cyberespionage|state-sponsored|nation-state|attributed|attribution"
-            r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss)\b"
+            r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss"
+            r"|attacks?|attacked|targeted|targeting|linked|behind|sponsored|military)\b"
         ),
         window=50,
     ),
@@ -109,6 +110,7 @@ class WatchEntity:
 
 
 class _Rule(NamedTuple):
+    surface: str  # the form it applies to (for exact-case rules, the form required)
     exact_case: bool
     context: str | None
 
@@ -116,7 +118,6 @@ class _Rule(NamedTuple):
 class _Claim(NamedTuple):
     priority: tuple[int, int, int, int]
     record: int
-    surface: str
     rule: _Rule
 
 
@@ -167,28 +168,37 @@ def read_json(name: str) -> Any:
         return json.load(handle)
 
 
-def curated_rule(surface: str) -> _Rule:
+def curated_rules(surface: str) -> list[_Rule]:
     exact = _alnum_length(surface) <= 4 or is_ordinary(surface)
-    return _Rule(exact_case=exact, context=None)
+    return [_Rule(surface, exact_case=exact, context=None)]
 
 
-def galaxy_rule(surface: str, role: str, kind: str) -> _Rule | None:
-    """The case/context rule for one galaxy name, or None when it must not match."""
+def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
+    """The case/context rules for one galaxy name; none when it must not match."""
     context = _CONTEXT_FOR_KIND[kind]
     if role == ROLE_ID:
-        return _Rule(exact_case=False, context=None)
+        return [_Rule(surface, exact_case=False, context=None)]
     length = _alnum_length(surface)
     ordinary = is_ordinary(surface)
-    if length <= 1 or (length <= SHORT_NAME and ordinary):
-        return None
+    # An ordinary word written in lower case ("global", "telegram") cannot be told
+    # apart from the word itself.
+    if length <= 1 or (ordinary and (length <= SHORT_NAME or surface == surface.lower())):
+        return []
     if kind == "sector":
-        return _Rule(exact_case=length <= SHORT_NAME, context=context)
+        return [_Rule(surface, exact_case=length <= SHORT_NAME, context=context)]
     if length <= SHORT_NAME or role == ROLE_SUBTECHNIQUE:
-        return _Rule(exact_case=True, context=context)
+        return [_Rule(surface, exact_case=True, context=context)]
+    single_word = len(_TOKEN.findall(surface)) == 1
     if ordinary:
-        single_word = len(_TOKEN.findall(surface)) == 1
-        return _Rule(exact_case=True, context=context if single_word else None)
-    return _Rule(exact_case=False, context=None)
+        return [_Rule(surface, exact_case=True, context=context if single_word else None)]
+    if not single_word:
+        return [_Rule(surface, exact_case=False, context=None)]
+    # One made-up word ("Emotet", "mydata", "Django"): as written with capitals, or
+    # shouted in a headline, it is a name; in lower case it is as likely an identifier.
+    rules = [_Rule(surface, exact_case=False, context=context)]
+    if surface != surface.lower():
+        rules += [_Rule(surface, True, None), _Rule(surface.upper(), True, None)]
+    return rules
 
 
 def organization_records() -> list[EntityRecord]:
@@ -207,8 +217,7 @@ def organization_records() -> list[EntityRecord]:
 def watch_records(watch_entities: Iterable[WatchEntity]) -> list[EntityRecord]:
     records = []
     for rank, watched in enumerate(watch_entities):
-        record = EntityRecord(kind=watched.kind, name=watched.name, ref="watch", uuid="")
-        record.rank = rank
+        record = EntityRecord(kind=watched.kind, name=watched.name, ref="watch", uuid="", rank=rank)
         record.add_name(watched.name, ROLE_VALUE)
         for alias in watched.aliases:
             record.add_name(alias, ROLE_SYNONYM)
@@ -219,27 +228,27 @@ def watch_records(watch_entities: Iterable[WatchEntity]) -> list[EntityRecord]:
 class NameTable:
     """Entity records and the resolved, rule-carrying patterns that point at them."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_index: int = 0) -> None:
+        self.first_index = first_index  # target of this table's first record
         self.records: list[EntityRecord] = []
         self._claims: dict[str, list[_Claim]] = {}
         self.blocked: set[str] = set()
 
     def add(self, record: EntityRecord, tier: int, stoplist: frozenset[str]) -> None:
-        index = len(self.records)
+        index = self.first_index + len(self.records)
         self.records.append(record)
+        kind_order = _KIND_ORDER.get(record.kind, 0)
         for surface, role in record.names.items():
-            if fold(surface) in stoplist or len(fold(surface)) != len(surface):
+            if fold(surface) in stoplist:
                 continue
             if tier == TIER_GALAXY:
-                rule = galaxy_rule(surface, role, record.kind)
+                rules = galaxy_rules(surface, role, record.kind)
             else:
-                rule = curated_rule(surface)
-            if rule is None:
-                continue
-            kind_order = _KIND_ORDER.get(record.kind, 0)
+                rules = curated_rules(surface)
             priority = (tier, _ROLE_ORDER[role], kind_order, record.rank)
-            claim = _Claim(priority, index, surface, rule)
-            self._claims.setdefault(fold(surface), []).append(claim)
+            for rule in rules:
+                claim = _Claim(priority, index, rule)
+                self._claims.setdefault(fold(rule.surface), []).append(claim)
 
     def patterns(self) -> list[NamePattern]:
         patterns = [NamePattern(surface=name, target=BLOCKED) for name in self.blocked]
@@ -253,11 +262,11 @@ class NameTable:
             if (
                 rivals
                 and rivals[0].priority[:3] == best.priority[:3]
-                and _alnum_length(best.surface) <= SHORT_NAME
+                and _alnum_length(key) <= SHORT_NAME
             ):
                 continue
             patterns += [
-                NamePattern(c.surface, c.record, c.rule.exact_case, c.rule.context)
+                NamePattern(c.rule.surface, c.record, c.rule.exact_case, c.rule.context)
                 for c in claims
                 if c.record == best.record
             ]
@@ -280,21 +289,28 @@ def base_table() -> NameTable:
     return table
 
 
+@cache
+def base_patterns() -> tuple[NamePattern, ...]:
+    return tuple(base_table().patterns())
+
+
 class EntityExtractor:
     name = "entities"
     version = "1.0.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()
-        table = NameTable()
-        table.records = list(base.records)
-        table.blocked = set(base.blocked)
-        table._claims = {key: list(claims) for key, claims in base._claims.items()}
+        # Watch names go in a table of their own whose targets follow the base records;
+        # a watched name replaces whatever the base table says about it.
+        watch = NameTable(first_index=len(base.records))
         for record in watch_records(watch_entities):
-            table.add(record, TIER_WATCH, frozenset())
-        self._records = table.records
+            watch.add(record, TIER_WATCH, frozenset())
+        watch_patterns = watch.patterns()
+        watched = {fold(pattern.surface) for pattern in watch_patterns}
+        patterns = [p for p in base_patterns() if fold(p.surface) not in watched]
+        self._records = [*base.records, *watch.records]
         self._by_uuid = {r.uuid: r for r in self._records if r.uuid}
-        self._matcher = NameMatcher(table.patterns(), CONTEXT_GROUPS)
+        self._matcher = NameMatcher([*patterns, *watch_patterns], CONTEXT_GROUPS)
 
     @property
     def name_count(self) -> int:

@@ -120,9 +120,9 @@ class _Merger:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.entities: list[EntityRecord] = []
-        self._origins: list[set[str]] = []  # galaxies that contributed to each entity
         self._by_name: dict[str, set[int]] = {}
         self._by_value: dict[tuple[str, str], int] = {}  # (galaxy, folded value) -> entity
+        self._values: dict[str, set[int]] = {}  # folded value in any galaxy -> entities
         self._by_uuid: dict[str, int] = {}
         self._similar_to: dict[str, set[int]] = {}  # uuid -> entities declaring it similar
 
@@ -141,7 +141,6 @@ class _Merger:
                     rank=index,
                 )
             )
-            self._origins.append(set())
         else:
             self.entities[index].cross_refs.setdefault(galaxy, []).append(entry["uuid"])
             if kind == "tool":
@@ -150,8 +149,8 @@ class _Merger:
         entity.add_name(value, ROLE_VALUE)
         for synonym in synonyms:
             entity.add_name(synonym, ROLE_SYNONYM)
-        self._origins[index].add(galaxy)
         self._by_value.setdefault((galaxy, _fold(value)), index)
+        self._values.setdefault(_fold(value), set()).add(index)
         for name in [value, *synonyms, *([external_id] if external_id else [])]:
             self._by_name.setdefault(_fold(name), set()).add(index)
         self._by_uuid[entry["uuid"]] = index
@@ -168,15 +167,22 @@ class _Merger:
     ) -> int | None:
         # Inside one galaxy only a repeated value is the same entity: galaxies list
         # distinct actors that share a synonym ("Grizzly Steppe" is both APT28 and
-        # APT29). Across galaxies, the strongest evidence wins: the entry's own name or
-        # ID, then an explicit "similar" cross-reference, then a shared synonym.
+        # APT29). Across galaxies, the strongest evidence wins: the same value, the
+        # entry's own name or ID among the aliases, an explicit "similar"
+        # cross-reference, then a shared synonym.
         duplicate = self._by_value.get((galaxy, _fold(value)))
         if duplicate is not None:
             return duplicate
 
         def foreign(indexes: Iterable[int]) -> set[int]:
-            return {i for i in indexes if galaxy not in self._origins[i]}
+            # Records founded by another galaxy; a record founded by this galaxy is a
+            # different entity unless it repeats the value (handled above).
+            founder = f"misp-galaxy:{galaxy}"
+            return {i for i in indexes if self.entities[i].ref != founder}
 
+        same_value = foreign(self._values.get(_fold(value), ()))
+        if len(same_value) == 1:
+            return same_value.pop()
         primary = [value, *([external_id] if external_id else [])]
         owners = foreign(i for n in primary for i in self._by_name.get(_fold(n), ()))
         if len(owners) == 1:

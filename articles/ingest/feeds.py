@@ -186,17 +186,14 @@ def cap_html(value: str, what: str, truncations: list[str]) -> str:
     if len(value) <= MAX_ENTRY_CHARS:
         return value
     truncations.append(
-        f"The {what} of one entry is {len(value):,} characters long; it was cut to "
-        f"{MAX_ENTRY_CHARS:,}."
+        f"The {what} of one entry is {len(value):,} characters long; it was cut to {MAX_ENTRY_CHARS:,}."
     )
     return value[:MAX_ENTRY_CHARS]
 
 
 # --- XML feeds -------------------------------------------------------------------------
 
-_HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
-)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 # Plain-text titles that still carry markup (entity-escaped HTML is common in RSS).
 _LOOKS_LIKE_TAG = re.compile(r"<[a-zA-Z/!]")
 _XML_KINDS: dict[str, FeedKind] = {"rss090": "rdf", "rss10": "rdf"}
@@ -228,8 +225,7 @@ def _parse_xml_feed(body: bytes, *, url: str, content_type: str | None) -> RawFe
     feed_info = result.get("feed", {})
     truncations: list[str] = []
     entries = [
-        _raw_entry_from_feedparser(entry, feed_info, kind, truncations)
-        for entry in result.get("entries", [])
+        _raw_entry_from_feedparser(entry, feed_info, kind, truncations) for entry in result.get("entries", [])
     ]
     return RawFeed(
         title=" ".join((feed_info.get("title") or "").split()),
@@ -289,7 +285,8 @@ def _raw_entry_from_feedparser(
         if content_html:
             break
     published = _utc(entry.get("published_parsed"))
-    updated = _utc(entry.get("updated_parsed"))
+    # dict.get: feedparser's own get() silently substitutes the published date (and warns).
+    updated = _utc(dict.get(entry, "updated_parsed"))
     summary_detail = entry.get("summary_detail") or {}
     summary_html = _as_html(entry.get("summary") or "", summary_detail.get("type") or "")
     authors = [a.get("name") or a.get("email") or "" for a in entry.get("authors") or []]
@@ -344,9 +341,7 @@ def _parse_json_feed(body: bytes, *, url: str) -> RawFeed:
     try:
         document = json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise FeedParseError(
-            f"{url} sent JSON that is not valid UTF-8; it cannot be read."
-        ) from None
+        raise FeedParseError(f"{url} sent JSON that is not valid UTF-8; it cannot be read.") from None
     except json.JSONDecodeError as exc:
         raise FeedParseError(
             f"{url} sent broken JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
@@ -381,12 +376,8 @@ def _parse_json_feed(body: bytes, *, url: str) -> RawFeed:
     )
 
 
-def _raw_entry_from_json(
-    item: dict[str, Any], feed_authors: list[str], truncations: list[str]
-) -> RawEntry:
-    content_html = _json_str(item.get("content_html")) or text_to_html(
-        _json_str(item.get("content_text"))
-    )
+def _raw_entry_from_json(item: dict[str, Any], feed_authors: list[str], truncations: list[str]) -> RawEntry:
+    content_html = _json_str(item.get("content_html")) or text_to_html(_json_str(item.get("content_text")))
     tags = item.get("tags")
     return RawEntry(
         guid=_json_str(item.get("id")),

@@ -28,7 +28,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit
@@ -197,27 +197,17 @@ def fetch(
                 break
             current = target
             continue
-        elapsed = time.monotonic() - started
-        if status == 304:
-            return FetchResult(
-                status=status,
-                url=current,
-                headers=headers,
-                body=b"",
-                etag=headers.get("etag") or etag,
-                last_modified=headers.get("last-modified") or last_modified,
-                not_modified=True,
-                elapsed=elapsed,
-            )
+        not_modified = status == 304
         return FetchResult(
             status=status,
             url=current,
             headers=headers,
             body=body,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
-            not_modified=False,
-            elapsed=elapsed,
+            # A 304 may omit the validators; the ones we sent are still current then.
+            etag=headers.get("etag") or (etag if not_modified else None),
+            last_modified=headers.get("last-modified") or (last_modified if not_modified else None),
+            not_modified=not_modified,
+            elapsed=time.monotonic() - started,
         )
     raise FetchError(
         "too-many-redirects",
@@ -370,8 +360,7 @@ def _send_and_read(
         reason = response.reason or ""
         raise FetchError(
             "http-status",
-            f"{request.url} answered HTTP {status} {reason}".rstrip()
-            + f". {_status_advice(status)}",
+            f"{request.url} answered HTTP {status} {reason}".rstrip() + f". {_status_advice(status)}",
         )
     declared = headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
@@ -394,9 +383,7 @@ def _status_advice(status: int) -> str:
     return "Check the URL in a browser."
 
 
-def _connect(
-    target: _Target, addresses: list[_Address], deadline: float, url: str
-) -> socket.socket:
+def _connect(target: _Target, addresses: list[_Address], deadline: float, url: str) -> socket.socket:
     last_error: OSError | None = None
     for family, sockaddr in addresses:
         remaining = deadline - time.monotonic()
@@ -491,92 +478,59 @@ class _DeadlineReader(io.RawIOBase):
         return self._sock.recv_into(buffer)
 
 
-def _read_body(
-    response: http.client.HTTPResponse, content_encoding: str, max_bytes: int, url: str
-) -> bytes:
-    decoder = _decoder_for(content_encoding.strip().lower(), url)
+def _read_body(response: http.client.HTTPResponse, content_encoding: str, max_bytes: int, url: str) -> bytes:
+    encoding = content_encoding.strip().lower()
+    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+        raise FetchError(
+            "bad-content",
+            f"{url} sent its body with the {encoding!r} encoding, which we did not ask for and "
+            "cannot decode; the server ignores our Accept-Encoding header.",
+        )
+    decoder = None
     body = bytearray()
-    raw_total = 0
-    while True:
-        chunk = response.read(_READ_CHUNK)
-        if not chunk:
-            break
-        raw_total += len(chunk)
-        if raw_total > max_bytes:
+    received = 0
+    while chunk := response.read(_READ_CHUNK):
+        received += len(chunk)
+        if received > max_bytes:
             raise FetchError("too-large", _too_large_message(url, max_bytes))
-        body += decoder.feed(chunk, max_bytes - len(body) + 1)
+        if encoding in ("", "identity"):
+            body += chunk
+        else:
+            decoder = decoder or zlib.decompressobj(_window_bits(encoding, chunk))
+            # Bounding each call's output (instead of checking afterwards) is what
+            # defuses a gzip bomb: input beyond the cap is never inflated at all.
+            body += _inflate(decoder.decompress, chunk, max_bytes - len(body) + 1, url)
         if len(body) > max_bytes:
             raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
-    body += decoder.finish(max_bytes - len(body) + 1)
-    if len(body) > max_bytes:
-        raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
+    if decoder is not None:
+        body += _inflate(lambda _, limit: decoder.flush()[:limit], b"", max_bytes - len(body) + 1, url)
+        if len(body) > max_bytes:
+            raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
     return bytes(body)
 
 
-class _Identity:
-    def feed(self, chunk: bytes, limit: int) -> bytes:
-        return chunk
-
-    def finish(self, limit: int) -> bytes:
-        return b""
-
-
-class _Inflater:
-    """Streaming gzip/deflate decoding that never produces more than ``limit`` bytes a call.
-
-    Bounding the output of each call (rather than checking after the fact) is what
-    defuses a gzip bomb: a few KB that would inflate to gigabytes never do.
-    """
-
-    def __init__(self, wbits: int, url: str, fallback_wbits: int | None = None) -> None:
-        self._url = url
-        self._wbits = wbits
-        self._fallback_wbits = fallback_wbits
-        self._decompressor = zlib.decompressobj(wbits)
-        self._started = False
-
-    def feed(self, chunk: bytes, limit: int) -> bytes:
-        try:
-            output = self._decompressor.decompress(chunk, limit)
-        except zlib.error as exc:
-            if self._fallback_wbits is not None and not self._started:
-                # "deflate" is sent both zlib-wrapped (per the RFC) and raw (by some
-                # servers); retry the first chunk as raw deflate.
-                self._decompressor = zlib.decompressobj(self._fallback_wbits)
-                self._fallback_wbits = None
-                return self.feed(chunk, limit)
-            raise self._corrupt(exc) from None
-        self._started = True
-        # Input left over lands in unconsumed_tail, only once output reached ``limit``,
-        # so the caller sees the cap crossed without the rest ever being inflated.
-        return output
-
-    def finish(self, limit: int) -> bytes:
-        try:
-            return self._decompressor.flush()[:limit]
-        except zlib.error as exc:
-            raise self._corrupt(exc) from None
-
-    def _corrupt(self, exc: zlib.error) -> FetchError:
-        return FetchError(
-            "bad-content",
-            f"{self._url} sent a compressed body that could not be decoded ({exc}); "
-            "the server or a proxy in between is misbehaving.",
-        )
-
-
-def _decoder_for(content_encoding: str, url: str) -> _Identity | _Inflater:
-    if content_encoding in ("", "identity"):
-        return _Identity()
-    if content_encoding in ("gzip", "x-gzip"):
-        return _Inflater(16 + zlib.MAX_WBITS, url)
-    if content_encoding == "deflate":
-        return _Inflater(zlib.MAX_WBITS, url, fallback_wbits=-zlib.MAX_WBITS)
-    raise FetchError(
-        "bad-content",
-        f"{url} sent its body with the {content_encoding!r} encoding, which we did not ask "
-        "for and cannot decode; the server ignores our Accept-Encoding header.",
+def _window_bits(encoding: str, first_chunk: bytes) -> int:
+    if encoding != "deflate":
+        return 16 + zlib.MAX_WBITS  # gzip container
+    # "deflate" should be zlib-wrapped (RFC 9110) but some servers send raw deflate;
+    # a zlib stream starts with a method byte of 8 and a header checksum divisible by 31.
+    has_zlib_header = (
+        len(first_chunk) >= 2
+        and first_chunk[0] & 0x0F == 8
+        and int.from_bytes(first_chunk[:2], "big") % 31 == 0
     )
+    return zlib.MAX_WBITS if has_zlib_header else -zlib.MAX_WBITS
+
+
+def _inflate(step: Callable[[bytes, int], bytes], chunk: bytes, limit: int, url: str) -> bytes:
+    try:
+        return step(chunk, limit)
+    except zlib.error as exc:
+        raise FetchError(
+            "bad-content",
+            f"{url} sent a compressed body that could not be decoded ({exc}); the server or a "
+            "proxy in between is misbehaving.",
+        ) from None
 
 
 def _header_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:

@@ -210,9 +210,7 @@ def _parse_dateline(line: str, path: str, number: int) -> tuple[dt.date, list[st
         raise SeedFormatError(path, number, f"no author after the date; {expected}")
     too_long = next((a for a in authors if len(a) > 200), None)
     if too_long:
-        raise SeedFormatError(
-            path, number, f"author name is {len(too_long)} characters; at most 200"
-        )
+        raise SeedFormatError(path, number, f"author name is {len(too_long)} characters; at most 200")
     return published, authors
 
 
@@ -235,9 +233,7 @@ def _parse_sections(lines: list[str], start: int, path: str) -> dict[str, str]:
         key = _section_key(line)
         if key is not None:
             if key in sections:
-                raise SeedFormatError(
-                    path, index + 1, f"section {line.strip()!r} appears a second time"
-                )
+                raise SeedFormatError(path, index + 1, f"section {line.strip()!r} appears a second time")
             sections[key] = []
             current = key
             continue

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import transaction
 
 from articles import processing
 from articles.models import Article, ArticleAuthor, Author, Source
@@ -56,7 +55,8 @@ CONTENT_FIELDS = (
 
 def upsert_article(source: Source, incoming: IncomingArticle) -> tuple[Article, Outcome]:
     """Must run inside a transaction (the caller decides its scope)."""
-    assert transaction.get_connection().in_atomic_block, "upsert_article needs a transaction"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("upsert_article must run inside transaction.atomic()")
     existing = Article.objects.filter(source=source, guid=incoming.guid).first()
     if existing is not None and existing.content_hash == incoming.content_hash:
         return existing, Outcome.UNCHANGED
@@ -74,7 +74,6 @@ def upsert_article(source: Source, incoming: IncomingArticle) -> tuple[Article, 
         article.save()
         outcome = Outcome.UPDATED
     set_authors(article, incoming.authors)
-    refresh_search_vector(article.pk)
     processing.enqueue([article.pk])
     return article, outcome
 
@@ -91,14 +90,3 @@ def set_authors(article: Article, names: list[str]) -> None:
         author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name})
         ArticleAuthor.objects.create(article=article, author=author, position=position)
         position += 1
-
-
-def refresh_search_vector(article_id: int) -> None:
-    """Keep the weighted tsvector in step on PostgreSQL; SQLite searches without it."""
-    if connection.vendor != "postgresql":
-        return
-    Article.objects.filter(pk=article_id).update(
-        search_vector=SearchVector("title", weight="A", config="english")
-        + SearchVector("teaser", "summary", "executive_summary", weight="B", config="english")
-        + SearchVector("body_text", weight="C", config="english")
-    )

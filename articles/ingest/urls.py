@@ -87,9 +87,7 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
-def _netloc(
-    hostname: str, port: int | None, scheme: str, username: str | None, password: str | None
-) -> str:
+def _netloc(hostname: str, port: int | None, scheme: str, username: str | None, password: str | None) -> str:
     host = hostname.lower().rstrip(".")
     if ":" in host:
         host = f"[{host}]"

@@ -35,9 +35,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "body_text",
-                    models.TextField(
-                        blank=True, help_text="Plain text; finding offsets point here."
-                    ),
+                    models.TextField(blank=True, help_text="Plain text; finding offsets point here."),
                 ),
                 ("published_at", models.DateTimeField()),
                 ("ingested_at", models.DateTimeField(auto_now_add=True)),
@@ -366,9 +364,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="articlegrant",
-            constraint=models.UniqueConstraint(
-                fields=("article", "user"), name="articlegrant_unique_user"
-            ),
+            constraint=models.UniqueConstraint(fields=("article", "user"), name="articlegrant_unique_user"),
         ),
         migrations.AddConstraint(
             model_name="articleauthor",
@@ -388,15 +384,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="article",
-            index=models.Index(
-                fields=["tlp", "-published_at", "-id"], name="article_tlp_newest_idx"
-            ),
+            index=models.Index(fields=["tlp", "-published_at", "-id"], name="article_tlp_newest_idx"),
         ),
         migrations.AddIndex(
             model_name="article",
-            index=models.Index(
-                fields=["source", "-published_at"], name="article_source_newest_idx"
-            ),
+            index=models.Index(fields=["source", "-published_at"], name="article_source_newest_idx"),
         ),
         migrations.AddIndex(
             model_name="article",

@@ -90,9 +90,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "guid"], name="article_unique_guid_per_source"
-            ),
+            models.UniqueConstraint(fields=["source", "guid"], name="article_unique_guid_per_source"),
         ]
         indexes = [
             # Newest-first keyset pagination: WHERE (published_at, id) < (…) ORDER BY … DESC.
@@ -129,13 +127,12 @@ class ArticleAuthor(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["article", "position"], name="articleauthor_unique_position"
-            ),
-            models.UniqueConstraint(
-                fields=["article", "author"], name="articleauthor_unique_author"
-            ),
+            models.UniqueConstraint(fields=["article", "position"], name="articleauthor_unique_position"),
+            models.UniqueConstraint(fields=["article", "author"], name="articleauthor_unique_author"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on article {self.article_id}"
 
 
 class ArticleGrant(models.Model):

@@ -17,22 +17,29 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = self._free_slug()
+        super().save(*args, **kwargs)
+
+    def _free_slug(self) -> str:
+        # "tlp:amber" and "tlp-amber" slugify alike; the second one gets a suffix.
+        base = slugify(self.name.replace(":", "-"), allow_unicode=True)[:240] or "tag"
+        candidate, n = base, 1
+        while Tag.objects.filter(slug=candidate).exclude(pk=self.pk).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
     @property
     def is_machine_tag(self) -> bool:
         return ":" in self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name.replace(":", "-"), allow_unicode=True)[:255] or "tag"
-        super().save(*args, **kwargs)
 
 
 class ArticleTag(models.Model):
     """A tag on an article, with who (a person) or what (an enricher) put it there."""
 
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="article_tags"
-    )
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="article_tags")
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="article_tags")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -42,9 +49,7 @@ class ArticleTag(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["article", "tag"], name="articletag_unique_per_article"
-            ),
+            models.UniqueConstraint(fields=["article", "tag"], name="articletag_unique_per_article"),
         ]
 
     def __str__(self) -> str:

@@ -50,9 +50,7 @@ def _page(request: HttpRequest, queryset):
         )
     except BadCursor:
         message = "That page link is damaged, so the newest articles are shown instead."
-        return paginate(
-            queryset, after=None, before=None, per_page=settings.ARTICLES_PER_PAGE
-        ), message
+        return paginate(queryset, after=None, before=None, per_page=settings.ARTICLES_PER_PAGE), message
 
 
 def _without(query: QueryDict, *names: str, value: str | None = None) -> str:

@@ -25,6 +25,4 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not page.items and not request.GET.get("after") and not request.GET.get("before"):
         # An author whose every article is above this user's clearance does not exist for them.
         raise Http404("no such author")
-    return render(
-        request, "articles/author_detail.html", {"author": author, "page": page, "base_query": ""}
-    )
+    return render(request, "articles/author_detail.html", {"author": author, "page": page, "base_query": ""})

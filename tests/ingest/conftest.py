@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 import zlib
@@ -236,6 +239,9 @@ PREFIX_ROUTES: dict[str, Callable[[FeedHostHandler], None]] = {
 }
 
 
+TLS_HOST = "feeds.internal.test"
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -251,6 +257,47 @@ def feed_server() -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class TLSFeedHost:
+    """An HTTPS feed host with a self-signed certificate for :data:`TLS_HOST`."""
+
+    def __init__(self, port: int, cafile: Path, server_names: list[str | None]) -> None:
+        self.port = port
+        self.cafile = cafile
+        self.server_names = server_names  # the SNI name of every handshake, in order
+
+
+@pytest.fixture(scope="session")
+def tls_feed_server(tmp_path_factory) -> Iterator[TLSFeedHost]:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "2", "-subj", f"/CN={TLS_HOST}",
+            "-addext", f"subjectAltName=DNS:{TLS_HOST}",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server_names: list[str | None] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda _sock, name, _ctx: server_names.append(name)
+    server = _QuietServer(("127.0.0.1", 0), FeedHostHandler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, name="tls-feed-host", daemon=True)
+    thread.start()
+    try:
+        yield TLSFeedHost(server.server_address[1], cert, server_names)
     finally:
         server.shutdown()
         server.server_close()

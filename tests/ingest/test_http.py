@@ -6,13 +6,20 @@ import gzip
 import ipaddress
 import json
 import socket
+import ssl
 import time
 
 import pytest
 
 from articles.ingest import http as ingest_http
 from articles.ingest.http import FetchError, blocked_reason, fetch, parse_networks
-from tests.ingest.conftest import FEED_ETAG, FEED_LAST_MODIFIED, LOOPBACK, fixture_bytes
+from tests.ingest.conftest import (
+    FEED_ETAG,
+    FEED_LAST_MODIFIED,
+    LOOPBACK,
+    TLS_HOST,
+    fixture_bytes,
+)
 
 
 def fetch_error(url: str, **kwargs) -> FetchError:
@@ -106,6 +113,36 @@ def test_blocked_reason_names_the_kind_of_internal_address(address, reason):
 def test_a_mistyped_allowed_network_is_reported_with_its_value():
     with pytest.raises(ValueError, match=r"'10\.0\.0\.0/33' in the allowed fetch networks"):
         parse_networks(["10.0.0.0/33"])
+
+
+def resolve_to_loopback(monkeypatch, port: int) -> None:
+    answer = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+    monkeypatch.setattr(ingest_http.socket, "getaddrinfo", lambda *args, **kwargs: answer)
+
+
+def test_https_sends_sni_and_verifies_the_certificate_for_the_name(tls_feed_server, monkeypatch):
+    resolve_to_loopback(monkeypatch, tls_feed_server.port)
+    trusting = ssl.create_default_context(cafile=str(tls_feed_server.cafile))
+    monkeypatch.setattr(ingest_http, "_TLS_CONTEXT", trusting)
+    result = fetch(f"https://{TLS_HOST}:{tls_feed_server.port}/echo-headers", allow_networks=LOOPBACK)
+    assert json.loads(result.body)["host"] == f"{TLS_HOST}:{tls_feed_server.port}"
+    assert tls_feed_server.server_names[-1] == TLS_HOST
+
+
+def test_https_certificate_for_another_name_is_refused(tls_feed_server, monkeypatch):
+    resolve_to_loopback(monkeypatch, tls_feed_server.port)
+    trusting = ssl.create_default_context(cafile=str(tls_feed_server.cafile))
+    monkeypatch.setattr(ingest_http, "_TLS_CONTEXT", trusting)
+    error = fetch_error(f"https://impostor.test:{tls_feed_server.port}/rss.xml", allow_networks=LOOPBACK)
+    assert error.kind == "connection"
+    assert "certificate" in str(error)
+
+
+def test_https_self_signed_certificate_is_refused_by_default(tls_feed_server, monkeypatch):
+    resolve_to_loopback(monkeypatch, tls_feed_server.port)
+    error = fetch_error(f"https://{TLS_HOST}:{tls_feed_server.port}/rss.xml", allow_networks=LOOPBACK)
+    assert error.kind == "connection"
+    assert "CERTIFICATE_VERIFY_FAILED" in str(error)
 
 
 # --- bad URLs, DNS, connections, statuses -----------------------------------------------

@@ -24,7 +24,16 @@ class Command(BaseCommand):
             "--password-env", metavar="VAR", help="read the password from this environment variable"
         )
 
-    def handle(self, *args, username: str, role: str, clearance: str, email: str, password_env: str | None, **o):
+    def handle(
+        self,
+        *args,
+        username: str,
+        role: str,
+        clearance: str,
+        email: str,
+        password_env: str | None,
+        **o,
+    ):
         try:
             label = parse_label(clearance)
         except ValueError as exc:

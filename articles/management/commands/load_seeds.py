@@ -14,15 +14,9 @@ class Command(BaseCommand):
     help = "Load seed-format article files (default: the seeds/ folder). Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "paths", nargs="*", type=Path, help="files or folders (default: seeds/)"
-        )
-        parser.add_argument(
-            "--tlp", default="clear", help="TLP label for new articles (default: CLEAR)"
-        )
-        parser.add_argument(
-            "--source", default="Seed files", help='source name (default: "Seed files")'
-        )
+        parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+        parser.add_argument("--tlp", default="clear", help="TLP label for new articles (default: CLEAR)")
+        parser.add_argument("--source", default="Seed files", help='source name (default: "Seed files")')
 
     def handle(self, *args, paths: list[Path], tlp: str, source: str, **options) -> None:
         try:
@@ -42,6 +36,4 @@ class Command(BaseCommand):
             f"{report.count(Outcome.UNCHANGED)} unchanged, {len(report.errors)} skipped"
         )
         if report.errors:
-            raise CommandError(
-                f"{len(report.errors)} file(s) could not be loaded; see the messages above"
-            )
+            raise CommandError(f"{len(report.errors)} file(s) could not be loaded; see the messages above")

@@ -1,0 +1,202 @@
+"""The named-entity extractor over real prose: kinds, aliases, rules and the seed article."""
+
+from pathlib import Path
+
+import pytest
+
+from articles.enrichment.entities import EntityExtractor, WatchEntity, is_ordinary
+from articles.enrichment.types import Document
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+THREAT_KINDS = {"threat-actor", "malware", "tool", "attack-pattern"}
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return EntityExtractor(
+        [WatchEntity("Acme Widgets", aliases=("Acme",)), WatchEntity("Globex", kind="supplier")]
+    )
+
+
+def found(extractor, text):
+    findings = extractor.run(Document(text))
+    for finding in findings:
+        assert finding.matched == text[finding.start : finding.end]
+    return [(f.kind, f.name, f.matched) for f in findings]
+
+
+def test_seed_article_gives_microsoft_and_japan_and_no_threats(extractor):
+    text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    findings = extractor.run(Document(text))
+    assert {(f.kind, f.name) for f in findings} == {
+        ("organization", "Microsoft"),
+        ("country", "Japan"),
+    }
+    assert not [f for f in findings if f.kind in THREAT_KINDS]
+    microsoft = next(f for f in findings if f.name == "Microsoft")
+    assert microsoft.ref == "gazetteer"
+    assert text[microsoft.start : microsoft.end] == "Microsoft"
+
+
+def test_aliases_resolve_to_one_canonical_actor(extractor):
+    text = "Fancy Bear, also called Sofacy or STRONTIUM, is the APT28 group."
+    assert found(extractor, text) == [
+        ("threat-actor", "APT28", "Fancy Bear"),
+        ("threat-actor", "APT28", "Sofacy"),
+        ("threat-actor", "APT28", "STRONTIUM"),
+        ("threat-actor", "APT28", "APT28"),
+    ]
+
+
+def test_merged_actor_names_misp_and_keeps_the_mitre_uuid_reachable(extractor):
+    (finding,) = extractor.run(Document("APT28 struck again."))
+    assert finding.ref == "misp-galaxy:threat-actor"
+    assert finding.uuid == "5b4ee3ea-eee3-4c8e-8323-85ae32658754"
+    record = extractor.record(finding.uuid)
+    assert record.cross_refs["mitre-intrusion-set"] == ["bef4c620-0787-42a8-a96d-b7eb6e85917c"]
+
+
+def test_exact_spans_of_a_known_actor(extractor):
+    text = "Analysts tied the intrusion to Turla."
+    (finding,) = extractor.run(Document(text))
+    assert (finding.start, finding.end, finding.name) == (31, 36, "Turla")
+
+
+def test_word_boundaries_keep_apt1_out_of_apt10_and_turla_out_of_turlaxx(extractor):
+    assert found(extractor, "APT10 and Turlaxx") == [("threat-actor", "APT10", "APT10")]
+
+
+def test_longest_name_wins(extractor):
+    assert found(extractor, "the Lazarus Group said") == [
+        ("threat-actor", "Lazarus Group", "Lazarus Group")
+    ]
+
+
+def test_malware_and_tool_are_found_with_their_kind(extractor):
+    text = "Emotet dropped Cobalt Strike, then the actors ran PsExec."
+    assert found(extractor, text) == [
+        ("malware", "Emotet", "Emotet"),
+        ("malware", "Cobalt Strike", "Cobalt Strike"),
+        ("tool", "PsExec", "PsExec"),
+    ]
+
+
+def test_technique_is_found_by_id_and_by_name_with_its_external_id(extractor):
+    text = "They used T1059.001 and Process Injection (T1055)."
+    findings = extractor.run(Document(text))
+    assert [(f.name, f.external_id, f.matched) for f in findings] == [
+        ("Command and Scripting Interpreter: PowerShell", "T1059.001", "T1059.001"),
+        ("Process Injection", "T1055", "Process Injection"),
+        ("Process Injection", "T1055", "T1055"),
+    ]
+    assert {f.kind for f in findings} == {"attack-pattern"}
+
+
+def test_sector_needs_a_sector_word_nearby(extractor):
+    assert found(extractor, "Attacks on the energy sector rose.") == [
+        ("sector", "Energy", "energy")
+    ]
+    assert found(extractor, "They had no energy left.") == []
+
+
+def test_country_by_name_demonym_and_short_form(extractor):
+    text = "Japan, Russian hackers, the U.S. and the UK; North Korean and Iranian crews."
+    assert [(k, n) for k, n, _ in found(extractor, text) if k == "country"] == [
+        ("country", "Japan"),
+        ("country", "Russia"),
+        ("country", "United States"),
+        ("country", "United Kingdom"),
+        ("country", "North Korea"),
+        ("country", "Iran"),
+    ]
+
+
+def test_demonym_that_is_a_ransomware_name_is_a_country(extractor):
+    assert found(extractor, "The Russian ransomware gang.") == [("country", "Russia", "Russian")]
+
+
+def test_latin_american_is_not_the_united_states(extractor):
+    assert found(extractor, "Latin American banks") == []
+
+
+def test_organizations_from_the_gazetteer(extractor):
+    text = "CISA, the FBI and Google's Threat Analysis Group; Microsoft too."
+    assert found(extractor, text) == [
+        ("organization", "CISA", "CISA"),
+        ("organization", "FBI", "FBI"),
+        ("organization", "Google", "Google"),
+        ("organization", "Threat Analysis Group", "Threat Analysis Group"),
+        ("organization", "Microsoft", "Microsoft"),
+    ]
+
+
+def test_watch_entities_match_with_the_watch_ref_and_their_kind(extractor):
+    findings = extractor.run(Document("Acme Widgets (Acme) and Globex were hit."))
+    assert [(f.name, f.matched, f.ref, f.kind) for f in findings] == [
+        ("Acme Widgets", "Acme Widgets", "watch", "organization"),
+        ("Acme Widgets", "Acme", "watch", "organization"),
+        ("Globex", "Globex", "watch", "supplier"),
+    ]
+
+
+def test_watch_entity_overrides_a_galaxy_name():
+    extractor = EntityExtractor([WatchEntity("Turla Foods")])
+    assert found(extractor, "Turla Foods and Turla") == [
+        ("organization", "Turla Foods", "Turla Foods"),
+        ("threat-actor", "Turla", "Turla"),
+    ]
+
+
+def test_ordinary_word_names_need_their_case_and_context(extractor):
+    assert found(extractor, "Sandworm hackers attacked the grid.") == [
+        ("threat-actor", "Sandworm", "Sandworm")
+    ]
+    assert found(extractor, "A sandworm in the desert; Sandworm is a novel.") == []
+    assert found(extractor, "ZINC, a group tied to Pyongyang") == [
+        ("threat-actor", "Lazarus Group", "ZINC"),
+        ("country", "North Korea", "Pyongyang"),
+    ]
+
+
+def test_stop_list_words_never_match(extractor):
+    text = "Windows Server in the Cloud runs Python; Artificial Intelligence technique."
+    assert found(extractor, text) == []
+
+
+def test_everyday_paragraph_yields_no_threat_entities(extractor):
+    text = (
+        "Equation 3 gives the roots of the quadratic equation. Mercury, cobalt, zinc and "
+        "lithium are elements; cobalt is a metal group. In Python you write a script that "
+        "opens a Telegram bot. The weather: rain, a storm, then snow and a typhoon. "
+        "Artificial Intelligence and Machine Learning are the future; the Server and the "
+        "Cloud are Windows machines. The panda and the tiger play. Play is royal."
+    )
+    threats = [f for f in found(extractor, text) if f[0] in THREAT_KINDS]
+    assert threats == []
+
+
+def test_telegram_the_app_is_an_organization_not_malware(extractor):
+    assert found(extractor, "Telegram channels") == [("organization", "Telegram", "Telegram")]
+
+
+def test_unicode_before_a_name_keeps_offsets_exact(extractor):
+    text = "İİ İstanbul Straße Größe: APT28 und Turla."
+    findings = extractor.run(Document(text))
+    assert [(f.matched, f.start, f.end) for f in findings] == [
+        ("APT28", 26, 31),
+        ("Turla", 36, 41),
+    ]
+
+
+def test_findings_are_sorted_by_start(extractor):
+    text = "Turla, APT28, Emotet, Japan, Microsoft, T1055."
+    starts = [f.start for f in extractor.run(Document(text))]
+    assert starts == sorted(starts)
+    assert len(starts) == 6
+
+
+def test_ordinary_means_every_word_is_in_the_dictionary():
+    assert is_ordinary("Pawn Storm")
+    assert is_ordinary("Windows")
+    assert not is_ordinary("Emotet")
+    assert not is_ordinary("Mimikatz tool")

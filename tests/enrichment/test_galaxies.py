@@ -1,0 +1,92 @@
+"""Loading and merging MISP galaxy clusters into entity records."""
+
+import pytest
+
+from articles.enrichment import galaxies
+from articles.enrichment.galaxies import ROLE_ID, ROLE_SUBTECHNIQUE, split_mitre_value
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return {record.name: record for record in galaxies.load_threat_actors()}
+
+
+@pytest.fixture(scope="module")
+def techniques():
+    return {record.external_id: record for record in galaxies.load_attack_patterns()}
+
+
+def test_mitre_value_is_split_into_name_and_id():
+    assert split_mitre_value("APT28 - G0007") == ("APT28", "G0007")
+    assert split_mitre_value("Python - T1059.006") == ("Python", "T1059.006")
+    assert split_mitre_value("Royal - Ransomware") == ("Royal - Ransomware", None)
+
+
+def test_mitre_intrusion_set_merges_into_the_misp_threat_actor(actors):
+    apt28 = actors["APT28"]
+    assert apt28.ref == "misp-galaxy:threat-actor"
+    assert apt28.uuid == "5b4ee3ea-eee3-4c8e-8323-85ae32658754"
+    assert apt28.cross_refs["mitre-intrusion-set"] == ["bef4c620-0787-42a8-a96d-b7eb6e85917c"]
+    assert {"Fancy Bear", "Sofacy", "STRONTIUM"} <= set(apt28.names)
+
+
+def test_actors_sharing_one_synonym_stay_apart(actors):
+    # "Grizzly Steppe" is listed under both APT28 and APT29 in the MISP galaxy.
+    assert "APT29" in actors
+    assert "APT29" not in actors["APT28"].names
+    assert "mitre-intrusion-set" in actors["APT29"].cross_refs
+
+
+def test_every_threat_actor_appears_once(actors):
+    records = galaxies.load_threat_actors()
+    assert len(records) == len(actors)
+    assert sum("Turla" in record.names for record in records) == 1
+
+
+def test_mitre_tool_makes_the_merged_software_a_tool():
+    software = {record.name: record for record in galaxies.load_software()}
+    assert software["PsExec"].kind == "tool"
+    assert software["Emotet"].kind == "malware"
+    assert software["Emotet"].ref == "misp-galaxy:malpedia"
+    assert "mitre-malware" in software["Emotet"].cross_refs
+
+
+def test_sub_technique_is_named_with_its_parent_and_keeps_its_id(techniques):
+    powershell = techniques["T1059.001"]
+    assert powershell.name == "Command and Scripting Interpreter: PowerShell"
+    assert powershell.names["T1059.001"] == ROLE_ID
+    assert powershell.names["PowerShell"] == ROLE_SUBTECHNIQUE
+    assert techniques["T1059"].name == "Command and Scripting Interpreter"
+
+
+def test_pre_attack_revoked_and_deprecated_techniques_are_dropped(techniques):
+    assert "T1393" not in techniques  # retired PRE-ATT&CK technique
+    entries = galaxies.load_cluster_values("mitre-attack-pattern")
+    revoked = {e["meta"]["external_id"] for e in entries if e.get("revoked")}
+    current = {e["meta"]["external_id"] for e in entries if not e.get("revoked")}
+    only_revoked = revoked - current
+    assert only_revoked
+    assert not only_revoked & set(techniques)
+
+
+def test_enterprise_reconnaissance_and_mobile_techniques_are_kept(techniques):
+    assert techniques["T1595"].name == "Active Scanning"  # enterprise PRE platform
+    assert techniques["T1588.007"].name == "Obtain Capabilities: Artificial Intelligence"
+    mobile = [r for r in galaxies.iter_current_techniques() if r[0] == "mobile"]
+    assert mobile
+
+
+def test_countries_use_the_english_name_and_our_aliases():
+    extra = {
+        "rename": {"United States of America": "United States"},
+        "aliases": {"Japan": ["Japanese"]},
+    }
+    countries = {record.name: record for record in galaxies.load_countries(extra)}
+    assert len(countries) == 252
+    assert "United States of America" in countries["United States"].names
+    assert countries["Japan"].names["Japanese"] == "synonym"
+    assert countries["Japan"].ref == "misp-galaxy:country"
+
+
+def test_galaxy_version_names_the_installed_package():
+    assert galaxies.galaxy_version().count(".") >= 1
