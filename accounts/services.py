@@ -22,5 +22,6 @@ def create_user(username: str, *, role: str, clearance: str, password: str | Non
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])  # survives a deleted group
+    user.groups.add(group)
     return user

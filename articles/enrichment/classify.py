@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from articles.enrichment.galaxies import load_cluster_values
+from articles.enrichment.terms import CATEGORY_INDEX, CATEGORY_TERMS, EXPLOITATION_INDEX
 from articles.enrichment.types import Classification, Document, EntityFinding, IndicatorFinding
 
 VERSION = "1.0.0"
@@ -46,101 +46,6 @@ SEVERAL_IOCS = 3
 TITLE_WEIGHT = 2.0
 # A category must reach this score before it beats "other".
 MIN_CATEGORY_SCORE = 2.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    pattern: re.Pattern[str]
-    weight: float
-
-
-def _terms(*specs: tuple[str, float]) -> tuple[_Term, ...]:
-    """Compile (regex, weight) pairs into whole-word, case-insensitive terms.
-
-    Acronyms that are also ordinary words ("SEC", "RAT", "APT") are written
-    ``(?-i:...)`` so only the upper-case form counts.
-    """
-    return tuple(
-        _Term(re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), weight) for regex, weight in specs
-    )
-
-
-# Terms per category. Weights: 3 = nearly decisive, 2 = strong, 1 = supporting.
-CATEGORY_TERMS: dict[str, tuple[_Term, ...]] = {
-    "vulnerability": _terms(
-        (r"vulnerabilit(?:y|ies)", 2),
-        (r"zero-day|0-day|zero day", 3),
-        (r"remote code execution|(?-i:RCE)", 2),
-        (r"patch(?:es|ed)?|security update|hotfix|upgrade|downgrade|affected versions?", 1),
-        (r"exploit(?:s|ed|ation)?", 1),
-        (r"privilege escalation|buffer overflow|SQL injection|authentication bypass", 2),
-        (r"(?-i:CVSS)|advisory|advisories", 1),
-    ),
-    "malware": _terms(
-        (r"malware", 2),
-        (r"trojan|backdoor|infostealer|stealer|loader|botnet|worm|spyware|rootkit", 2),
-        (r"payloads?|droppers?|command-and-control|(?-i:C2)", 1),
-        (r"remote access trojans?|(?-i:RATs?)", 1),
-    ),
-    "ransomware": _terms(
-        (r"ransomware", 3),
-        (r"ransom(?: note| demand| payment)?|extortion", 2),
-        (r"encrypt(?:ed|s|ion)? (?:files|systems|servers)|leak site|decryptor", 2),
-        (r"affiliates?|(?-i:RaaS)", 1),
-    ),
-    "breach": _terms(
-        (r"data breach|breach(?:ed)?", 3),
-        (r"leak(?:ed)? (?:data|records|database)|exposed (?:data|records|database)", 3),
-        (r"records|personal data|personally identifiable|(?-i:PII)|customer data", 1),
-        (r"stolen (?:data|credentials)|unauthori[sz]ed access|exfiltrat(?:ed|ion)", 2),
-        (r"notif(?:y|ied) (?:customers|affected)|compromised accounts", 1),
-    ),
-    "threat-actor": _terms(
-        (r"threat actors?|threat groups?|(?-i:APT)|state-sponsored|nation-state", 2),
-        (r"espionage|cyber-espionage|intrusion set|hacking group", 2),
-        (r"campaign|attributed|attribution|targets?|targeting|spear-?phishing", 1),
-    ),
-    "fraud-phishing": _terms(
-        # Spear-phishing is how espionage actors get in, not a fraud story by itself.
-        (r"(?<!spear-)(?<!spear)phishing|smishing|vishing", 3),
-        (r"scams?|scammers?|fraud(?:ulent|sters)?", 3),
-        (
-            r"business email compromise|(?-i:BEC)|credential harvesting|"
-            r"fake (?:login|website|invoice)s?",
-            2,
-        ),
-        (r"lure|impersonat(?:e|es|ing|ion)", 1),
-    ),
-    "policy-regulation": _terms(
-        (r"regulation|regulators?|regulatory", 3),
-        (r"laws?|bill|(?-i:Act)|directive|executive order|government", 1),
-        (r"legislation|ban(?:s|ned)?|illegal|proposals?|consultation", 2),
-        (
-            r"(?-i:SEC|GDPR|NIS2|DORA|CIRCIA|FCC|FTC)|European Commission|Congress|Parliament",
-            2,
-        ),
-        (r"compliance|fines?|penalt(?:y|ies)|disclosure rules?|mandate", 2),
-        (r"sanctions?|indictment|indicted|charged|extradit(?:ed|ion)", 1),
-    ),
-    "industry-investment": _terms(
-        (r"investment|invest(?:s|ed|ing)?", 3),
-        (r"acquisition|acquires?|acquired|merger|funding|funding round|Series [A-F]", 3),
-        (r"billion|million|valuation|(?-i:IPO)|venture|investors?", 1),
-        (r"market|revenue|hyperscalers?|data centers?|partnerships?|startup", 1),
-    ),
-    "research": _terms(
-        (r"researchers? (?:released|published|presented)|open-source tool|proof of concept", 2),
-        (r"framework|toolkit|detection rules?|(?-i:YARA|Sigma)|dataset|paper|study|conference", 1),
-    ),
-}
-
-# Phrases that mean someone is already being hurt: they make a report critical.
-EXPLOITATION_SIGNALS = re.compile(
-    r"\b(?:actively exploited|exploited in the wild|in-the-wild exploitation|"
-    r"under active exploitation|zero-day|0-day|zero day|"
-    r"Known Exploited Vulnerabilities|CISA(?:'s)? KEV|KEV catalog)\b",
-    re.IGNORECASE,
-)
 
 
 _RANSOMWARE_SUFFIX = re.compile(r"\s*\(.*?\)|\s+ransomware\b.*$", re.IGNORECASE)
@@ -206,31 +111,39 @@ def distinct_cves(indicators: Iterable[IndicatorFinding]) -> list[str]:
 
 def exploitation_signal(doc: Document) -> str | None:
     """The first phrase saying a flaw is exploited now, as written, or None."""
-    match = EXPLOITATION_SIGNALS.search(doc.title) or EXPLOITATION_SIGNALS.search(doc.text)
-    return match.group(0) if match else None
+    hits = EXPLOITATION_INDEX.find(doc.title) or EXPLOITATION_INDEX.find(doc.text)
+    return hits[0].surface if hits else None
 
 
 def _score_terms(doc: Document) -> dict[str, tuple[float, list[str]]]:
-    """Per category: (score, labels of the terms that matched, strongest first)."""
+    """Per category: (score, the terms that matched as written, strongest first)."""
+    in_title: Counter[tuple[str, int]] = Counter()
+    in_text: Counter[tuple[str, int]] = Counter()
+    first_seen: dict[tuple[str, int], str] = {}
+    for counter, hits in (
+        (in_title, CATEGORY_INDEX.find(doc.title)),
+        (in_text, CATEGORY_INDEX.find(doc.text)),
+    ):
+        for hit in hits:
+            key = (hit.group, hit.term_index)
+            counter[key] += 1
+            first_seen.setdefault(key, hit.surface.lower())
     scores: dict[str, tuple[float, list[str]]] = {}
     for category, terms in CATEGORY_TERMS.items():
         total = 0.0
-        hits: list[tuple[float, str]] = []
-        for term in terms:
-            in_title = len(term.pattern.findall(doc.title))
-            in_text = len(term.pattern.findall(doc.text))
-            if not in_title and not in_text:
+        matched: list[tuple[float, str]] = []
+        for index, one_term in enumerate(terms):
+            key = (category, index)
+            if key not in first_seen:
                 continue
             # Repetition adds evidence with diminishing returns, so one long article
             # that says "market" twenty times does not outvote its actual subject.
-            count_weight = min(in_text, 3) + TITLE_WEIGHT * min(in_title, 1)
-            contribution = term.weight * count_weight
+            count_weight = min(in_text[key], 3) + TITLE_WEIGHT * min(in_title[key], 1)
+            contribution = one_term.weight * count_weight
             total += contribution
-            # The words as the article wrote them read better than the regex.
-            first = term.pattern.search(doc.title) or term.pattern.search(doc.text)
-            hits.append((contribution, first.group(0).lower() if first else ""))
-        hits.sort(key=lambda hit: -hit[0])
-        scores[category] = (total, [label for _, label in hits])
+            matched.append((contribution, first_seen[key]))
+        matched.sort(key=lambda item: -item[0])
+        scores[category] = (total, [label for _, label in matched])
     return scores
 
 
@@ -256,9 +169,7 @@ def _finding_signals(
         add("threat-actor", 4.0 + 3.0 * len(actors), f"threat actor named ({', '.join(actors)})")
     malware = list(
         dict.fromkeys(
-            e.name
-            for e in entities
-            if e.kind == "malware" and not _entity_is_ransomware(e, doc.text)
+            e.name for e in entities if e.kind == "malware" and not _entity_is_ransomware(e, doc.text)
         )
     )
     if malware:
@@ -271,9 +182,7 @@ def _finding_signals(
         ("ransomware", ransomware),
         ("malware", malware),
     ):
-        in_title = [
-            e.matched for e in entities if e.name in kinds and e.matched.casefold() in title
-        ]
+        in_title = [e.matched for e in entities if e.name in kinds and e.matched.casefold() in title]
         if title and in_title:
             add(category, 4.0, f"'{in_title[0]}' in the title")
     return signals
@@ -315,9 +224,7 @@ def _indicator_reasons(indicators: Sequence[IndicatorFinding]) -> list[str]:
     benign = {(f.type, f.value): f.benign for f in indicators if f.benign is not None}
     if benign:
         lists = ", ".join(sorted({name for name in benign.values() if name}))
-        reasons.append(
-            f"{len(benign)} value(s) set aside as known-benign (MISP warning list: {lists})."
-        )
+        reasons.append(f"{len(benign)} value(s) set aside as known-benign (MISP warning list: {lists}).")
     return reasons
 
 
@@ -401,6 +308,4 @@ def classify(
         level_reason,
         priority_reason,
     ]
-    return Classification(
-        category=category, intel_level=intel_level, priority=priority, reasons=reasons
-    )
+    return Classification(category=category, intel_level=intel_level, priority=priority, reasons=reasons)

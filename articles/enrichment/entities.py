@@ -11,9 +11,12 @@ extractor. All names go into one automaton (see ``matching``); each name gets a 
   when they are longer than four characters and not ordinary English words;
 - galaxy names that are ordinary English words ("Sandworm", "Cobalt", "ZINC") match only
   as written *and* with a context word nearby ("group", "malware", "technique", ...);
-  several ordinary words ("Fancy Bear") match as written; other names match in any
-  casing. Names of three characters or fewer must be written exactly, have context,
-  and belong to one entity only;
+  several ordinary words ("Fancy Bear") match as written; an ordinary word spelt in
+  lower case by its galaxy ("global") never matches. Other one-word names ("Emotet")
+  match as written or in capitals, and in other casings with context; other
+  multi-word names ("Lazarus Group", "Cobalt Strike") in any casing. Names of three
+  characters or fewer must be written exactly, have context, and belong to one
+  entity only;
 - ATT&CK sub-techniques match by ID, by "Parent: Sub" name, or by their short name
   only as written and next to technique context ("Python" alone is the language);
 - sectors need a sector word nearby ("energy sector", "healthcare organizations").
@@ -186,27 +189,34 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
         return []
     if kind == "sector":
         return [_Rule(surface, exact_case=length <= SHORT_NAME, context=context)]
+    single_word = len(_TOKEN.findall(surface)) == 1
+    if role == ROLE_SUBTECHNIQUE and length <= SHORT_NAME:
+        return []  # "DLL", "SSH": protocols and formats, not techniques
     if length <= SHORT_NAME or role == ROLE_SUBTECHNIQUE:
         return [_Rule(surface, exact_case=True, context=context)]
-    single_word = len(_TOKEN.findall(surface)) == 1
+    if single_word and kind == "attack-pattern":
+        return [_Rule(surface, exact_case=True, context=context)]  # "Phishing", "Rootkit"
+    if single_word and surface == surface.lower():
+        # A lower-case galaxy spelling ("desktop", "mydata") reads as a plain word or an
+        # identifier; a capitalised spelling of the same entity still matches.
+        return []
     if ordinary:
         return [_Rule(surface, exact_case=True, context=context if single_word else None)]
     if not single_word:
         return [_Rule(surface, exact_case=False, context=None)]
-    # One made-up word ("Emotet", "mydata", "Django"): as written with capitals, or
-    # shouted in a headline, it is a name; in lower case it is as likely an identifier.
-    rules = [_Rule(surface, exact_case=False, context=context)]
-    if surface != surface.lower():
-        rules += [_Rule(surface, True, None), _Rule(surface.upper(), True, None)]
-    return rules
+    # One made-up word ("Emotet"): as written, or shouted in a headline, it is a name;
+    # in any other casing ("emotet") it needs context, as it may be an identifier.
+    return [
+        _Rule(surface, exact_case=False, context=context),
+        _Rule(surface, exact_case=True, context=None),
+        _Rule(surface.upper(), exact_case=True, context=None),
+    ]
 
 
 def organization_records() -> list[EntityRecord]:
     records = []
     for rank, item in enumerate(read_json("organizations.json")):
-        record = EntityRecord(
-            kind="organization", name=item["name"], ref="gazetteer", uuid="", rank=rank
-        )
+        record = EntityRecord(kind="organization", name=item["name"], ref="gazetteer", uuid="", rank=rank)
         record.add_name(item["name"], ROLE_VALUE)
         for alias in item.get("aliases", []):
             record.add_name(alias, ROLE_SYNONYM)
@@ -259,11 +269,7 @@ class NameTable:
             best = claims[0]
             rivals = [c for c in claims if c.record != best.record]
             # A short name shared by two entities of equal standing is a coin toss.
-            if (
-                rivals
-                and rivals[0].priority[:3] == best.priority[:3]
-                and _alnum_length(key) <= SHORT_NAME
-            ):
+            if rivals and rivals[0].priority[:3] == best.priority[:3] and _alnum_length(key) <= SHORT_NAME:
                 continue
             patterns += [
                 NamePattern(c.rule.surface, c.record, c.rule.exact_case, c.rule.context)
@@ -280,10 +286,11 @@ def base_table() -> NameTable:
     countries = read_json("countries.json")
     table = NameTable()
     table.blocked = {fold(phrase) for phrase in countries.get("blocked", [])}
+    # The stop list is for galaxy names; curated names were chosen by hand.
     for record in organization_records():
-        table.add(record, TIER_GAZETTEER, stoplist)
+        table.add(record, TIER_GAZETTEER, frozenset())
     for record in galaxies.load_countries(countries):
-        table.add(record, TIER_COUNTRY, stoplist)
+        table.add(record, TIER_COUNTRY, frozenset())
     for record in galaxies.load_all():
         table.add(record, TIER_GALAXY, stoplist)
     return table

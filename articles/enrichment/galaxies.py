@@ -104,9 +104,7 @@ def _synonyms(entry: dict[str, Any]) -> list[str]:
 def _similar_uuids(entry: dict[str, Any]) -> set[str]:
     """UUIDs this entry declares to be the same thing (``related`` of type "similar")."""
     return {
-        r["dest-uuid"]
-        for r in entry.get("related") or []
-        if "dest-uuid" in r and r.get("type") == "similar"
+        r["dest-uuid"] for r in entry.get("related") or [] if "dest-uuid" in r and r.get("type") == "similar"
     }
 
 

@@ -69,8 +69,9 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     word_sentences: defaultdict[str, set[int]] = defaultdict(set)
     capitalised: Counter[str] = Counter()
     lower_case_seen: set[str] = set()
-    phrase_count: Counter[tuple[str, ...]] = Counter()
-    surface_forms: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    lowered_grams: list[tuple[str, ...]] = []
+    # The same n-grams as written, to show a phrase in the article's own spelling.
+    written_gram_list: list[tuple[str, ...]] = []
 
     for sentence_index, sentence in enumerate(sentences):
         for run in _runs(sentence):
@@ -82,30 +83,31 @@ def keywords(text: str, limit: int = 8) -> list[str]:
                     capitalised[key] += 1
                 elif not at_start:
                     lower_case_seen.add(key)
+            written = [word for word, _ in run]
+            lowered = [word.lower() for word in written]
             for size in range(1, MAX_PHRASE_WORDS + 1):
-                for offset in range(len(run) - size + 1):
-                    gram = run[offset : offset + size]
-                    phrase = tuple(word.lower() for word, _ in gram)
-                    phrase_count[phrase] += 1
-                    surface_forms[phrase][" ".join(word for word, _ in gram)] += 1
+                lowered_grams += zip(*(lowered[i:] for i in range(size)), strict=False)
+                written_gram_list += zip(*(written[i:] for i in range(size)), strict=False)
+    # Counted once at the end: Counter.update per run costs more than the counting.
+    phrase_count = Counter(lowered_grams)
+    written_grams = Counter(written_gram_list)
     if not word_count:
         return []
 
     top_count = max(word_count.values())
     sentence_total = max(len(sentences), 1)
 
-    def word_score(word: str) -> float:
-        frequency = word_count[word] / top_count
-        spread = len(word_sentences[word]) / sentence_total
-        proper = capitalised[word] / word_count[word]
-        return frequency + spread + 0.5 * proper
+    word_score = {
+        word: count / top_count + len(word_sentences[word]) / sentence_total + 0.5 * capitalised[word] / count
+        for word, count in word_count.items()
+    }
 
     scored = []
     for phrase, count in phrase_count.items():
         # A multi-word phrase seen once is usually an accident of word order.
         if len(phrase) > 1 and count < 2:
             continue
-        mean = sum(word_score(word) for word in phrase) / len(phrase)
+        mean = sum(word_score[word] for word in phrase) / len(phrase)
         # Cohesion: how often these words occur only as this phrase ("sovereign AI").
         cohesion = count / min(word_count[word] for word in phrase)
         score = mean * (1.0 + math.log(count)) * (1.0 + cohesion * (len(phrase) - 1))
@@ -113,32 +115,50 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     scored.sort(key=lambda item: (-item[0], item[1]))
 
     chosen: list[tuple[str, ...]] = []
+    chosen_sets: list[set[str]] = []
     in_chosen_phrases: set[str] = set()
     for _, phrase in scored:
         words = set(phrase)
         # A word joins at most one chosen phrase, and a shorter form of a chosen phrase
         # adds nothing: "cybersecurity partnerships" then not "cybersecurity" nor
         # "cybersecurity infrastructure", while "AI" then "sovereign AI" both stay.
-        if any(words <= set(other) for other in chosen):
+        if any(words <= other for other in chosen_sets):
             continue
         if len(phrase) > 1 and words & in_chosen_phrases:
             continue
         chosen.append(phrase)
+        chosen_sets.append(words)
         if len(phrase) > 1:
             in_chosen_phrases |= words
         if len(chosen) == limit:
             break
-    return [_display(surface_forms[phrase], lower_case_seen) for phrase in chosen]
+    return _display_forms(chosen, written_grams, lower_case_seen)
 
 
-def _display(forms: Counter[str], lower_case_seen: set[str]) -> str:
-    """The form the article uses most, lower-cased where it capitalises only by position.
+def _display_forms(
+    chosen: list[tuple[str, ...]],
+    written_grams: Counter[tuple[str, ...]],
+    lower_case_seen: set[str],
+) -> list[str]:
+    """Each chosen phrase in the spelling the article uses most.
 
-    "Microsoft" opening most sentences stays "Microsoft"; "Ransomware" opening one
-    is shown as "ransomware" because the article also writes it that way.
+    It is lower-cased where it is capitalised only by position: "Microsoft" opening
+    most sentences stays "Microsoft"; "Ransomware" opening one is shown as
+    "ransomware" because the article also writes it that way.
     """
-    form, _ = max(forms.items(), key=lambda item: (item[1], item[0]))
-    first, _, rest = form.partition(" ")
-    if first.lower() in lower_case_seen and not first.isupper():
-        first = first.lower()
-    return f"{first} {rest}" if rest else first
+    wanted = set(chosen)
+    first_words = {phrase[0] for phrase in chosen}
+    forms: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for gram, count in written_grams.items():
+        if gram[0].lower() in first_words:
+            phrase = tuple(word.lower() for word in gram)
+            if phrase in wanted:
+                forms[phrase][" ".join(gram)] += count
+    shown = []
+    for phrase in chosen:
+        form, _ = max(forms[phrase].items(), key=lambda item: (item[1], item[0]))
+        first, _, rest = form.partition(" ")
+        if first.lower() in lower_case_seen and not first.isupper():
+            first = first.lower()
+        shown.append(f"{first} {rest}" if rest else first)
+    return shown

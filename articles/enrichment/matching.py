@@ -142,9 +142,7 @@ class NameMatcher:
                 matches.append(NameMatch(start=start, end=end, target=target))
         return matches
 
-    def _accepts(
-        self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]
-    ) -> bool:
+    def _accepts(self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]) -> bool:
         matched = text[start:end]
         for rule in rules:
             if rule.exact_form is not None and rule.exact_form != matched:

@@ -39,16 +39,10 @@ DEFAULT_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-FETCH_ERROR_KINDS = (
-    "bad-url",
-    "blocked-address",
-    "dns",
-    "timeout",
-    "connection",
-    "too-large",
-    "too-many-redirects",
-    "http-status",
-    "bad-content",
+# Every FetchError.kind, so callers can map kinds to source-health states exhaustively.
+FETCH_ERROR_KINDS = frozenset(
+    {"bad-url", "blocked-address", "dns", "timeout", "connection", "too-large"}
+    | {"too-many-redirects", "http-status", "bad-content"}
 )
 _READ_CHUNK = 64 * 1024
 

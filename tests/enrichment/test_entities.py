@@ -67,9 +67,7 @@ def test_word_boundaries_keep_apt1_out_of_apt10_and_turla_out_of_turlaxx(extract
 
 
 def test_longest_name_wins(extractor):
-    assert found(extractor, "the Lazarus Group said") == [
-        ("threat-actor", "Lazarus Group", "Lazarus Group")
-    ]
+    assert found(extractor, "the Lazarus Group said") == [("threat-actor", "Lazarus Group", "Lazarus Group")]
 
 
 def test_malware_and_tool_are_found_with_their_kind(extractor):
@@ -93,9 +91,7 @@ def test_technique_is_found_by_id_and_by_name_with_its_external_id(extractor):
 
 
 def test_sector_needs_a_sector_word_nearby(extractor):
-    assert found(extractor, "Attacks on the energy sector rose.") == [
-        ("sector", "Energy", "energy")
-    ]
+    assert found(extractor, "Attacks on the energy sector rose.") == [("sector", "Energy", "energy")]
     assert found(extractor, "They had no energy left.") == []
 
 
@@ -200,3 +196,20 @@ def test_ordinary_means_every_word_is_in_the_dictionary():
     assert is_ordinary("Windows")
     assert not is_ordinary("Emotet")
     assert not is_ordinary("Mimikatz tool")
+
+
+def test_sentence_starting_everyday_words_are_not_malware(extractor):
+    text = "First, the malware checks the Desktop. Dark web actors sell the payload."
+    assert [f for f in found(extractor, text) if f[0] in THREAT_KINDS] == []
+
+
+def test_short_sub_technique_names_and_lone_technique_words_need_more(extractor):
+    assert found(extractor, "The DLL technique loads a phishing page.") == []
+    assert found(extractor, "Phishing (ATT&CK technique) was used.") == [
+        ("attack-pattern", "Phishing", "Phishing")
+    ]
+
+
+def test_malware_name_in_lower_case_needs_malware_context(extractor):
+    assert found(extractor, "the emotet malware") == [("malware", "Emotet", "emotet")]
+    assert found(extractor, "EMOTET IS BACK") == [("malware", "Emotet", "EMOTET")]

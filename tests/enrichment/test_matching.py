@@ -60,9 +60,7 @@ def test_context_rule_needs_a_context_word_within_the_window():
 
 
 def test_failed_longer_name_lets_a_valid_shorter_one_match():
-    matcher = NameMatcher(
-        [NamePattern("Lazarus", 1), NamePattern("Lazarus Group", 2, exact_case=True)]
-    )
+    matcher = NameMatcher([NamePattern("Lazarus", 1), NamePattern("Lazarus Group", 2, exact_case=True)])
     assert spans(matcher, "lazarus group") == [("lazarus", 1)]
 
 

@@ -263,3 +263,22 @@ def test_a_feed_of_ten_thousand_entries_is_parsed_in_full(feed_server):
 def test_feedparser_is_never_handed_a_url_or_path_to_open():
     error = parse_error(b"/etc/passwd", None)
     assert "did not return an RSS, Atom or JSON feed" in error
+
+
+def test_entity_bombs_and_external_entities_are_not_expanded():
+    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    body = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol0 "lol">'
+        f'{laughs}<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        '<rss version="2.0"><channel><title>x</title>'
+        "<item><title>&lol9;</title><description>&xxe;</description></item></channel></rss>"
+    ).encode()
+    started = time.monotonic()
+    feed = parse_feed(body, url="https://x.example.com/feed", content_type="application/rss+xml")
+    assert time.monotonic() - started < 1
+    (entry,) = feed.entries
+    assert (entry.title, entry.text) == ("&lol9;", "&xxe")
+    assert "root:" not in entry.text
+    assert feed.errors[0] == (
+        "https://x.example.com/feed declares its own XML entities; they were ignored for safety."
+    )

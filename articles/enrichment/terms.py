@@ -1,0 +1,211 @@
+"""Category terms and a fast whole-word phrase matcher for the classifier.
+
+Terms are literal phrases, not regexes: the text is split into words once and
+every phrase is a dictionary lookup, which is about thirty times faster than
+running dozens of case-insensitive regexes over a 5 KB article. Hyphenated
+words stay one token, so "phishing" does not match inside "spear-phishing".
+
+Case: a phrase written in capitals ("SEC", "RAT", "C2") or marked with a
+leading ``=`` ("=Act", "=Sigma") must match exactly as written, because its
+lower-case form is an ordinary word; every other phrase ignores case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    weight: float
+    phrases: tuple[str, ...]
+
+
+def term(weight: float, phrases: str) -> Term:
+    return Term(weight, tuple(p.strip() for p in phrases.split("|")))
+
+
+# Terms per category. Weights: 3 = nearly decisive, 2 = strong, 1 = supporting.
+CATEGORY_TERMS: dict[str, tuple[Term, ...]] = {
+    "vulnerability": (
+        term(2, "vulnerability|vulnerabilities"),
+        term(3, "zero-day|zero-days|0-day|zero day|zero days"),
+        term(2, "remote code execution|RCE"),
+        term(
+            1,
+            "patch|patches|patched|security update|security updates|hotfix|hotfixes|"
+            "upgrade|downgrade|affected version|affected versions",
+        ),
+        term(1, "exploit|exploits|exploited|exploitation"),
+        term(
+            2,
+            "privilege escalation|elevation of privilege|buffer overflow|SQL injection|"
+            "authentication bypass|command injection",
+        ),
+        term(1, "CVSS|advisory|advisories"),
+    ),
+    "malware": (
+        term(2, "malware"),
+        term(
+            2,
+            "trojan|trojans|backdoor|backdoors|infostealer|infostealers|stealer|stealers|"
+            "loader|loaders|botnet|botnets|worm|worms|spyware|rootkit|rootkits",
+        ),
+        term(1, "payload|payloads|dropper|droppers|command-and-control|C2"),
+        term(1, "remote access trojan|remote access trojans|RAT|RATs"),
+    ),
+    "ransomware": (
+        term(3, "ransomware"),
+        term(2, "ransom|ransoms|extortion"),
+        term(
+            2,
+            "encrypted files|encrypts files|encrypted systems|encrypted servers|leak site|"
+            "leak sites|decryptor",
+        ),
+        term(1, "affiliate|affiliates|=RaaS"),
+    ),
+    "breach": (
+        term(3, "data breach|breach|breached|breaches"),
+        term(
+            3,
+            "leaked data|leaked records|leaked database|exposed data|exposed records|exposed database",
+        ),
+        term(1, "records|personal data|personally identifiable|PII|customer data"),
+        term(
+            2,
+            "stolen data|stolen credentials|unauthorized access|unauthorised access|exfiltrated|exfiltration",
+        ),
+        term(1, "notified customers|notify customers|compromised accounts"),
+    ),
+    "threat-actor": (
+        term(
+            2,
+            "threat actor|threat actors|threat group|threat groups|APT|state-sponsored|nation-state",
+        ),
+        term(2, "espionage|cyber-espionage|intrusion set|hacking group"),
+        term(
+            1,
+            "campaign|attributed|attribution|target|targets|targeting|spear-phishing|spearphishing",
+        ),
+    ),
+    "fraud-phishing": (
+        term(3, "phishing|smishing|vishing"),
+        term(3, "scam|scams|scammer|scammers|fraud|fraudulent|fraudsters"),
+        term(
+            2,
+            "business email compromise|BEC|credential harvesting|fake login|fake website|"
+            "fake websites|fake invoice|fake invoices",
+        ),
+        term(1, "lure|lures|impersonate|impersonates|impersonating|impersonation"),
+    ),
+    "policy-regulation": (
+        term(3, "regulation|regulations|regulator|regulators|regulatory"),
+        term(1, "law|laws|bill|=Act|directive|executive order|government"),
+        term(2, "legislation|ban|bans|banned|illegal|proposal|proposals|consultation"),
+        term(
+            2,
+            "SEC|GDPR|NIS2|DORA|CIRCIA|FCC|FTC|European Commission|=Congress|=Parliament",
+        ),
+        term(
+            2,
+            "compliance|fine|fines|penalty|penalties|disclosure rule|disclosure rules|mandate",
+        ),
+        term(1, "sanction|sanctions|indictment|indicted|charged|extradited|extradition"),
+    ),
+    "industry-investment": (
+        term(3, "investment|investments|invest|invests|invested|investing"),
+        term(
+            3,
+            "acquisition|acquire|acquires|acquired|merger|funding|funding round|"
+            "=Series A|=Series B|=Series C|=Series D|=Series E|=Series F",
+        ),
+        term(1, "billion|million|valuation|IPO|venture|investor|investors"),
+        term(
+            1,
+            "market|revenue|hyperscaler|hyperscalers|data center|data centers|partnership|"
+            "partnerships|startup",
+        ),
+    ),
+    "research": (
+        term(
+            2,
+            "researchers released|researchers published|researchers presented|"
+            "open-source tool|proof of concept",
+        ),
+        term(
+            1,
+            "framework|toolkit|detection rule|detection rules|YARA|=Sigma|dataset|paper|study|conference",
+        ),
+    ),
+}
+
+# Phrases that mean someone is already being hurt: they make a report critical.
+EXPLOITATION_TERMS: tuple[Term, ...] = (
+    term(
+        1,
+        "actively exploited|exploited in the wild|in-the-wild exploitation|"
+        "under active exploitation|zero-day|0-day|zero day|Known Exploited Vulnerabilities|KEV",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    group: str  # category (or any key the index was built with)
+    term_index: int
+    surface: str  # the words as written in the text
+    start: int  # character offset of the first word
+
+
+class PhraseIndex:
+    """Finds the phrases of many terms in one pass over a text's words."""
+
+    def __init__(self, groups: dict[str, tuple[Term, ...]]) -> None:
+        self._exact: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self._folded: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self._longest = 1
+        # First words of all phrases: most words start none, and are skipped at once.
+        self._starts: set[str] = set()
+        for group, terms in groups.items():
+            for index, one_term in enumerate(terms):
+                for phrase in one_term.phrases:
+                    exact = phrase.startswith("=") or phrase.isupper()
+                    words = tuple(_TOKEN.findall(phrase.lstrip("=")))
+                    key = words if exact else tuple(w.lower() for w in words)
+                    table = self._exact if exact else self._folded
+                    table.setdefault(key, []).append((group, index))
+                    self._starts.add(words[0].lower())
+                    self._longest = max(self._longest, len(words))
+
+    def find(self, text: str) -> list[PhraseHit]:
+        """Leftmost-longest, non-overlapping hits, in text order."""
+        matches = list(_TOKEN.finditer(text))
+        words = [m.group(0) for m in matches]
+        folded = [w.lower() for w in words]
+        hits: list[PhraseHit] = []
+        position = 0
+        while position < len(words):
+            consumed = 1
+            if folded[position] not in self._starts:
+                position += 1
+                continue
+            for size in range(min(self._longest, len(words) - position), 0, -1):
+                end = position + size
+                owners = self._folded.get(tuple(folded[position:end]), []) + self._exact.get(
+                    tuple(words[position:end]), []
+                )
+                if owners:
+                    surface = text[matches[position].start() : matches[end - 1].end()]
+                    start = matches[position].start()
+                    hits += [PhraseHit(group, index, surface, start) for group, index in owners]
+                    consumed = size
+                    break
+            position += consumed
+        return hits
+
+
+CATEGORY_INDEX = PhraseIndex(CATEGORY_TERMS)
+EXPLOITATION_INDEX = PhraseIndex({"exploitation": EXPLOITATION_TERMS})

@@ -1,0 +1,78 @@
+"""A real browser (Debian's Chromium, driven by Playwright) signs in and reads the seed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "test" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from tests.conftest import require_service
+
+    require_service("Chromium", bool(shutil.which(CHROMIUM)))
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    with sync_playwright() as p:
+        # The background-networking flags stop Chromium calling home on a machine with no internet.
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_user):
+    call_command("load_seeds")
+    make_user("green", username="reader")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/articles/")
+    assert "/accounts/login/" in page.url  # every page needs a login
+
+    page.fill("#id_username", "reader")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/articles/")
+    assert page.locator(".count").inner_text() == "1 article"
+
+    page.click("text=Microsoft Bets $10B to Boost Japan's AI, Cybersecurity")
+    page.wait_for_selector("h1.story__title")
+    assert page.locator("h1.story__title").inner_text() == "Microsoft Bets $10B to Boost Japan's AI, Cybersecurity"
+    assert "Robert Lemos" in page.locator(".dateline").inner_text()
+    assert page.locator(".story .tlp").inner_text() == "TLP:CLEAR"
+    headings = page.locator(".story h2").all_inner_texts()
+    assert [h.upper() for h in headings] == ["EXECUTIVE SUMMARY", "SUMMARY", "PUBLISHED ANALYSIS"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "seed-article.png"), full_page=True)
+
+
+def test_filter_sidebar_works_on_a_phone_sized_screen(browser, live_server, make_user):
+    call_command("load_seeds")
+    make_user("clear", username="phone")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "phone")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/articles/")
+    page.fill("#id_q", "nothing-matches-this")
+    page.click("text=Apply")
+    page.wait_for_selector(".empty")
+    assert "q=nothing-matches-this" in page.url
+    page.click(".chip__remove")
+    page.wait_for_selector(".row__title")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "phone-list.png"), full_page=True)
