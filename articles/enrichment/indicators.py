@@ -42,9 +42,11 @@ from articles.enrichment.warninglists import WarningListIndex, default_index
 _I = re.IGNORECASE
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_TLD = r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
-# After a host: no more host characters and no further "dot + label".
-_HOST_END = rf"(?![\w-]|{DOT}[a-z0-9])"
+# A whole dotted chain, taken possessively: it either matches to its end or not
+# at all, and is validated in Python. Look-aheads or a TLD group at the end
+# would make the engine retry the chain from every later label: quadratic time
+# on hostile input such as "a[.]" * 30000.
+_CHAIN = rf"{_LABEL}(?:{DOT}{_LABEL})++"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _DASH = "-\u2010\u2011\u2012\u2013\u2014"  # CVE IDs pasted from Word use en dashes
 # Path characters of a URL in prose; quotes, brackets of markup and spaces end it.
@@ -58,8 +60,7 @@ URL_RE = re.compile(
     _I,
 )
 EMAIL_RE = re.compile(
-    rf"(?<![\w.%+\-])[a-z0-9_%+\-]++(?:(?:\.|\[\.\])[a-z0-9_%+\-]++)*+"
-    rf"{AT}(?P<host>(?:{_LABEL}{DOT})+{_TLD}){_HOST_END}",
+    rf"(?<![\w.%+\-\]])[a-z0-9_%+\-]++(?:(?:\.|\[\.\])[a-z0-9_%+\-]++)*+{AT}(?P<host>{_CHAIN})",
     _I,
 )
 IPV6_RE = re.compile(
@@ -68,7 +69,7 @@ IPV6_RE = re.compile(
     _I,
 )
 IPV4_RE = re.compile(rf"(?<![\w.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?!\w|{DOT}\d)", _I)
-DOMAIN_RE = re.compile(rf"(?<![\w.\-\\/])(?:{_LABEL}{DOT})+{_TLD}{_HOST_END}", _I)
+DOMAIN_RE = re.compile(rf"(?<![\w.\-\\/])(?P<host>{_CHAIN})", _I)
 HASH_RE = re.compile(r"(?<!\w)[0-9a-f]{32,}+(?!\w)", _I)
 CVE_RE = re.compile(rf"(?<![\w-])CVE[{_DASH}](\d{{4}})[{_DASH}](\d{{4,}}+)(?!\w)", _I)
 
