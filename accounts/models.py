@@ -14,6 +14,12 @@ class Role(models.TextChoices):
 
 # Group names, one per role; created by a data migration.
 ROLE_GROUPS: dict[str, str] = {Role.ANALYST: "Analyst", Role.EDITOR: "Editor", Role.ADMIN: "Admin"}
+# What each role's group may do beyond reading ("app_label.codename").
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ANALYST: [],
+    Role.EDITOR: ["articles.reenrich_article"],
+    Role.ADMIN: ["articles.reenrich_article"],
+}
 
 
 class User(AbstractUser):

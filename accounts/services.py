@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.models import ROLE_GROUPS, Role, User
+from accounts.models import ROLE_GROUPS, ROLE_PERMISSIONS, Role, User
 
 
 @transaction.atomic
@@ -22,6 +22,18 @@ def create_user(username: str, *, role: str, clearance: str, password: str | Non
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])  # survives a deleted group
-    user.groups.add(group)
+    user.groups.add(role_group(role))
     return user
+
+
+def role_group(role: str) -> Group:
+    """The role's group with its permissions, (re)created if an admin deleted it."""
+    group, created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
+    wanted = ROLE_PERMISSIONS[role]
+    if created or group.permissions.count() != len(wanted):
+        for dotted in wanted:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group

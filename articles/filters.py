@@ -15,8 +15,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS
-from articles.models import Article, ArticleAuthor, ArticleTag, Source
+from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_TYPES, INTEL_LEVELS
+from articles.models import Article, ArticleAuthor, ArticleTag, Mention, Sighting, Source
 from articles.tlp import TLP, TLP_ORDER, rank
 
 MAX_QUERY_LENGTH = 200
@@ -64,6 +64,18 @@ class ArticleFilter(PortalFilterSet):
         label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple
     )
     tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255)
+    entity = django_filters.NumberFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
+    indicator_type = django_filters.MultipleChoiceFilter(
+        label="Indicator type",
+        choices=[(t, t.upper() if len(t) <= 4 else t.capitalize()) for t in INDICATOR_TYPES],
+        method="filter_indicator_type",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    has_indicators = django_filters.BooleanFilter(
+        label="Has indicators",
+        method="filter_has_indicators",
+        widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
+    )
 
     class Meta:
         model = Article
@@ -71,6 +83,7 @@ class ArticleFilter(PortalFilterSet):
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.request_user = user
         if user is not None and user.is_authenticated:
             # Offer only the labels this person can read: the others would always be empty.
             readable = TLP_ORDER[: rank(user.clearance) + 1]
@@ -112,6 +125,22 @@ class ArticleFilter(PortalFilterSet):
             Q(tag__slug=value) | Q(tag__name=value)
         )
         return queryset.filter(Exists(links))
+
+    def filter_entity(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(Exists(Mention.objects.filter(article=OuterRef("pk"), entity_id=value)))
+
+    def filter_indicator_type(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        sightings = Sighting.objects.filter(article=OuterRef("pk"), indicator__type__in=value)
+        return queryset.filter(Exists(sightings))
+
+    def filter_has_indicators(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        # Known-benign values (warning-list hits) do not make an article carry indicators.
+        real = Exists(Sighting.objects.filter(article=OuterRef("pk"), indicator__benign=""))
+        return queryset.filter(real if value else ~real)
 
     def filter_published_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         return queryset.filter(published_at__gte=_start_of_day(value))

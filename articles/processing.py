@@ -19,7 +19,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article, ProcessingStatus
+from articles.enrichment.pipeline import Pipeline, get_pipeline
+from articles.enrichment.types import Document
+from articles.findings import store_result
+from articles.models import Article, ProcessingStatus, WatchEntity
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,10 @@ def process_article(article_id: int) -> str:
         log.info("article %s: not claimable (done, or another worker has it)", article_id)
         return "skipped"
     stats = compute_stats(article)
+    # The slow part runs outside any transaction: no lock is held while it computes.
+    result = current_pipeline().run(
+        Document(text=article.enrichment_text, title=article.title, metadata={"source": article.source_id})
+    )
     with transaction.atomic():
         current = (
             Article.objects.select_for_update()
@@ -82,14 +89,26 @@ def process_article(article_id: int) -> str:
         if current is None:
             # The article changed (and was re-queued) while we worked; that newer task wins.
             return "changed"
+        store_result(current, result)
         Article.objects.filter(pk=article_id).update(
             **stats,
             processing_status=ProcessingStatus.DONE,
             processing_error="",
             processed_at=timezone.now(),
-            processing_versions={"stats": STATS_VERSION},
+            processing_versions={"stats": STATS_VERSION, **result.versions},
         )
     return "done"
+
+
+def current_pipeline() -> Pipeline:
+    """This worker's pipeline; rebuilt (entities only) when admins change the watch list."""
+    from articles.enrichment.entities import WatchEntity as WatchName
+
+    watch = [
+        WatchName(name=w.name, aliases=w.alias_list)
+        for w in WatchEntity.objects.filter(enabled=True).order_by("name")
+    ]
+    return get_pipeline(watch)
 
 
 def record_failure(article_id: int, reason: str, *, will_retry: bool) -> None:

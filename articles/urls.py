@@ -1,11 +1,13 @@
 from django.urls import path
 
-from articles.views import articles, authors
+from articles.views import articles, authors, findings
 
 app_name = "articles"
 
 urlpatterns = [
     path("articles/", articles.article_list, name="list"),
     path("articles/<int:pk>/", articles.article_detail, name="detail"),
+    path("articles/<int:pk>/enrich/", findings.reenrich, name="reenrich"),
     path("authors/<str:slug>/", authors.author_detail, name="author"),
+    path("entities/<int:pk>/", findings.entity_detail, name="entity"),
 ]

@@ -28,8 +28,14 @@ def browser():
         # The background-networking flags stop Chromium calling home on a machine with no internet.
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -50,11 +56,22 @@ def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_
 
     page.click("text=Microsoft Bets $10B to Boost Japan's AI, Cybersecurity")
     page.wait_for_selector("h1.story__title")
-    assert page.locator("h1.story__title").inner_text() == "Microsoft Bets $10B to Boost Japan's AI, Cybersecurity"
+    assert (
+        page.locator("h1.story__title").inner_text()
+        == "Microsoft Bets $10B to Boost Japan's AI, Cybersecurity"
+    )
     assert "Robert Lemos" in page.locator(".dateline").inner_text()
     assert page.locator(".story .tlp").inner_text() == "TLP:CLEAR"
-    headings = page.locator(".story h2").all_inner_texts()
-    assert [h.upper() for h in headings] == ["EXECUTIVE SUMMARY", "SUMMARY", "PUBLISHED ANALYSIS"]
+    headings = [h.upper() for h in page.locator(".story h2").all_inner_texts()]
+    sections = [h for h in headings if h in {"EXECUTIVE SUMMARY", "SUMMARY", "PUBLISHED ANALYSIS"}]
+    assert sections == ["EXECUTIVE SUMMARY", "SUMMARY", "PUBLISHED ANALYSIS"]
+
+    # Enrichment ran (eagerly in tests): the findings panel names Microsoft and Japan, and
+    # clicking a finding highlights each place it occurs in the text.
+    assert "strategic" in page.locator(".panel--assessment").inner_text().lower()
+    page.click(".finding-link:has-text('Japan')")
+    highlighted = page.locator("mark.finding.is-active").all_inner_texts()
+    assert highlighted and set(highlighted) == {"Japan"}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "seed-article.png"), full_page=True)
 

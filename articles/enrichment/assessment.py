@@ -47,9 +47,7 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def _what_was_found(
-    indicators: Sequence[IndicatorFinding], entities: Sequence[EntityFinding]
-) -> list[str]:
+def _what_was_found(indicators: Sequence[IndicatorFinding], entities: Sequence[EntityFinding]) -> list[str]:
     counts = count_indicators(indicators)
     total = sum(counts.values())
     cves = distinct_cves(indicators)
@@ -80,16 +78,12 @@ def _what_was_found(
     if context:
         sentences.append(f"It concerns {_join(context)}.")
     if not total and not cves and not named:
-        sentences.append(
-            "It names no indicators of compromise, vulnerabilities or malicious actors."
-        )
+        sentences.append("It names no indicators of compromise, vulnerabilities or malicious actors.")
     benign = {(f.type, f.value) for f in indicators if f.benign is not None}
     if len(benign) == 1:
         sentences.append("1 value is on a list of known-benign values and is not counted.")
     elif benign:
-        sentences.append(
-            f"{len(benign)} values are on lists of known-benign values and are not counted."
-        )
+        sentences.append(f"{len(benign)} values are on lists of known-benign values and are not counted.")
     return sentences
 
 
@@ -134,9 +128,7 @@ def assess(
     if classification.category != "other":
         label = _CATEGORY_LABELS.get(classification.category, classification.category)
         topic = f" on {label.lower()}"
-    opening = (
-        f"This is {_article(level)} {level} report{topic}, of {classification.priority} priority."
-    )
+    opening = f"This is {_article(level)} {level} report{topic}, of {classification.priority} priority."
     sentences = [
         opening,
         *_what_was_found(indicators, entities),

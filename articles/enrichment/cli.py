@@ -95,9 +95,7 @@ def run_extract(
     return EXIT_OK
 
 
-def _run_jsonl(
-    stream_in: IO[Any], stream_out: IO[str], pipeline_factory: Callable[[], Pipeline]
-) -> int:
+def _run_jsonl(stream_in: IO[Any], stream_out: IO[str], pipeline_factory: Callable[[], Pipeline]) -> int:
     pipeline = pipeline_factory()
     failed = 0
     for line_number, raw in enumerate(stream_in, start=1):

@@ -23,9 +23,7 @@ from publicsuffixlist import PublicSuffixList
 # Real TLDs that read as file extensions far more often than as hosts in prose.
 # Deliberately short: .pl, .cc, .io, .ai, .app and .do stay hosts (CERT Polska is
 # cert.pl; malware favours .cc), even though they are also extensions.
-FILE_EXTENSION_TLDS = frozenset(
-    {"py", "sh", "zip", "mov", "md", "rs", "so", "ps", "one", "cab", "java"}
-)
+FILE_EXTENSION_TLDS = frozenset({"py", "sh", "zip", "mov", "md", "rs", "so", "ps", "one", "cab", "java"})
 
 
 @functools.cache

@@ -32,57 +32,73 @@ from __future__ import annotations
 import bisect
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from articles.enrichment.defang import AT, DOT, PORT_COLON, SCHEME, SCHEME_SEP, refang
+from articles.enrichment.defang import (
+    AT,
+    DOT,
+    DOT_IN_BRACKETS,
+    PORT_COLON,
+    SCHEME,
+    SCHEME_SEP,
+    refang,
+)
 from articles.enrichment.domains import is_hostname, is_tld, looks_like_filename
 from articles.enrichment.types import Document, IndicatorFinding
 from articles.enrichment.warninglists import WarningListIndex, default_index
 
 _I = re.IGNORECASE
 
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-# A whole dotted chain, taken possessively: it either matches to its end or not
-# at all, and is validated in Python. Look-aheads or a TLD group at the end
-# would make the engine retry the chain from every later label: quadratic time
-# on hostile input such as "a[.]" * 30000.
+# Labels and chains are possessive (they match to their end or not at all) and
+# are validated in Python. Letting the engine retry shorter labels or chains
+# makes the scan slow, and quadratic on hostile input such as "a[.]" * 30000.
+_LABEL = r"[a-z0-9][a-z0-9-]{0,62}+"
 _CHAIN = rf"{_LABEL}(?:{DOT}{_LABEL})++"
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_LOCAL_PART = r"[a-z0-9_%+\-]{1,64}+(?:(?:\.|\[\.\])[a-z0-9_%+\-]{1,64}+){0,16}+"
 _DASH = "-\u2010\u2011\u2012\u2013\u2014"  # CVE IDs pasted from Word use en dashes
 # Path characters of a URL in prose; quotes, brackets of markup and spaces end it.
 _URL_TAIL = "[^\\s<>\"'`\u201c\u201d\u2018\u2019]"
 
+# Speed: a regex that must be tried at every character of a 5 KB article costs
+# 100-500 us in CPython. So each type is found from a rare *anchor* — "//" for
+# URLs, a dot token followed by a letter or digit for host names, a digit for
+# hashes — located with fast literal searches, and the full pattern is only
+# matched at those spots. Boundary rules are checked in Python.
 URL_RE = re.compile(
-    rf"(?<![\w])(?P<scheme>{SCHEME}){SCHEME_SEP}"
-    rf"(?P<host>{_LABEL}(?:{DOT}{_LABEL})*|\[[0-9a-f:.]{{2,45}}\])"
+    rf"(?P<scheme>{SCHEME}){SCHEME_SEP}"
+    rf"(?P<host>{_LABEL}(?:{DOT}{_LABEL})*+|\[[0-9a-f:.]{{2,45}}\])"
     rf"(?:{PORT_COLON}\d{{1,5}})?"
     rf"(?P<rest>[/?#]{_URL_TAIL}*+)?",
     _I,
 )
-EMAIL_RE = re.compile(
-    rf"(?<![\w.%+\-\]])[a-z0-9_%+\-]++(?:(?:\.|\[\.\])[a-z0-9_%+\-]++)*+{AT}(?P<host>{_CHAIN})",
-    _I,
-)
+_SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
+CHAIN_RE = re.compile(_CHAIN, _I)
+_DOT_ANCHOR = re.compile(r"\.(?=[a-zA-Z0-9])")
+_BRACKET_DOT_ANCHOR = re.compile(rf"(?:{DOT_IN_BRACKETS} ?|\\\.)(?=[a-z0-9])", _I)
+_EMAIL_HEAD = re.compile(rf"(?<![\w.%+\-\]]){_LOCAL_PART}{AT}\Z", _I)
 IPV6_RE = re.compile(
     r"(?<![\w:.\]])[0-9a-f]{0,4}(?:(?::|\[:\])[0-9a-f]{0,4}){2,7}"
     r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)",
     _I,
 )
-IPV4_RE = re.compile(rf"(?<![\w.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?!\w|{DOT}\d)", _I)
-DOMAIN_RE = re.compile(rf"(?<![\w.\-\\/])(?P<host>{_CHAIN})", _I)
-HASH_RE = re.compile(r"(?<!\w)[0-9a-f]{32,}+(?!\w)", _I)
-CVE_RE = re.compile(rf"(?<![\w-])CVE[{_DASH}](\d{{4}})[{_DASH}](\d{{4,}}+)(?!\w)", _I)
+_HEX_FROM_DIGIT = re.compile(r"\d[0-9a-fA-F]*+")
+CVE_RE = re.compile(rf"CVE[{_DASH}](\d{{4}})[{_DASH}](\d{{4,}}+)", _I)
 
-_AT_HINT = re.compile(r"@|[\[({] ?(?:@|at) ?[\])}]", _I)
+_DOT_THEN_DIGIT = re.compile(rf"{DOT}\d", _I)
 _VERSION_BEFORE = re.compile(r"\b(?:version|ver\.?|build|release|firmware|v)\s?$", _I)
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _TRAILING_PUNCTUATION = ".,;:!?'\"*"
+# Cheap literal hints that a bracketed dot or an IPv6 "[:]" may be present.
+_BRACKET_HINTS = ("[", "{", "\\", "(.", "( .", "ot)", "OT)")
 
 # Network types in overlap precedence: an earlier type hides later ones inside it.
 _NETWORK_ORDER = ("url", "email", "ipv6", "ipv4", "domain")
 
 Span = tuple[int, int]
+Candidate = tuple[int, int, str, str, Span]  # start, end, type, value, host span
 
 
 class IndicatorExtractor:
@@ -98,14 +114,13 @@ class IndicatorExtractor:
     def run(self, doc: Document) -> list[IndicatorFinding]:
         """All indicators in ``doc.text``, one finding per occurrence, sorted by (start, type)."""
         text = doc.text
-        network = {
-            "url": list(_urls(text)),
-            "email": list(_emails(text)) if _AT_HINT.search(text) else [],
-            "ipv6": list(_ipv6s(text)) if ":" in text else [],
-            "ipv4": list(_ipv4s(text)),
-            "domain": list(_domains(text)),
-        }
-        accepted: list[tuple[int, int, str, str, Span]] = []
+        network: dict[str, list[Candidate]] = {type_: [] for type_ in _NETWORK_ORDER}
+        network["url"] = list(_urls(text))
+        network["ipv6"] = list(_ipv6s(text))
+        for candidate in _host_chains(text):
+            network[candidate[2]].append(candidate)
+
+        accepted: list[Candidate] = []
         taken: list[Span] = []
         for type_ in _NETWORK_ORDER:
             kept = [c for c in network[type_] if not _overlaps_any((c[0], c[1]), taken)]
@@ -117,7 +132,7 @@ class IndicatorExtractor:
             if not _overlaps_any((candidate[0], candidate[1]), hosts):
                 accepted.append(candidate)
 
-        findings = [self._finding(text, start, end, type_, value) for start, end, type_, value, _ in accepted]
+        findings = [self._finding(text, *candidate[:4]) for candidate in accepted]
         findings.sort(key=lambda f: (f.start, f.type))
         return findings
 
@@ -135,22 +150,56 @@ class IndicatorExtractor:
         )
 
 
-Candidate = tuple[int, int, str, str, Span]  # start, end, type, value, host span
-
-
 def _overlaps_any(span: Span, sorted_spans: list[Span]) -> bool:
     """Does ``span`` overlap one of ``sorted_spans`` (sorted, non-overlapping)?"""
     i = bisect.bisect_left(sorted_spans, (span[1],))
     return i > 0 and sorted_spans[i - 1][1] > span[0]
 
 
+def _find_all(text: str, needle: str) -> Iterator[int]:
+    i = text.find(needle)
+    while i >= 0:
+        yield i
+        i = text.find(needle, i + 1)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _touches_word(text: str, start: int, end: int) -> bool:
+    """Is the span glued to a letter, digit or underscore on either side?"""
+    return _is_word_char(text[start - 1 : start] or " ") or _is_word_char(text[end : end + 1] or " ")
+
+
+def _ends_cleanly(text: str, end: int) -> bool:
+    """A host must not run on into a word ("evil.com_x", "evil.com-")."""
+    following = text[end : end + 1]
+    return not following or not (_is_word_char(following) or following == "-")
+
+
+# --- URLs -------------------------------------------------------------------
+
+
 def _urls(text: str) -> Iterator[Candidate]:
-    for match in URL_RE.finditer(text):
+    covered = 0
+    for slashes in _find_all(text, "//"):
+        if slashes < covered:
+            continue
+        # The scheme starts at most 9 characters before the "//" ("hxxps[:]//").
+        near = _SCHEME_NEAR.search(text, max(0, slashes - 9), slashes + 3)
+        if near is None or near.end() <= slashes:
+            continue
+        if _is_word_char(text[near.start() - 1 : near.start()] or " "):
+            continue  # "xhttp://" is not a scheme
+        match = URL_RE.match(text, near.start())
+        if match is None:
+            continue
         start, end = match.span()
         if match.group("rest"):
             end = _trim_url_end(text, start, match.start("rest"), end)
-        host = _normalize_host(refang(match.group("host")))
-        if host is None:
+        covered = end
+        if _normalize_host(refang(match.group("host"))) is None:
             continue
         value = _normalize_url(refang(text[start:end]), match.group("scheme"))
         yield start, end, "url", value, match.span("host")
@@ -158,14 +207,15 @@ def _urls(text: str) -> Iterator[Candidate]:
 
 def _trim_url_end(text: str, start: int, rest_start: int, end: int) -> int:
     """Drop sentence punctuation and unbalanced closing brackets after a URL."""
+    url = text[start:end]
+    # Counted once and updated as we trim: recounting per character is quadratic.
+    balance = {closer: url.count(closer) - url.count(opener) for closer, opener in _CLOSERS.items()}
     while end > rest_start:
         last = text[end - 1]
         if last in _TRAILING_PUNCTUATION:
             end -= 1
-        elif last in _CLOSERS:
-            url = text[start:end]
-            if url.count(last) <= url.count(_CLOSERS[last]):
-                break
+        elif last in _CLOSERS and balance[last] > 0:
+            balance[last] -= 1
             end -= 1
         else:
             break
@@ -195,12 +245,84 @@ def _normalize_url(url: str, raw_scheme: str) -> str:
     return f"{scheme}://{authority.lower()}{tail}"
 
 
-def _emails(text: str) -> Iterator[Candidate]:
-    for match in EMAIL_RE.finditer(text):
-        value = refang(match.group()).lower()
-        local, _, domain = value.rpartition("@")
-        if local and is_hostname(domain):
-            yield match.start(), match.end(), "email", value, match.span()
+# --- Host names: domains, IPv4 addresses, e-mail addresses -----------------
+
+
+def _dot_anchors(text: str) -> list[int]:
+    anchors = [m.start() for m in _DOT_ANCHOR.finditer(text)]
+    if any(hint in text for hint in _BRACKET_HINTS):
+        anchors.extend(m.start() for m in _BRACKET_DOT_ANCHOR.finditer(text))
+        anchors.sort()
+    return anchors
+
+
+def _host_chains(text: str) -> Iterator[Candidate]:
+    """Every dotted chain ("evil[.]com", "1.2.3.4"), classified by what it is and follows."""
+    covered = 0
+    for anchor in _dot_anchors(text):
+        if anchor < covered:
+            continue
+        label_end = anchor - 1 if text[anchor - 1 : anchor] == " " else anchor
+        start = label_end
+        while start > 0 and label_end - start < 64 and text[start - 1] in _LABEL_CHARS:
+            start -= 1
+        chain = CHAIN_RE.match(text, start) if start < label_end else None
+        if chain is None or chain.end() <= anchor:
+            continue
+        covered = chain.end()
+        before = text[start - 1 : start]
+        if _is_word_char(before or " ") or not _ends_cleanly(text, chain.end()):
+            continue
+        # "@", or a bracketed "[at]" / "(at)" possibly followed by one space.
+        if before == "@" or any(c in "])}" for c in text[max(0, start - 2) : start]):
+            head = _EMAIL_HEAD.search(text, max(0, start - 160), start)
+            if head:
+                yield from _email(text, head.start(), chain.end())
+                continue
+        value = refang(chain.group())
+        if value.replace(".", "").isdigit():
+            yield from _ipv4(text, start, chain.end(), value)
+        elif before not in (".", "-", "/", "\\"):  # not a file path ("/usr/lib/x.so")
+            yield from _domain(start, chain.end(), chain.group(), value)
+
+
+def _email(text: str, start: int, end: int) -> Iterator[Candidate]:
+    value = refang(text[start:end]).lower()
+    local, _, domain = value.rpartition("@")
+    if local and is_hostname(domain):
+        yield start, end, "email", value, (start, end)
+
+
+def _is_ipv4(value: str) -> bool:
+    parts = value.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts
+    )
+
+
+def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
+    if not _is_ipv4(value) or text[start - 1 : start] in (".", "-"):
+        return
+    if text[max(0, start - 3) : start] in ("[.]", "(.)", "{.}"):
+        return  # the tail of a longer defanged dotted number
+    if value == text[start:end] and _VERSION_BEFORE.search(text, max(0, start - 10), start):
+        return  # "version 1.2.3.4": a plain dotted number right after a version word
+    yield start, end, "ipv4", value, (start, end)
+
+
+def _domain(start: int, end: int, matched: str, value: str) -> Iterator[Candidate]:
+    defanged = value != matched
+    labels = value.split(".")
+    tld = labels[-1]
+    if not is_tld(tld) or looks_like_filename(labels, defanged):
+        return
+    if not defanged and tld[0].isupper() and not tld.isupper():
+        return  # "ended.It was": a missing space, not a domain
+    if is_hostname(value.lower()):
+        yield start, end, "domain", value.lower(), (start, end)
+
+
+# --- IPv6, hashes, CVE IDs ----------------------------------------------------
 
 
 def _ipv6(candidate: str) -> str | None:
@@ -214,57 +336,54 @@ def _ipv6(candidate: str) -> str | None:
     return address.compressed
 
 
+def _may_hold_ipv6(text: str) -> bool:
+    """A hex digit on both sides of some colon (or a defanged "[:]"): rare in prose."""
+    if "[:]" in text:
+        return True
+    for colon in _find_all(text, ":"):
+        if text[colon - 1 : colon] in _HEXDIGITS and text[colon + 1 : colon + 2] in _HEXDIGITS | {":"}:
+            return True
+    return False
+
+
 def _ipv6s(text: str) -> Iterator[Candidate]:
+    if not _may_hold_ipv6(text):
+        return
     for match in IPV6_RE.finditer(text):
         raw = refang(match.group())
         groups = [g for g in raw.split(":") if g]
         if len(groups) < 2 or not any(c.isdigit() for c in raw):
-            continue
+            continue  # "::", "dead::beef": C++ scopes and emoticons, not addresses
         address = _ipv6(raw)
         if address:
             yield match.start(), match.end(), "ipv6", address, match.span()
 
 
-def _is_ipv4(value: str) -> bool:
-    parts = value.split(".")
-    return len(parts) == 4 and all(
-        p.isdigit() and int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts
-    )
-
-
-def _ipv4s(text: str) -> Iterator[Candidate]:
-    for match in IPV4_RE.finditer(text):
-        matched = match.group()
-        value = refang(matched)
-        if value == matched and _VERSION_BEFORE.search(text, max(0, match.start() - 10), match.start()):
-            continue  # "version 1.2.3.4": a plain dotted number right after a version word
-        yield match.start(), match.end(), "ipv4", value, match.span()
-
-
-def _domains(text: str) -> Iterator[Candidate]:
-    for match in DOMAIN_RE.finditer(text):
-        matched = match.group()
-        value = refang(matched)
-        defanged = value != matched
-        labels = value.split(".")
-        tld = labels[-1]
-        if not is_tld(tld) or looks_like_filename(labels, defanged):
-            continue
-        if not defanged and tld[0].isupper() and not tld.isupper():
-            continue  # "ended.It was": a missing space, not a domain
-        if is_hostname(value.lower()):
-            yield match.start(), match.end(), "domain", value.lower(), match.span()
-
-
 def _hashes(text: str) -> Iterator[Candidate]:
-    for match in HASH_RE.finditer(text):
-        value = match.group().lower()
-        type_ = _HASH_TYPES.get(len(value))
-        if type_ and not value.isdigit() and any(c.isdigit() for c in value):
-            yield match.start(), match.end(), type_, value, match.span()
+    covered = 0
+    for match in _HEX_FROM_DIGIT.finditer(text):
+        if match.start() < covered:
+            continue
+        start, end = match.start(), match.end()
+        # The anchor is the run's first digit; its letters before it belong to it too.
+        while start > 0 and end - start <= 128 and text[start - 1] in _HEXDIGITS:
+            start -= 1
+        covered = end
+        type_ = _HASH_TYPES.get(end - start)
+        if type_ is None or _touches_word(text, start, end):
+            continue
+        value = text[start:end].lower()
+        # A letter too: an all-digit run is a number.
+        if not value.isdigit():
+            yield start, end, type_, value, (start, end)
 
 
-def _cves(text: str) -> Iterable[Candidate]:
+def _cves(text: str) -> Iterator[Candidate]:
+    if "cve" not in text and "CVE" not in text and "Cve" not in text:
+        return
     for match in CVE_RE.finditer(text):
+        start, end = match.span()
+        if _touches_word(text, start, end) or (start and text[start - 1] in _DASH):
+            continue
         value = f"CVE-{match.group(1)}-{match.group(2)}"
-        yield match.start(), match.end(), "cve", value, match.span()
+        yield start, end, "cve", value, match.span()

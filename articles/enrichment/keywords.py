@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 from articles.enrichment.stopwords import STOP_WORDS
 
@@ -24,7 +25,6 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['\u2019-][A-Za-z0-9]+)*|[^\sA-Za-z
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 # Long hex runs are hashes: indicators, not topics.
 _HEX = re.compile(r"[0-9a-f]{16,}", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
 MAX_PHRASE_WORDS = 3
 MIN_WORD_LENGTH = 2
 
@@ -39,7 +39,7 @@ def _is_candidate_word(token: str) -> bool:
         token[0].isalpha()
         and len(token) >= MIN_WORD_LENGTH
         and token.lower() not in STOP_WORDS
-        and not _HEX.fullmatch(token)
+        and not (len(token) >= 16 and _HEX.fullmatch(token))
     )
 
 
@@ -48,7 +48,9 @@ def _runs(sentence: str) -> list[list[tuple[str, bool]]]:
     runs: list[list[tuple[str, bool]]] = []
     current: list[tuple[str, bool]] = []
     for index, token in enumerate(_TOKEN.findall(sentence)):
-        word = _POSSESSIVE.sub("", token.replace("\u2019", "'"))
+        word = token.replace("\u2019", "'")
+        if word.endswith(("'s", "'S")):
+            word = word[:-2]
         if _is_candidate_word(word):
             current.append((word, index == 0))
             continue
@@ -69,28 +71,35 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     word_sentences: defaultdict[str, set[int]] = defaultdict(set)
     capitalised: Counter[str] = Counter()
     lower_case_seen: set[str] = set()
-    lowered_grams: list[tuple[str, ...]] = []
-    # The same n-grams as written, to show a phrase in the article's own spelling.
-    written_gram_list: list[tuple[str, ...]] = []
+    # Each word as written, to show phrases in the article's own spelling.
+    written_forms: Counter[str] = Counter()
+    # Spellings that open a sentence say little about case, except for names like "APT28".
+    opening_forms: Counter[str] = Counter()
+    grams: list[tuple[str, ...]] = []
 
     for sentence_index, sentence in enumerate(sentences):
         for run in _runs(sentence):
+            lowered = []
             for word, at_start in run:
                 key = word.lower()
-                word_count[key] += 1
+                lowered.append(key)
                 word_sentences[key].add(sentence_index)
-                if not at_start and word[0].isupper():
-                    capitalised[key] += 1
-                elif not at_start:
-                    lower_case_seen.add(key)
-            written = [word for word, _ in run]
-            lowered = [word.lower() for word in written]
-            for size in range(1, MAX_PHRASE_WORDS + 1):
-                lowered_grams += zip(*(lowered[i:] for i in range(size)), strict=False)
-                written_gram_list += zip(*(written[i:] for i in range(size)), strict=False)
-    # Counted once at the end: Counter.update per run costs more than the counting.
-    phrase_count = Counter(lowered_grams)
-    written_grams = Counter(written_gram_list)
+                if at_start:
+                    opening_forms[word] += 1
+                else:
+                    written_forms[word] += 1
+                    if word[0].isupper():
+                        capitalised[key] += 1
+                    else:
+                        lower_case_seen.add(key)
+            word_count.update(lowered)
+            # Built per run with zip, not per word: this loop is the hot path.
+            grams += zip(lowered)
+            if len(lowered) > 1:
+                grams += pairwise(lowered)
+            if len(lowered) > 2:
+                grams += zip(lowered, lowered[1:], lowered[2:], strict=False)
+    phrase_count = Counter(grams)
     if not word_count:
         return []
 
@@ -132,33 +141,28 @@ def keywords(text: str, limit: int = 8) -> list[str]:
             in_chosen_phrases |= words
         if len(chosen) == limit:
             break
-    return _display_forms(chosen, written_grams, lower_case_seen)
+    needed = {word for phrase in chosen for word in phrase}
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for form, count in written_forms.items():
+        if form.lower() in needed:
+            spellings[form.lower()][form] += count
+    for form, count in opening_forms.items():
+        word = form.lower()
+        if word in needed and word not in spellings and not form[1:].islower():
+            spellings[word][form] += count
+    return [" ".join(_spelling(word, spellings, lower_case_seen) for word in p) for p in chosen]
 
 
-def _display_forms(
-    chosen: list[tuple[str, ...]],
-    written_grams: Counter[tuple[str, ...]],
-    lower_case_seen: set[str],
-) -> list[str]:
-    """Each chosen phrase in the spelling the article uses most.
+def _spelling(word: str, spellings: dict[str, Counter[str]], lower_case_seen: set[str]) -> str:
+    """The word as the article writes it mid-sentence most often.
 
-    It is lower-cased where it is capitalised only by position: "Microsoft" opening
-    most sentences stays "Microsoft"; "Ransomware" opening one is shown as
-    "ransomware" because the article also writes it that way.
+    So "Microsoft" stays "Microsoft" and "AI" stays "AI", while "Ransomware" that
+    only opens sentences is shown as "ransomware".
     """
-    wanted = set(chosen)
-    first_words = {phrase[0] for phrase in chosen}
-    forms: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for gram, count in written_grams.items():
-        if gram[0].lower() in first_words:
-            phrase = tuple(word.lower() for word in gram)
-            if phrase in wanted:
-                forms[phrase][" ".join(gram)] += count
-    shown = []
-    for phrase in chosen:
-        form, _ = max(forms[phrase].items(), key=lambda item: (item[1], item[0]))
-        first, _, rest = form.partition(" ")
-        if first.lower() in lower_case_seen and not first.isupper():
-            first = first.lower()
-        shown.append(f"{first} {rest}" if rest else first)
-    return shown
+    forms = spellings.get(word)
+    if not forms:
+        return word
+    best = max(forms.items(), key=lambda item: (item[1], item[0]))[0]
+    if word in lower_case_seen and not best.isupper():
+        return word if forms[word] >= forms[best] else best
+    return best

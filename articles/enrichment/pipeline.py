@@ -75,9 +75,7 @@ class Pipeline:
 
         return self._run(doc, timed)
 
-    def _run(
-        self, doc: Document, stage: Callable[[str, Callable[[], Any]], Any]
-    ) -> EnrichmentResult:
+    def _run(self, doc: Document, stage: Callable[[str, Callable[[], Any]], Any]) -> EnrichmentResult:
         indicators = stage("indicators", lambda: self.indicator_extractor.run(doc))
         entities = stage("entities", lambda: self.entity_extractor.run(doc))
         classification = stage("classify", lambda: classify.classify(doc, indicators, entities))

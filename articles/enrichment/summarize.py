@@ -134,7 +134,11 @@ def summarize(text: str, max_sentences: int = 3) -> str:
     if max_sentences <= 0:
         return ""
     # Filter before de-duplicating, so a cut-off teaser cannot shadow its full sentence.
-    candidates = unique_sentences([s for s in split_sentences(text) if _is_prose(s.text)])
+    sentences = split_sentences(text)
+    candidates = unique_sentences([s for s in sentences if _is_prose(s.text)])
+    if not candidates:
+        # Notes and pasted lists often lack full stops: fall back to any long line.
+        candidates = unique_sentences([s for s in sentences if len(s.text.split()) >= MIN_SENTENCE_WORDS])
     if not candidates:
         return ""
     frequencies = Counter(word for _, words in candidates for word in set(words))

@@ -72,18 +72,64 @@ DENY = frozenset(
 )
 
 _SHARED_WORDS = (
-    "ip range", "ip address range", "ip-range", "cloud", "datacenter", "data center",
-    "cdn", "vpn", "scanning", "scanner", "sinkhole", "dynamic dns", "parking",
-    "shortener", "ipfs", "link in bio", "living off", "disposable", "sending",
-    "receiving", "blockpage", "captive", "malware analysis", "attack simulator",
-    "crawler", "external ip", "source ip", "phone", "contact e-mail", "cluster",
+    "ip range",
+    "ip address range",
+    "ip-range",
+    "cloud",
+    "datacenter",
+    "data center",
+    "cdn",
+    "vpn",
+    "scanning",
+    "scanner",
+    "sinkhole",
+    "dynamic dns",
+    "parking",
+    "shortener",
+    "ipfs",
+    "link in bio",
+    "living off",
+    "disposable",
+    "sending",
+    "receiving",
+    "blockpage",
+    "captive",
+    "malware analysis",
+    "attack simulator",
+    "crawler",
+    "external ip",
+    "source ip",
+    "phone",
+    "contact e-mail",
+    "cluster",
 )
 _BENIGN_WORDS = (
-    "top ", "most used", "most-used", "rfc", "special-use", "special use", "link local",
-    "multicast", "public dns", "empty file", "benign", "false-positive", "false positive",
-    "trusted ca", "certificate", "eicar", "tlds", "known google domains",
-    "known microsoft domains", "office 365 urls", "windows 10 connection",
-    "bank domains", "university domains", "dax30", "security providers", "whitelist",
+    "top ",
+    "most used",
+    "most-used",
+    "rfc",
+    "special-use",
+    "special use",
+    "link local",
+    "multicast",
+    "public dns",
+    "empty file",
+    "benign",
+    "false-positive",
+    "false positive",
+    "trusted ca",
+    "certificate",
+    "eicar",
+    "tlds",
+    "known google domains",
+    "known microsoft domains",
+    "office 365 urls",
+    "windows 10 connection",
+    "bank domains",
+    "university domains",
+    "dax30",
+    "security providers",
+    "whitelist",
     "valid covid",
 )
 
@@ -151,9 +197,7 @@ def _network_key(entry: str) -> tuple[int, int, int] | None:
     0.1 s instead of 2.9 s. Host bits are dropped, as ``strict=False`` would.
     """
     address, _, length = entry.partition("/")
-    family, version, bits = (
-        (socket.AF_INET6, 6, 128) if ":" in address else (socket.AF_INET, 4, 32)
-    )
+    family, version, bits = (socket.AF_INET6, 6, 128) if ":" in address else (socket.AF_INET, 4, 32)
     try:
         number = int.from_bytes(socket.inet_pton(family, address), "big")
         prefixlen = int(length) if length else bits

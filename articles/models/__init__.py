@@ -5,18 +5,28 @@ from articles.models.articles import (
     Author,
     ProcessingStatus,
 )
+from articles.models.findings import Entity, Indicator, Mention, Sighting, WatchEntity
+from articles.models.overrides import CLASSIFICATION_FIELDS, ClassificationOverride, SuppressedTag
 from articles.models.sources import Reliability, Source, SourceKind
 from articles.models.tags import ArticleTag, Tag
 
 __all__ = [
+    "CLASSIFICATION_FIELDS",
     "Article",
     "ArticleAuthor",
     "ArticleGrant",
     "ArticleTag",
     "Author",
+    "ClassificationOverride",
+    "Entity",
+    "Indicator",
+    "Mention",
     "ProcessingStatus",
     "Reliability",
+    "Sighting",
     "Source",
     "SourceKind",
+    "SuppressedTag",
     "Tag",
+    "WatchEntity",
 ]

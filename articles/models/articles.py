@@ -65,6 +65,11 @@ class Article(models.Model):
     category = models.CharField(max_length=32, choices=CATEGORIES, blank=True)
     intel_level = models.CharField(max_length=16, choices=INTEL_LEVELS, blank=True)
     priority = models.CharField(max_length=16, choices=PRIORITIES, blank=True)
+    # What enrichment wrote from its findings (people's edits live in ClassificationOverride).
+    assessment = models.TextField(blank=True)
+    classification_reasons = models.JSONField(default=list, blank=True)
+    auto_summary = models.TextField(blank=True, help_text="extractive summary, for articles without one")
+    keywords = models.JSONField(default=list, blank=True)
 
     # Asynchronous processing, written before dispatch and claimed by the worker.
     processing_status = models.CharField(
@@ -89,6 +94,7 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("reenrich_article", "Can re-run enrichment on an article")]
         constraints = [
             models.UniqueConstraint(fields=["source", "guid"], name="article_unique_guid_per_source"),
         ]
@@ -108,6 +114,11 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"pk": self.pk})
+
+    @property
+    def enrichment_text(self) -> str:
+        """The plain text enrichment reads; every finding's offsets point into it."""
+        return self.body_text or self.summary or self.teaser
 
     @property
     def ordered_authors(self) -> list[Author]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
-from articles.models import Article, Author, Source
+from articles.models import Article, Author, Entity, Source
 from articles.pagination import BadCursor, capped_count, paginate
+from articles.sanitize import text_to_html
+from articles.views.findings import findings_context
 
 
 @require_GET
@@ -34,7 +37,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.visible_to(request.user).for_list(), pk=pk)
-    return render(request, "articles/article_detail.html", {"article": article})
+    context = {
+        "article": article,
+        "can_reenrich": request.user.has_perm("articles.reenrich_article"),
+        # Seed bodies are their plain text in <p>s; only richer feed HTML is worth a second view.
+        "show_original": bool(article.body_html) and article.body_html != text_to_html(article.body_text),
+        **findings_context(article),
+    }
+    return render(request, "articles/article_detail.html", context)
 
 
 def _page(request: HttpRequest, queryset):
@@ -70,6 +80,12 @@ def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
         return []
     chips = []
     data = filterset.form.cleaned_data
+    entity_names = {}
+    if data.get("entity") is not None:
+        # Name the entity only if this user can read an article that mentions it.
+        readable = Article.objects.visible_to(filterset.request_user).filter(mentions__entity=OuterRef("pk"))
+        entities = Entity.objects.filter(pk=data["entity"]).filter(Exists(readable))
+        entity_names = dict(entities.values_list("pk", "name"))
     query = filterset.data
     for name, field in filterset.form.fields.items():
         value = data.get(name)
@@ -88,5 +104,7 @@ def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
                 )
         else:
             shown = value.name if isinstance(value, (Source, Author)) else str(value)
+            if name == "entity":
+                shown = entity_names.get(int(value), str(value))
             chips.append({"label": label, "value": shown, "remove": _without(query, name)})
     return chips

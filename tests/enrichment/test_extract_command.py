@@ -40,9 +40,7 @@ def fake_factory() -> Pipeline:
 
 def extract(data, jsonl=False, **kwargs):
     out, err = io.StringIO(), io.StringIO()
-    code = run_extract(
-        io.BytesIO(data), out, jsonl, stream_err=err, pipeline_factory=fake_factory, **kwargs
-    )
+    code = run_extract(io.BytesIO(data), out, jsonl, stream_err=err, pipeline_factory=fake_factory, **kwargs)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -132,9 +132,7 @@ def test_real_pipeline_on_the_seed_is_strategic_industry_investment():
     result = get_pipeline().run(Document(text=seed.read_text("utf-8")))
 
     assert result.indicators == []
-    assert not [
-        e for e in result.entities if e.kind in ("threat-actor", "malware", "attack-pattern")
-    ]
+    assert not [e for e in result.entities if e.kind in ("threat-actor", "malware", "attack-pattern")]
     assert result.classification.category == "industry-investment"
     assert result.classification.intel_level == "strategic"
     assert "no immediate defensive action" in result.assessment

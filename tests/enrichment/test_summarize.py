@@ -67,6 +67,12 @@ def test_summary_skips_datelines_headings_and_cut_off_teasers():
     assert "accelerating AI adoption, workforce training" in summary
 
 
+def test_text_without_full_stops_falls_back_to_its_long_lines():
+    text = "Indicators\nAPT28 staged payloads on 5.252.178[.]44 last week\nEnd"
+
+    assert summarize(text) == "APT28 staged payloads on 5.252.178[.]44 last week"
+
+
 def test_summary_of_text_without_sentences_is_empty():
     assert summarize("Just a heading") == ""
     assert summarize("A full sentence that is long enough.", max_sentences=0) == ""

@@ -29,9 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "file", nargs="?", default="-", help="UTF-8 text file; '-' or nothing reads stdin"
         )
-        parser.add_argument(
-            "--jsonl", action="store_true", help="one JSON object per input and output line"
-        )
+        parser.add_argument("--jsonl", action="store_true", help="one JSON object per input and output line")
         parser.add_argument("--title", default="", help="the article's title (single-text mode)")
         parser.add_argument("--compact", action="store_true", help="print the JSON on one line")
 
@@ -40,9 +38,7 @@ class Command(BaseCommand):
         try:
             if path == "-":
                 # ``stdin`` is accepted from call_command so the command can be tested.
-                code = self._run(
-                    options.get("stdin") or sys.stdin.buffer, "standard input", options
-                )
+                code = self._run(options.get("stdin") or sys.stdin.buffer, "standard input", options)
             else:
                 with open(path, "rb") as stream_in:
                     code = self._run(stream_in, path, options)

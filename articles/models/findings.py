@@ -1,0 +1,116 @@
+"""What enrichment found in articles, each finding with its evidence span.
+
+Entities and indicators are shared across articles (one row per canonical
+thing); a Mention or a Sighting ties one to one span of one article's text,
+with the enricher and version that produced it. Unique constraints on
+(article, thing, start, end) make duplicate findings impossible even if two
+workers ever raced.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_TYPES
+
+INDICATOR_TYPE_CHOICES = [(t, t.upper() if len(t) <= 4 else t.capitalize()) for t in INDICATOR_TYPES]
+
+
+class Entity(models.Model):
+    kind = models.CharField(max_length=32, choices=ENTITY_KINDS)
+    name = models.CharField(max_length=300)
+    external_id = models.CharField(max_length=32, blank=True, help_text="ATT&CK ID for techniques")
+    uuid = models.CharField(max_length=64, blank=True, help_text="MISP galaxy cluster UUID")
+    ref = models.CharField(max_length=100, blank=True, help_text="where the name comes from")
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "entities"
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="entity_unique_kind_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})" if self.external_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:entity", kwargs={"pk": self.pk})
+
+
+class Mention(models.Model):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    matched = models.CharField(max_length=300)
+    enricher = models.CharField(max_length=50)
+    enricher_version = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity", "start", "end"], name="mention_unique_span"),
+        ]
+        indexes = [models.Index(fields=["entity", "article"], name="mention_entity_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} at {self.start}-{self.end} of {self.article_id}"
+
+
+class Indicator(models.Model):
+    type = models.CharField(max_length=16, choices=INDICATOR_TYPE_CHOICES)
+    value = models.CharField(max_length=2000, help_text="refanged and normalized")
+    benign = models.CharField(
+        max_length=200, blank=True, help_text="the MISP warning list that names this value as known benign"
+    )
+
+    class Meta:
+        ordering = ["type", "value"]
+        constraints = [models.UniqueConstraint(fields=["type", "value"], name="indicator_unique_type_value")]
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.value}"
+
+
+class Sighting(models.Model):
+    """One occurrence of an indicator in one article's text."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="sightings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sightings")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    matched = models.CharField(max_length=2000)
+    defanged = models.BooleanField(default=False)
+    enricher = models.CharField(max_length=50)
+    enricher_version = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "indicator", "start", "end"], name="sighting_unique_span"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "article"], name="sighting_indicator_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} at {self.start}-{self.end} of {self.article_id}"
+
+
+class WatchEntity(models.Model):
+    """A name admins want found in every article: their company, suppliers, products."""
+
+    name = models.CharField(max_length=200, unique=True)
+    aliases = models.TextField(blank=True, help_text="one alias per line")
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "watch entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.aliases.splitlines() if line.strip())
