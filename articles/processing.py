@@ -51,6 +51,18 @@ def enqueue(article_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda pk=article_id: process_article_task.delay(pk), robust=True)
 
 
+def enqueue_batches(article_ids: Iterable[int], batch_size: int = 50) -> int:
+    """Like :func:`enqueue`, for bulk work: one message per ``batch_size`` articles."""
+    from articles.tasks import process_batch_task
+
+    ids = list(article_ids)
+    mark_pending(ids)
+    for offset in range(0, len(ids), batch_size):
+        batch = ids[offset : offset + batch_size]
+        transaction.on_commit(lambda batch=batch: process_batch_task.delay(batch), robust=True)
+    return len(ids)
+
+
 def claim(article_id: int) -> Article | None:
     """Take the article for processing; None when another worker has it or it is done."""
     now = timezone.now()

@@ -33,3 +33,19 @@ def process_article_task(self, article_id: int) -> str:
 @shared_task
 def requeue_lost_task() -> int:
     return processing.requeue_lost()
+
+
+@shared_task(acks_late=True)
+def process_batch_task(article_ids: list[int]) -> dict[str, int]:
+    """Process several articles in one message; each is claimed and committed on its own,
+    so a worker killed mid-batch loses at most the article it was on (and the sweeper
+    re-queues that one)."""
+    outcomes: dict[str, int] = {}
+    for article_id in article_ids:
+        try:
+            outcome = processing.process_article(article_id)
+        except Exception as exc:  # one bad article must not stop the batch
+            processing.record_failure(article_id, f"{type(exc).__name__}: {exc}", will_retry=False)
+            outcome = "failed"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes

@@ -151,7 +151,11 @@ REDIS_URL = env_str("REDIS_URL")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # A message a worker took but never acknowledged (the worker died) is delivered again
+    # after this many seconds. Longer than the slowest task, or it would run twice at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    }
 else:
     # kombu's file-system transport: a real queue with no server, for a laptop.
     CELERY_BROKER_URL = "filesystem://localhost/"

@@ -77,7 +77,14 @@ def broker(url: str = REDIS_TEST_URL) -> Iterator[None]:
 
 
 class Worker:
-    def __init__(self, log_path: Path, extra_env: dict[str, str] | None = None, concurrency: int = 1) -> None:
+    def __init__(
+        self,
+        log_path: Path,
+        extra_env: dict[str, str] | None = None,
+        concurrency: int = 1,
+        beat: bool = False,
+    ) -> None:
+        self.beat = beat
         self.log_path = log_path
         env = {
             k: v
@@ -118,6 +125,7 @@ class Worker:
                 "--without-mingle",
                 "-n",
                 f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+                *(["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))] if self.beat else []),
             ],
             cwd=ROOT,
             env=self.env,

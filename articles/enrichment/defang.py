@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 # One space is tolerated inside and around a bracketed token ("example [ dot ] com"),
-# never a newline: a line break between labels is a different sentence.
+# never a newline: a line break between labels is a different sentence. The
+# extractor's anchor patterns (indicators._DOT_ANCHORS) mirror these forms.
 DOT_IN_BRACKETS = r"(?:\[ ?(?:\.|dot) ?\]|\( ?(?:\.|dot) ?\)|\{ ?(?:\.|dot) ?\})"
 _AT_IN_BRACKETS = r"(?:\[ ?(?:@|at) ?\]|\( ?(?:@|at) ?\)|\{ ?(?:@|at) ?\})"
 
@@ -58,6 +59,10 @@ def refang(text: str) -> str:
     Only tokens are replaced; case and everything else are left alone, so
     ``refang(x) != x`` tells whether ``x`` was defanged.
     """
+    # Fast path (the extractor refangs every match): every token has a bracket, a
+    # backslash or an x.
+    if not ("[" in text or "(" in text or "{" in text or "\\" in text or "x" in text or "X" in text):
+        return text
     return _REFANG.sub(_refang_token, text)
 
 

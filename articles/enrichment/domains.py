@@ -58,10 +58,11 @@ def looks_like_filename(labels: list[str], defanged: bool) -> bool:
 
 
 def is_hostname(host: str) -> bool:
-    """A plausible DNS name with a real TLD: at least two labels, each 1-63 chars."""
+    """A plausible DNS name with a real TLD: two or more labels of 1-63 characters,
+    none starting or ending with a hyphen."""
     labels = host.split(".")
     if len(labels) < 2 or len(host) > 253:
         return False
-    if any(not label or len(label) > 63 for label in labels):
+    if any(not label or len(label) > 63 or label[0] == "-" or label[-1] == "-" for label in labels):
         return False
     return is_tld(labels[-1])

@@ -95,6 +95,21 @@ class Pipeline:
         )
 
 
+def current_versions() -> dict[str, str]:
+    """The version of every stage, without loading any data (for finding stale articles)."""
+    from articles.enrichment.entities import EntityExtractor
+    from articles.enrichment.indicators import IndicatorExtractor
+
+    return {
+        "indicators": IndicatorExtractor.version,
+        "entities": EntityExtractor.version,
+        "classify": classify.VERSION,
+        "assess": assessment.VERSION,
+        "summarize": summarize.VERSION,
+        "keywords": keywords.VERSION,
+    }
+
+
 def _no_timing(_stage: str, work: Callable[[], Any]) -> Any:
     return work()
 

@@ -96,7 +96,13 @@ def test_dot_as_a_bare_word_is_not_a_defang() -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["hxxp://evil[.]com/a", "hXXp://evil.com/a", "hxxp[:]//evil.com/a", "http[://]evil.com/a", "hxxp:[//]evil.com/a"],
+    [
+        "hxxp://evil[.]com/a",
+        "hXXp://evil.com/a",
+        "hxxp[:]//evil.com/a",
+        "http[://]evil.com/a",
+        "hxxp:[//]evil.com/a",
+    ],
 )
 def test_defanged_url_schemes_and_separators_are_recognized(written: str) -> None:
     assert found(f"get {written} now") == [("url", "http://evil.com/a", 4, 4 + len(written), True)]
@@ -106,7 +112,9 @@ def test_fxp_scheme_is_ftp() -> None:
     assert found("fxp://files.evil[.]org/x") == [("url", "ftp://files.evil.org/x", 0, 24, True)]
 
 
-@pytest.mark.parametrize("written", ["bob[@]evil[.]com", "bob[at]evil.com", "bob(at)evil(dot)com", "bob [at] evil [dot] com"])
+@pytest.mark.parametrize(
+    "written", ["bob[@]evil[.]com", "bob[at]evil.com", "bob(at)evil(dot)com", "bob [at] evil [dot] com"]
+)
 def test_defanged_email_forms_are_recognized(written: str) -> None:
     assert found(f"mail {written}.") == [("email", "bob@evil.com", 5, 5 + len(written), True)]
 
