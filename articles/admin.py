@@ -11,32 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles import processing
-from articles.models import Article, ArticleAuthor, ArticleGrant, ArticleTag, Author, Source, Tag
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "kind",
-        "enabled",
-        "default_tlp",
-        "reliability",
-        "poll_interval_minutes",
-        "last_success_at",
-        "consecutive_failures",
-    )
-    list_filter = ("kind", "enabled", "default_tlp", "reliability")
-    search_fields = ("name", "url")
-    readonly_fields = (
-        "last_polled_at",
-        "last_success_at",
-        "last_error",
-        "consecutive_failures",
-        "etag",
-        "last_modified",
-        "created_at",
-    )
+from articles.admin_sources import SourceAdmin  # noqa: F401  (registers the Source admin)
+from articles.models import Article, ArticleAuthor, ArticleGrant, ArticleTag, Author, Tag
 
 
 @admin.register(Author)

@@ -49,3 +49,22 @@ def process_batch_task(article_ids: list[int]) -> dict[str, int]:
             outcome = "failed"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def poll_source_task(source_id: int, force: bool = False) -> str:
+    from articles.ingest.collector import poll
+
+    report = poll(source_id, force=force)
+    return report.line()
+
+
+@shared_task
+def poll_due_sources_task() -> int:
+    """Beat, every minute: queue one poll per due source (the claim stops double polls)."""
+    from articles.ingest.collector import due_sources
+
+    ids = list(due_sources().filter(polling_started_at__isnull=True).values_list("pk", flat=True))
+    for source_id in ids:
+        poll_source_task.delay(source_id)
+    return len(ids)

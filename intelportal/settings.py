@@ -182,6 +182,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 CELERY_BEAT_SCHEDULE = {
+    "poll-due-sources": {
+        "task": "articles.tasks.poll_due_sources_task",
+        "schedule": env_int("POLL_DUE_EVERY_SECONDS", 60, minimum=5),
+    },
     "requeue-lost-processing": {
         "task": "articles.tasks.requeue_lost_task",
         "schedule": env_int("REQUEUE_LOST_EVERY_SECONDS", 300, minimum=10),
@@ -201,6 +205,15 @@ for _cidr in FETCH_ALLOW_NETWORKS:
             f"FETCH_ALLOW_NETWORKS has {_cidr!r}, which is not a network in CIDR form "
             "(for example 127.0.0.0/8)."
         ) from None
+
+FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 20, minimum=1)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 3, minimum=0)
+# After failures a source waits interval × 2^failures, never longer than this.
+POLL_MAX_BACKOFF_MINUTES = env_int("POLL_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
+# A poll claim older than this is presumed dead (its worker was killed) and can be taken.
+POLL_CLAIM_STALE_SECONDS = env_int("POLL_CLAIM_STALE_SECONDS", 900, minimum=1)
+POLL_DUE_EVERY_SECONDS = env_int("POLL_DUE_EVERY_SECONDS", 60, minimum=5)
 
 # --- Pages --------------------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 25, minimum=1)

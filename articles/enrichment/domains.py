@@ -1,4 +1,5 @@
-"""Is this dotted word a domain? Top-level domains from the Public Suffix List.
+"""Is this dotted word a domain? Top-level domains from the Public Suffix List,
+plus the normalized forms of hosts, IP addresses and URLs.
 
 The list ships inside the ``publicsuffixlist`` package (``PublicSuffixList()``
 with no source reads the bundled file; it never fetches), so ``readme.txt``,
@@ -17,6 +18,7 @@ as a host too: file names rarely carry two dots before a TLD-like extension.
 from __future__ import annotations
 
 import functools
+import ipaddress
 
 from publicsuffixlist import PublicSuffixList
 
@@ -66,3 +68,50 @@ def is_hostname(host: str) -> bool:
     if any(not label or len(label) > 63 or label[0] == "-" or label[-1] == "-" for label in labels):
         return False
     return is_tld(labels[-1])
+
+
+# --- Normalized forms of hosts and URLs (used by the extractor) -----------
+
+
+def normalize_host(host: str) -> str | None:
+    """Lower-case host or compressed IPv6 literal; None when it is not a real host."""
+    if host.startswith("["):
+        address = compress_ipv6(host[1:-1])
+        return f"[{address}]" if address else None
+    host = host.lower()
+    if host.replace(".", "").isdigit():
+        return host if is_ipv4(host) else None
+    return host if is_hostname(host) else None
+
+
+def normalize_url(url: str, raw_scheme: str) -> str:
+    """Scheme and host lower-cased (hxxp -> http), port, path and query kept as written."""
+    scheme = ("http" if raw_scheme[0] in "hH" else "ftp") + ("s" if raw_scheme[-1] in "sS" else "")
+    rest = url.partition("://")[2]
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    if authority.startswith("["):
+        literal, _, port = authority[1:].partition("]")
+        authority = f"[{compress_ipv6(literal) or literal.lower()}]{port}"
+    return f"{scheme}://{authority.lower()}{tail}"
+
+
+def is_ipv4(value: str) -> bool:
+    """Dotted quad, octets 0-255, no leading zeros (``010`` may mean octal)."""
+    parts = value.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def compress_ipv6(candidate: str) -> str | None:
+    """Compressed IPv6 (``2001:db8::1``), None if invalid. IPv4-mapped addresses
+    keep their dotted tail, as Python 3.13 prints them."""
+    try:
+        address = ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return None
+    if address.ipv4_mapped:
+        return f"::ffff:{address.ipv4_mapped}"
+    return address.compressed

@@ -43,7 +43,6 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
-import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -55,7 +54,15 @@ from articles.enrichment.defang import (
     SCHEME_SEP,
     refang,
 )
-from articles.enrichment.domains import is_hostname, is_tld, looks_like_filename
+from articles.enrichment.domains import (
+    compress_ipv6,
+    is_hostname,
+    is_ipv4,
+    is_tld,
+    looks_like_filename,
+    normalize_host,
+    normalize_url,
+)
 from articles.enrichment.types import Document, IndicatorFinding
 from articles.enrichment.warninglists import WarningListIndex, default_index
 
@@ -229,9 +236,9 @@ def _urls(text: str) -> Iterator[Candidate]:
         if match.group("rest"):
             end = _trim_url_end(text, start, match.start("rest"), end)
         covered = end
-        if _normalize_host(refang(match.group("host"))) is None:
+        if normalize_host(refang(match.group("host"))) is None:
             continue
-        value = _normalize_url(refang(text[start:end]), match.group("scheme"))
+        value = normalize_url(refang(text[start:end]), match.group("scheme"))
         yield start, end, "url", value, match.span("host")
 
 
@@ -254,29 +261,6 @@ def _trim_url_end(text: str, start: int, rest_start: int, end: int) -> int:
         balance[last] -= 1
         end -= 1
     return end
-
-
-def _normalize_host(host: str) -> str | None:
-    """Lower-case host, compressed IPv6 literal; None when it is not a real host."""
-    if host.startswith("["):
-        address = _ipv6(host[1:-1])
-        return f"[{address}]" if address else None
-    host = host.lower()
-    if host.replace(".", "").isdigit():
-        return host if _is_ipv4(host) else None
-    return host if is_hostname(host) else None
-
-
-def _normalize_url(url: str, raw_scheme: str) -> str:
-    """Scheme and host lower-cased (hxxp -> http), port, path and query kept as written."""
-    scheme = ("http" if raw_scheme[0] in "hH" else "ftp") + ("s" if raw_scheme[-1] in "sS" else "")
-    rest = url.partition("://")[2]
-    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-    authority, tail = rest[:cut], rest[cut:]
-    if authority.startswith("["):
-        literal, _, port = authority[1:].partition("]")
-        authority = f"[{_ipv6(literal) or literal.lower()}]{port}"
-    return f"{scheme}://{authority.lower()}{tail}"
 
 
 # --- Host names: domains, IPv4 addresses, e-mail addresses -----------------
@@ -348,7 +332,7 @@ def _classify_chain(matched: str) -> tuple[str | None, str]:
     """
     value = refang(matched)
     if value.replace(".", "").isdigit():
-        return ("ipv4" if _is_ipv4(value) else None), value
+        return ("ipv4" if is_ipv4(value) else None), value
     if _IP_RANGE.fullmatch(value):
         return "range", value
     defanged = value != matched
@@ -386,13 +370,6 @@ def _email(text: str, start: int, end: int) -> Iterator[Candidate]:
         yield start, end, "email", value, (start, end)
 
 
-def _is_ipv4(value: str) -> bool:
-    parts = value.split(".")
-    return len(parts) == 4 and all(
-        p.isdigit() and int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts
-    )
-
-
 def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
     if text[start - 1 : start] == "." or text[max(0, start - 3) : start] in ("[.]", "(.)", "{.}"):
         return  # the tail of a longer dotted number
@@ -402,18 +379,6 @@ def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
 
 
 # --- IPv6, hashes, CVE IDs ----------------------------------------------------
-
-
-@functools.lru_cache(maxsize=4096)
-def _ipv6(candidate: str) -> str | None:
-    """Compressed form; IPv4-mapped addresses keep their dotted tail (as Python 3.13 does)."""
-    try:
-        address = ipaddress.IPv6Address(candidate)
-    except ValueError:
-        return None
-    if address.ipv4_mapped:
-        return f"::ffff:{address.ipv4_mapped}"
-    return address.compressed
 
 
 def _ipv6_colons(text: str) -> Iterator[int]:
@@ -441,7 +406,7 @@ def _ipv6s(text: str) -> Iterator[Candidate]:
             groups = [g for g in raw.split(":") if g]
             if len(groups) < 2 or not any(c.isdigit() for c in raw):
                 continue  # "::", "dead::beef": C++ scopes and emoticons, not addresses
-            address = _ipv6(raw)
+            address = compress_ipv6(raw)
             if address:
                 yield match.start(), match.end(), "ipv6", address, match.span()
 

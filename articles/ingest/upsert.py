@@ -15,7 +15,8 @@ from enum import StrEnum
 from django.db import transaction
 
 from articles import processing
-from articles.models import Article, ArticleAuthor, Author, Source
+from articles.models import Article, ArticleAuthor, ArticleTag, Author, Source, SuppressedTag, Tag
+from articles.stories import assign_story
 
 
 class Outcome(StrEnum):
@@ -37,6 +38,8 @@ class IncomingArticle:
     body_html: str = ""
     body_text: str = ""
     authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # feed categories
+    published_estimated: bool = False
     tlp: str | None = None  # None: the source's default TLP
 
 
@@ -49,6 +52,7 @@ CONTENT_FIELDS = (
     "body_html",
     "body_text",
     "published_at",
+    "published_estimated",
     "content_hash",
 )
 
@@ -69,13 +73,37 @@ def upsert_article(source: Source, incoming: IncomingArticle) -> tuple[Article, 
         outcome = Outcome.CREATED
     else:
         article = existing
+        if incoming.published_estimated:
+            # No date from the source: the first time we saw it stays the best estimate.
+            values["published_at"] = existing.published_at
         for name, value in values.items():
             setattr(article, name, value)
         article.save()
         outcome = Outcome.UPDATED
     set_authors(article, incoming.authors)
+    set_feed_tags(article, incoming.tags)
+    assign_story(article)
     processing.enqueue([article.pk])
     return article, outcome
+
+
+FEED_TAG_SOURCE = "feed"
+
+
+def set_feed_tags(article: Article, names: list[str]) -> None:
+    """The feed's own categories become tags (a person's removals are respected)."""
+    wanted = {" ".join(n.split())[:255] for n in names if n.strip()}
+    suppressed = set(SuppressedTag.objects.filter(article=article).values_list("tag__name", flat=True))
+    wanted -= suppressed
+    ArticleTag.objects.filter(article=article, added_by_enricher=FEED_TAG_SOURCE).exclude(
+        tag__name__in=wanted
+    ).delete()
+    for name in sorted(wanted):
+        tag = Tag.objects.filter(name=name).first()
+        if tag is None:
+            tag = Tag(name=name)
+            tag.save()
+        ArticleTag.objects.get_or_create(article=article, tag=tag, defaults={"added_by_enricher": FEED_TAG_SOURCE})
 
 
 def set_authors(article: Article, names: list[str]) -> None:

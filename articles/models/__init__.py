@@ -7,10 +7,14 @@ from articles.models.articles import (
 )
 from articles.models.findings import Entity, Indicator, Mention, Sighting, WatchEntity
 from articles.models.overrides import CLASSIFICATION_FIELDS, ClassificationOverride, SuppressedTag
-from articles.models.sources import Reliability, Source, SourceKind
+from articles.models.sources import FEED_KINDS, Reliability, Source, SourceKind
+from articles.models.stories import SimilarityKey, Story
 from articles.models.tags import ArticleTag, Tag
 
 __all__ = [
+    "FEED_KINDS",
+    "SimilarityKey",
+    "Story",
     "CLASSIFICATION_FIELDS",
     "Article",
     "ArticleAuthor",

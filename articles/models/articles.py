@@ -42,7 +42,7 @@ class Article(models.Model):
     source = models.ForeignKey("articles.Source", on_delete=models.PROTECT, related_name="articles")
     # Identity within the source: a feed's GUID, a seed's file name. Upserts key on it.
     guid = models.CharField(max_length=500)
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, blank=True, help_text="canonical link (tracking parameters removed)")
 
     title = models.CharField(max_length=1000)
     teaser = models.TextField(blank=True)
@@ -53,6 +53,9 @@ class Article(models.Model):
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
 
     published_at = models.DateTimeField()
+    published_estimated = models.BooleanField(
+        default=False, help_text="the source gave no date; this is when the portal first saw it"
+    )
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_hash = models.CharField(max_length=64, db_index=True)
@@ -79,6 +82,12 @@ class Article(models.Model):
     processing_claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     processing_versions = models.JSONField(default=dict, blank=True)
+
+    # Stories: the same story from several sources is one story (see articles/stories.py).
+    story = models.ForeignKey(
+        "articles.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    fingerprint = models.BigIntegerField(null=True, blank=True, help_text="64-bit SimHash of the text")
 
     # PostgreSQL full-text search; NULL on SQLite, which searches with LIKE instead.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -1,0 +1,229 @@
+"""Poll one source: claim it, fetch, parse, upsert each entry, record health.
+
+Everything that can go wrong with a feed ends as a readable error on the
+source (and a backed-off next poll), never as a crashed worker; entries that
+parsed are kept even when others in the same feed are broken, and each entry
+is saved in its own transaction, so a bad one never takes good ones with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
+from articles.ingest.http import FetchError, fetch
+from articles.ingest.seed_loader import load_seed_paths
+from articles.ingest.upsert import IncomingArticle, Outcome, upsert_article
+from articles.models import Source, SourceKind
+from articles.sanitize import html_to_text
+
+log = logging.getLogger(__name__)
+
+TEASER_CHARS = 300
+USER_AGENT = "IntelPortal/0.1 (+https://github.com/intelportal; feed collector)"
+
+
+@dataclass
+class PollReport:
+    source: str
+    status: str  # "ok", "not-modified", "failed", "busy", "disabled"
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("new", "updated", "unchanged", "filtered", "skipped")}
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"{self.source}: FAILED — {self.error}"
+        if self.status in {"busy", "disabled"}:
+            return f"{self.source}: {self.status}"
+        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
+        suffix = f" ({len(self.warnings)} warning(s): {self.warnings[0]})" if self.warnings else ""
+        return f"{self.source}: {self.status} — {counts}{suffix}"
+
+
+def due_sources():
+    now = timezone.now()
+    return Source.objects.filter(enabled=True).exclude(kind=SourceKind.MANUAL).filter(
+        Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+    )
+
+
+def claim(source_id: int, *, force: bool = False) -> Source | None:
+    """Take the source for polling. None when another worker is polling it right now."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.POLL_CLAIM_STALE_SECONDS)
+    free = Q(polling_started_at__isnull=True) | Q(polling_started_at__lt=stale)
+    rows = Source.objects.filter(pk=source_id).filter(free)
+    if not force:
+        rows = rows.filter(enabled=True)
+    if not rows.update(polling_started_at=now):
+        return None
+    return Source.objects.get(pk=source_id)
+
+
+def poll(source_id: int, *, force: bool = False) -> PollReport:
+    """Poll one source now. ``force`` polls a disabled source too (an admin's "poll now")."""
+    source = claim(source_id, force=force)
+    if source is None:
+        name = Source.objects.filter(pk=source_id).values_list("name", flat=True).first() or f"#{source_id}"
+        return PollReport(source=name, status="busy")
+    report = PollReport(source=source.name, status="ok")
+    try:
+        if source.kind == SourceKind.SEED_FOLDER:
+            _poll_folder(source, report)
+        else:
+            _poll_feed(source, report)
+    except (FetchError, FeedParseError) as exc:
+        report.status, report.error = "failed", str(exc)
+        error_kind = getattr(exc, "kind", "parse")
+    except Exception as exc:  # a bug must not leave the source claimed or crash the worker
+        log.exception("polling %s failed unexpectedly", source.name)
+        report.status, report.error = "failed", f"unexpected error ({type(exc).__name__}: {exc})"
+        error_kind = "internal"
+    else:
+        error_kind = ""
+    _record(source, report, error_kind)
+    return report
+
+
+def _poll_feed(source: Source, report: PollReport) -> None:
+    result = fetch(
+        source.url,
+        etag=source.etag or None,
+        last_modified=source.last_modified or None,
+        timeout=settings.FETCH_TIMEOUT_SECONDS,
+        max_bytes=settings.FETCH_MAX_BYTES,
+        max_redirects=settings.FETCH_MAX_REDIRECTS,
+        allow_networks=settings.FETCH_ALLOW_NETWORKS,
+        user_agent=USER_AGENT,
+    )
+    if result.not_modified:
+        report.status = "not-modified"
+        return
+    parsed = parse_feed(result.body, url=source.url, content_type=result.headers.get("content-type"))
+    report.warnings.extend(parsed.errors)
+    ingest_entries(source, parsed, report)
+    # Validators are stored only after the entries are safely in: a crash before this
+    # point means the next poll fetches the whole feed again rather than skipping it.
+    Source.objects.filter(pk=source.pk).update(etag=result.etag or "", last_modified=result.last_modified or "")
+
+
+def ingest_entries(source: Source, parsed: ParsedFeed, report: PollReport) -> None:
+    include = source.keyword_list("include_keywords")
+    exclude = source.keyword_list("exclude_keywords")
+    now = timezone.now()
+    for entry in parsed.entries:
+        if not _passes_filters(entry, include, exclude):
+            report.filtered += 1
+            continue
+        try:
+            with transaction.atomic():
+                _, outcome = upsert_article(source, to_incoming(entry, now=now))
+        except Exception as exc:  # one bad entry must not lose the others
+            log.warning("entry %r of %s skipped: %s", entry.guid, source.name, exc)
+            report.skipped += 1
+            report.warnings.append(f"entry {entry.title[:60]!r} skipped: {exc}")
+            continue
+        if outcome == Outcome.CREATED:
+            report.new += 1
+        elif outcome == Outcome.UPDATED:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+
+def to_incoming(entry: FeedEntry, *, now) -> IncomingArticle:
+    summary_text = html_to_text(entry.summary_html)
+    body_html = entry.content_html or entry.summary_html
+    body_text = entry.text
+    # A feed that has only a summary: that summary is the body; no separate summary.
+    summary = summary_text if entry.content_html and summary_text and summary_text != body_text else ""
+    digest = hashlib.sha256(
+        "\x1f".join([entry.title, entry.link, *entry.authors, entry.content_hash]).encode("utf-8")
+    ).hexdigest()
+    return IncomingArticle(
+        guid=entry.guid[:500],
+        title=(entry.title or "(untitled)")[:1000],
+        url=entry.link[:2000],
+        published_at=entry.published or now,
+        published_estimated=entry.published is None,
+        content_hash=digest,
+        teaser=_teaser(summary_text or body_text),
+        summary=summary,
+        body_html=body_html,
+        body_text=body_text,
+        authors=[a[:200] for a in entry.authors],
+        tags=entry.categories[:30],
+    )
+
+
+def _teaser(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= TEASER_CHARS:
+        return text
+    return text[:TEASER_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _passes_filters(entry: FeedEntry, include: list[str], exclude: list[str]) -> bool:
+    if not include and not exclude:
+        return True
+    haystack = f"{entry.title}\n{entry.text}\n{' '.join(entry.categories)}".lower()
+    if include and not any(word in haystack for word in include):
+        return False
+    return not any(word in haystack for word in exclude)
+
+
+def _poll_folder(source: Source, report: PollReport) -> None:
+    folder = Path(source.folder)
+    if not folder.is_dir():
+        raise FeedParseError(f"the folder {source.folder!r} does not exist or is not a folder")
+    loaded = load_seed_paths([folder], tlp=source.default_tlp, source_name=source.name)
+    report.new = loaded.count(Outcome.CREATED)
+    report.updated = loaded.count(Outcome.UPDATED)
+    report.unchanged = loaded.count(Outcome.UNCHANGED)
+    report.skipped = len(loaded.errors)
+    report.warnings.extend(loaded.errors)
+
+
+def next_poll_delay(source: Source, failures: int) -> timedelta:
+    """The interval on success; exponential backoff with jitter after failures, capped."""
+    base = timedelta(minutes=source.poll_interval_minutes)
+    if failures:
+        base = min(base * (2 ** min(failures, 16)), timedelta(minutes=settings.POLL_MAX_BACKOFF_MINUTES))
+    # Jitter spreads sources that were added together, so they do not all poll at once.
+    return base * random.uniform(0.85, 1.15)  # noqa: S311 (not security-sensitive)
+
+
+def _record(source: Source, report: PollReport, error_kind: str) -> None:
+    now = timezone.now()
+    failed = report.status == "failed"
+    failures = source.consecutive_failures + 1 if failed else 0
+    changes = {
+        "polling_started_at": None,
+        "last_polled_at": now,
+        "consecutive_failures": failures,
+        "next_poll_at": now + next_poll_delay(source, failures),
+        "last_result": {"status": report.status, **report.counts(), "warnings": report.warnings[:20]},
+    }
+    if failed:
+        changes.update(last_error=report.error[:4000], last_error_kind=error_kind, last_error_at=now)
+    else:
+        changes.update(last_success_at=now, last_error="", last_error_kind="")
+    Source.objects.filter(pk=source.pk).update(**changes)
