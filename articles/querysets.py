@@ -49,6 +49,26 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def one_per_story(self) -> ArticleQuerySet:
+        """Keep each story's first report in this queryset, annotated with the story's size.
+
+        ``story_articles`` and ``story_sources`` count only rows of this same queryset,
+        so they never include an article the reader cannot see (or has filtered out).
+        """
+        from django.db.models import Count, IntegerField, Subquery
+
+        same_story = self.filter(story=OuterRef("story")).order_by()
+        earlier = same_story.filter(
+            Q(published_at__lt=OuterRef("published_at")) | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
+        )
+        sizes = same_story.values("story")
+        return self.exclude(Exists(earlier)).annotate(
+            story_articles=Subquery(sizes.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            story_sources=Subquery(
+                sizes.annotate(n=Count("source", distinct=True)).values("n"), output_field=IntegerField()
+            ),
+        )
+
     def by_author(self, author) -> ArticleQuerySet:
         return self.filter(article_authors__author=author)
 

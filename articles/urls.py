@@ -10,4 +10,5 @@ urlpatterns = [
     path("articles/<int:pk>/enrich/", findings.reenrich, name="reenrich"),
     path("authors/<str:slug>/", authors.author_detail, name="author"),
     path("entities/<int:pk>/", findings.entity_detail, name="entity"),
+    path("stories/<int:pk>/", findings.story_detail, name="story"),
 ]

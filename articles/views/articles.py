@@ -20,8 +20,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     visible = Article.objects.visible_to(request.user)
     filterset = ArticleFilter(request.GET or None, queryset=visible, user=request.user)
     filtered = filterset.qs if filterset.is_bound else visible
-    page, cursor_error = _page(request, filtered.for_list())
-    count, more = capped_count(filtered)
+    stories = filtered.one_per_story()
+    page, cursor_error = _page(request, stories.for_list())
+    count, more = capped_count(stories)
     context = {
         "filter": filterset,
         "page": page,
