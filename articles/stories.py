@@ -18,8 +18,11 @@ from articles.models import Article, SimilarityKey, Story
 MAX_CANDIDATES = 50
 
 
-def assign_story(article: Article) -> Story:
-    """Fingerprint ``article`` and put it in a story. Call inside the write transaction."""
+def assign_story(article: Article) -> int:
+    """Fingerprint ``article``, put it in a story and return the story's id.
+
+    Call inside the write transaction. An article keeps the story it already has.
+    """
     text_sketch = sketch(article.enrichment_text or article.title)
     SimilarityKey.objects.filter(article=article).delete()
     SimilarityKey.objects.bulk_create(
@@ -30,7 +33,7 @@ def assign_story(article: Article) -> Story:
         story_id = Story.objects.create().pk
     Article.objects.filter(pk=article.pk).update(story_id=story_id, fingerprint=text_sketch.fingerprint)
     article.story_id, article.fingerprint = story_id, text_sketch.fingerprint
-    return article.story
+    return story_id
 
 
 def _exact_match(article: Article) -> int | None:

@@ -3,8 +3,8 @@
 The fetcher, the collector, the admin's "poll now", the preview page and the
 collection commands are all tested against sockets, not mocks: redirects, slow
 drips, size caps and compression only mean something when bytes actually cross a
-connection. Test packages get the ``feed_server`` fixture by importing it (the
-ingest conftest does), or start their own host with :func:`serve_feeds`.
+connection. Test modules get the ``feed_server`` and ``local_feeds`` fixtures by importing
+``fixture_feed_server`` / ``fixture_local_feeds``, or start a host with :func:`serve_feeds`.
 """
 
 from __future__ import annotations
@@ -260,8 +260,21 @@ def serve_feeds() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def feed_server() -> Iterator[str]:
+# Fixtures are defined under a ``name=`` so that test modules can import them
+# without the import being shadowed by the test function's parameter.
+@pytest.fixture(name="feed_server", scope="session")
+def fixture_feed_server() -> Iterator[str]:
     """Base URL such as ``http://127.0.0.1:54321`` of the local feed host."""
     with serve_feeds() as base_url:
         yield base_url
+
+
+@pytest.fixture(name="local_feeds")
+def fixture_local_feeds(feed_server: str, settings) -> str:
+    """The feed host's base URL, with the portal allowed to fetch from loopback.
+
+    Needs pytest-django (``settings``): for tests that go through Django settings,
+    as the collector, the admin and the commands do.
+    """
+    settings.FETCH_ALLOW_NETWORKS = LOOPBACK
+    return feed_server

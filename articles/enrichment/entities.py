@@ -45,6 +45,7 @@ from english_words import get_english_words_set
 from articles.enrichment import galaxies
 from articles.enrichment.galaxies import (
     ROLE_ID,
+    ROLE_PHRASE,
     ROLE_SUBTECHNIQUE,
     ROLE_SYNONYM,
     ROLE_VALUE,
@@ -78,13 +79,18 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     "technique": ContextRule(
         re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
     ),
-    # Sector words are everyday nouns: only next to "sector", "industry", ... count.
+    # Sector words are everyday nouns ("legal basis", "remote administration"): only a
+    # sector noun right after the name counts, possibly after a list of other sectors
+    # ("energy and water sectors", "finance, energy and health companies").
     "sector": ContextRule(
         re.compile(
-            r"\b(?:sectors?|industry|industries|organi[sz]ations|companies|firms|entities"
-            r"|providers|institutions|verticals?|victims?)\b"
+            r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)[a-z][\w-]*(?:\s+[a-z][\w-]*)?){0,4}"
+            r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
+            r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
+            r"|facilities|networks?|businesses)\b"
         ),
-        window=25,
+        window=80,
+        follows=True,
     ),
 }
 _CONTEXT_FOR_KIND = {
@@ -96,10 +102,13 @@ _CONTEXT_FOR_KIND = {
 }
 # Order used to settle a name claimed by entities of different kinds.
 _KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 2, "sector": 3}
-_ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_SUBTECHNIQUE: 2}
+_ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_PHRASE: 1, ROLE_SUBTECHNIQUE: 2}
 # Curated sources, strongest first; galaxy names come after all of them.
 TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
 SHORT_NAME = 3  # names this long or shorter get the strictest rules
+# Last words that make an ordinary phrase a technique: "Password Spraying", "Process
+# Hollowing", "Command Obfuscation", "Scheduled Task", "Web Shell", "Golden Ticket".
+_ACTION_HEAD = re.compile(r"(?:ing|tion|sion)$|^(?:task|shell|ticket|hash|bypass|flood|wipe)$")
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -187,19 +196,23 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
     # apart from the word itself.
     if length <= 1 or (ordinary and (length <= SHORT_NAME or surface == surface.lower())):
         return []
+    if role == ROLE_PHRASE:
+        return [_Rule(surface, exact_case=False, context=None)]  # "financial services"
     if kind == "sector":
         return [_Rule(surface, exact_case=length <= SHORT_NAME, context=context)]
     single_word = len(_TOKEN.findall(surface)) == 1
-    if role == ROLE_SUBTECHNIQUE and length <= SHORT_NAME:
-        return []  # "DLL", "SSH": protocols and formats, not techniques
-    if length <= SHORT_NAME or role == ROLE_SUBTECHNIQUE:
+    if role == ROLE_SUBTECHNIQUE:
+        return technique_short_name_rules(surface, ordinary)
+    if length <= SHORT_NAME:
         return [_Rule(surface, exact_case=True, context=context)]
     if single_word and kind == "attack-pattern":
         return [_Rule(surface, exact_case=True, context=context)]  # "Phishing", "Rootkit"
     if single_word and surface == surface.lower():
         # A lower-case galaxy spelling ("desktop", "mydata") reads as a plain word or an
-        # identifier; a capitalised spelling of the same entity still matches.
-        return []
+        # identifier; a capitalised spelling of the same entity still matches. Command
+        # line tools are written in lower case ("use netsh to ..."): next to a software
+        # word, that spelling is the tool.
+        return [_Rule(surface, exact_case=True, context=context)] if kind == "tool" else []
     if ordinary:
         return [_Rule(surface, exact_case=True, context=context if single_word else None)]
     if not single_word:
@@ -211,6 +224,41 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
         _Rule(surface, exact_case=True, context=None),
         _Rule(surface.upper(), exact_case=True, context=None),
     ]
+
+
+def technique_name_variants(name: str) -> list[str]:
+    """Spellings of a technique's short name that prose uses ("spear-phishing links")."""
+    variants = [name]
+    if "Spearphishing" in name:
+        variants += [name.replace("Spearphishing", s) for s in ("Spear-phishing", "Spear Phishing")]
+    last = name.split()[-1]
+    if " " in name and last.isalpha() and not last.lower().endswith(("s", "ing")):
+        plural = "es" if last.endswith(("sh", "ch", "x")) else "s"
+        variants += [variant + plural for variant in variants]  # "Scheduled Tasks"
+    return variants
+
+
+def technique_short_name_rules(surface: str, ordinary: bool) -> list[_Rule]:
+    """Rules for a technique's short or former name ("PowerShell", "Password Spraying").
+
+    A distinctive name is the technique by itself: a coined word ("Kerberoasting") as
+    written, or several words that are not all ordinary ("LSASS Memory") or that end in
+    an action ("Password Spraying", "Scheduled Task"). Other names ("Python", "Local
+    Accounts") need their exact case and technique context; the shortest ("DLL", "SSH")
+    are protocols and formats, never techniques.
+    """
+    if _alnum_length(surface) <= SHORT_NAME:
+        return []
+    tokens = _TOKEN.findall(surface)
+    if len(tokens) == 1 and not ordinary:
+        return [
+            _Rule(surface, exact_case=True, context=None),
+            _Rule(surface.upper(), exact_case=True, context=None),
+            _Rule(surface, exact_case=False, context="technique"),
+        ]
+    if len(tokens) > 1 and (not ordinary or _ACTION_HEAD.search(tokens[-1].lower())):
+        return [_Rule(form, exact_case=False, context=None) for form in technique_name_variants(surface)]
+    return [_Rule(surface, exact_case=True, context="technique")]
 
 
 def organization_records() -> list[EntityRecord]:
@@ -291,7 +339,8 @@ def base_table() -> NameTable:
         table.add(record, TIER_GAZETTEER, frozenset())
     for record in galaxies.load_countries(countries):
         table.add(record, TIER_COUNTRY, frozenset())
-    for record in galaxies.load_all():
+    software = read_json("software.json")
+    for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
         table.add(record, TIER_GALAXY, stoplist)
     return table
 
@@ -303,7 +352,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()

@@ -8,7 +8,8 @@ are valid in the original text. Each raw hit is then filtered:
    and a name is not matched inside a dotted token ("microsoft.com", "emotet.dll");
 2. case: a rule either accepts any casing or only the exact forms written in the source;
 3. context: some rules also need a context word nearby ("Sandworm" needs "group",
-   "hackers", ... within a few words, see ``ContextRule``);
+   "hackers", ... within a few words) or right after the name ("energy sector"), see
+   ``ContextRule``;
 4. leftmost-longest: of overlapping survivors the leftmost wins, then the longest
    ("Lazarus Group" over "Lazarus").
 
@@ -39,10 +40,15 @@ class NamePattern:
 
 @dataclass(frozen=True, slots=True)
 class ContextRule:
-    """Words that must occur within ``window`` characters before or after a name."""
+    """Words that must occur within ``window`` characters before or after a name.
+
+    A ``follows`` rule is stricter: its pattern must match right where the name ends
+    ("energy" + " sector", "energy" + " and water sectors").
+    """
 
     pattern: re.Pattern[str]  # searched in the lower-cased text
     window: int = 50
+    follows: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +160,8 @@ class NameMatcher:
     def _has_context(self, folded: str, start: int, end: int, group: str) -> bool:
         # The name itself is left out: a name is never its own context.
         rule = self.contexts[group]
+        if rule.follows:
+            return rule.pattern.match(folded, end, end + rule.window) is not None
         before = folded[max(0, start - rule.window) : start]
         after = folded[end : end + rule.window]
         return bool(rule.pattern.search(before) or rule.pattern.search(after))

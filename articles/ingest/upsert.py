@@ -93,17 +93,20 @@ FEED_TAG_SOURCE = "feed"
 def set_feed_tags(article: Article, names: list[str]) -> None:
     """The feed's own categories become tags (a person's removals are respected)."""
     wanted = {" ".join(n.split())[:255] for n in names if n.strip()}
-    suppressed = set(SuppressedTag.objects.filter(article=article).values_list("tag__name", flat=True))
-    wanted -= suppressed
+    wanted -= set(SuppressedTag.objects.filter(article=article).values_list("tag__name", flat=True))
     ArticleTag.objects.filter(article=article, added_by_enricher=FEED_TAG_SOURCE).exclude(
         tag__name__in=wanted
     ).delete()
-    for name in sorted(wanted):
-        tag = Tag.objects.filter(name=name).first()
-        if tag is None:
-            tag = Tag(name=name)
-            tag.save()
-        ArticleTag.objects.get_or_create(article=article, tag=tag, defaults={"added_by_enricher": FEED_TAG_SOURCE})
+    if not wanted:
+        return
+    tags = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    for name in sorted(wanted - tags.keys()):
+        tags[name] = Tag(name=name)
+        tags[name].save()  # save() picks a free slug
+    ArticleTag.objects.bulk_create(
+        [ArticleTag(article=article, tag=tag, added_by_enricher=FEED_TAG_SOURCE) for tag in tags.values()],
+        ignore_conflicts=True,
+    )
 
 
 def set_authors(article: Article, names: list[str]) -> None:

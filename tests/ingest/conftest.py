@@ -19,8 +19,8 @@ from tests.feedserver import (  # noqa: F401  (fixtures and helpers the ingest t
     LOOPBACK,
     FeedHostHandler,
     big_feed,
-    feed_server,
     fixture_bytes,
+    fixture_feed_server,
 )
 from tests.feedserver import QuietServer as _QuietServer
 
