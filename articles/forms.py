@@ -27,6 +27,9 @@ def web_url_error(url: str) -> str | None:
 
 
 class SourceForm(forms.ModelForm):
+    # Declared to say which scheme a bare "example.com/feed" gets: https, not Django's http.
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https", help_text="feed URL")
+
     class Meta:
         model = Source
         fields = (

@@ -59,7 +59,8 @@ class ArticleQuerySet(models.QuerySet):
 
         same_story = self.filter(story=OuterRef("story")).order_by()
         earlier = same_story.filter(
-            Q(published_at__lt=OuterRef("published_at")) | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
+            Q(published_at__lt=OuterRef("published_at"))
+            | Q(published_at=OuterRef("published_at"), pk__lt=OuterRef("pk"))
         )
         sizes = same_story.values("story")
         return self.exclude(Exists(earlier)).annotate(

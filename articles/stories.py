@@ -59,7 +59,9 @@ def _near_match(article: Article, text_sketch) -> int | None:
         .values_list("article_id", flat=True)
         .distinct()[:MAX_CANDIDATES]
     )
-    candidates = Article.objects.filter(pk__in=list(candidate_ids)).exclude(story=None).exclude(fingerprint=None)
+    candidates = (
+        Article.objects.filter(pk__in=list(candidate_ids)).exclude(story=None).exclude(fingerprint=None)
+    )
     best: tuple[int, int] | None = None
     for story_id, fp in candidates.values_list("story_id", "fingerprint"):
         if is_near_duplicate(fp, text_sketch.fingerprint):

@@ -33,11 +33,38 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORDS = (
-    "ransomware actor campaign exploited vulnerability patch network attackers credential phishing "
-    "malware loader infrastructure domain server victims sector energy healthcare finance government "
-    "researchers report indicators espionage backdoor persistence lateral movement exfiltration"
-).split()
+WORDS = [
+    "ransomware",
+    "actor",
+    "campaign",
+    "exploited",
+    "vulnerability",
+    "patch",
+    "network",
+    "attackers",
+    "credential",
+    "phishing",
+    "malware",
+    "loader",
+    "infrastructure",
+    "domain",
+    "server",
+    "victims",
+    "sector",
+    "energy",
+    "healthcare",
+    "finance",
+    "government",
+    "researchers",
+    "report",
+    "indicators",
+    "espionage",
+    "backdoor",
+    "persistence",
+    "lateral",
+    "movement",
+    "exfiltration",
+]
 
 
 def make_feed(feed: int, entries: int, rng: random.Random) -> bytes:
@@ -76,7 +103,9 @@ def serve(feeds: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
@@ -104,13 +133,18 @@ def main() -> None:
     rng = random.Random(7)
     feeds = {f"/feed{n}.xml": make_feed(n, args.entries, rng) for n in range(args.feeds)}
     server, base = serve(feeds)
-    print(f"{args.feeds} feeds x {args.entries} entries, {sum(map(len, feeds.values())) / 1e6:.1f} MB of XML, "
-          f"database: {connection.vendor}")
+    print(
+        f"{args.feeds} feeds x {args.entries} entries, {sum(map(len, feeds.values())) / 1e6:.1f} MB of XML, "
+        f"database: {connection.vendor}"
+    )
 
     first_rates, repoll_rates, per_feed = [], [], []
     for run in range(args.runs):
         call_command("flush", interactive=False, verbosity=0) if run else call_command("migrate", verbosity=0)
-        sources = [Source.objects.create(name=f"bench {n}", kind="rss", url=f"{base}/feed{n}.xml") for n in range(args.feeds)]
+        sources = [
+            Source.objects.create(name=f"bench {n}", kind="rss", url=f"{base}/feed{n}.xml")
+            for n in range(args.feeds)
+        ]
         started = time.perf_counter()
         for source in sources:
             t0 = time.perf_counter()
@@ -129,10 +163,15 @@ def main() -> None:
     server.shutdown()
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"first poll:   median {statistics.median(first_rates):7.0f} articles/s "
-          f"(wall for {args.feeds} feeds: {args.feeds * args.entries / statistics.median(first_rates):.1f} s)")
+    print(
+        f"first poll:   median {statistics.median(first_rates):7.0f} articles/s "
+        f"(wall for {args.feeds} feeds: {args.feeds * args.entries / statistics.median(first_rates):.1f} s)"
+    )
     print(f"re-poll:      median {statistics.median(repoll_rates):7.0f} articles/s (all unchanged)")
-    print(f"per feed:     median {statistics.median(per_feed) * 1000:7.0f} ms to fetch, parse and store {args.entries} entries")
+    print(
+        f"per feed:     median {statistics.median(per_feed) * 1000:7.0f} ms "
+        f"to fetch, parse and store {args.entries} entries"
+    )
     print(f"peak RSS:     {peak_mb:7.0f} MB (one process acting as the worker; no enrichment data loaded)")
 
 

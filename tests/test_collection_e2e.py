@@ -50,9 +50,17 @@ def test_beat_and_a_worker_turn_a_new_feed_into_enriched_articles(tmp_path, fixt
             articles = Article.objects.filter(source=good)
 
             def all_enriched() -> bool:
-                return articles.count() == 3 and not articles.exclude(processing_status=ProcessingStatus.DONE).exists()
+                return (
+                    articles.count() == 3
+                    and not articles.exclude(processing_status=ProcessingStatus.DONE).exists()
+                )
 
-            wait_for(all_enriched, timeout=120, what="the feed's entries to be ingested and enriched", worker=worker)
+            wait_for(
+                all_enriched,
+                timeout=120,
+                what="the feed's entries to be ingested and enriched",
+                worker=worker,
+            )
             wait_for(
                 lambda: Source.objects.get(pk=broken.pk).consecutive_failures >= 1,
                 timeout=60,
@@ -72,7 +80,9 @@ def test_beat_and_a_worker_turn_a_new_feed_into_enriched_articles(tmp_path, fixt
     assert hospital.url == "https://news.example.com/2024/05/hospital-ransomware"  # tracking removed
     assert {t.name for t in hospital.tags_sorted} >= {"Ransomware", "Healthcare"}
     assert hospital.category == "ransomware" and hospital.assessment
-    untitled = articles.exclude(title__in=["Ransomware gang hits regional hospital network", "Weekly roundup"]).get()
+    untitled = articles.exclude(
+        title__in=["Ransomware gang hits regional hospital network", "Weekly roundup"]
+    ).get()
     assert untitled.published_estimated  # no date in the feed: marked, not invented silently
 
     client.force_login(make_user("clear"))

@@ -27,7 +27,9 @@ def test_ids_are_enriched(django_capture_on_commit_callbacks):
 
 def test_stale_picks_failed_pending_and_old_versions_only(django_capture_on_commit_callbacks, capsys):
     fresh = ArticleFactory(processing_status="done", processing_versions=current_versions())
-    old = ArticleFactory(processing_status="done", processing_versions={**current_versions(), "entities": "0.1"})
+    old = ArticleFactory(
+        processing_status="done", processing_versions={**current_versions(), "entities": "0.1"}
+    )
     failed = ArticleFactory(processing_status="failed")
     run("--stale", capture=django_capture_on_commit_callbacks)
     assert "queued 2 article(s)" in capsys.readouterr().out

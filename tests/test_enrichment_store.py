@@ -47,7 +47,9 @@ def enrich(django_capture_on_commit_callbacks):
 
 
 def rows(article: Article) -> tuple:
-    mentions = sorted(Mention.objects.filter(article=article).values_list("entity__name", "start", "end", "matched"))
+    mentions = sorted(
+        Mention.objects.filter(article=article).values_list("entity__name", "start", "end", "matched")
+    )
     sightings = sorted(
         Sighting.objects.filter(article=article).values_list("indicator__value", "start", "end", "defanged")
     )
@@ -62,7 +64,9 @@ def report(enrich):
 
 def test_a_threat_report_is_enriched_with_evidence_spans(report):
     assert report.processing_status == ProcessingStatus.DONE
-    values = {s.indicator.value: s for s in Sighting.objects.filter(article=report).select_related("indicator")}
+    values = {
+        s.indicator.value: s for s in Sighting.objects.filter(article=report).select_related("indicator")
+    }
     assert {"http://update-check.info/api", "185.220.101.47", "CVE-2023-23397"} <= set(values)
     url = values["http://update-check.info/api"]
     assert url.defanged and REPORT[url.start : url.end] == "hxxp://update-check[.]info/api"
@@ -89,7 +93,9 @@ def test_enriching_twice_gives_the_same_rows(report, enrich):
 def test_a_newer_enricher_version_replaces_the_old_findings(report):
     Mention.objects.filter(article=report).update(enricher_version="0.0.1")
     old = rows(report)
-    result = _result_with(entities=[EntityFinding("malware", "Emotet", "Emotet", 0, 6, "misp-galaxy:malpedia")])
+    result = _result_with(
+        entities=[EntityFinding("malware", "Emotet", "Emotet", 0, 6, "misp-galaxy:malpedia")]
+    )
     result.versions = {"entities": "9.9.9", "indicators": "9.9.9"}
     store_result(report, result)
     assert list(Mention.objects.filter(article=report).values_list("entity__name", "enricher_version")) == [
@@ -153,7 +159,9 @@ def test_article_page_shows_assessment_grouped_findings_and_defanged_indicators(
 def test_entity_page_lists_visible_articles_only(report, client, make_user):
     apt28 = Entity.objects.get(kind="threat-actor", name="APT28")
     hidden = ArticleFactory(title="hidden", tlp="red", body_text=REPORT)
-    Mention.objects.create(article=hidden, entity=apt28, start=0, end=5, matched="APT28", enricher="e", enricher_version="1")
+    Mention.objects.create(
+        article=hidden, entity=apt28, start=0, end=5, matched="APT28", enricher="e", enricher_version="1"
+    )
     client.force_login(make_user("amber"))
     response = client.get(apt28.get_absolute_url())
     assert [a.title for a in response.context["page"].items] == ["APT28 campaign"]
@@ -206,5 +214,3 @@ def _result_with(entities=(), indicators=()) -> EnrichmentResult:
         keywords=[],
         versions={},
     )
-
-

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 STORIES = Path(__file__).parent / "ingest" / "fixtures" / "stories"
 
 
-def ingest(source_name: str, guid: str, text: str, *, url: str = "", tlp: str = "clear", day: int = 1) -> Article:
+def ingest(
+    source_name: str, guid: str, text: str, *, url: str = "", tlp: str = "clear", day: int = 1
+) -> Article:
     source = SourceFactory(name=source_name)
     incoming = IncomingArticle(
         guid=guid,

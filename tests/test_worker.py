@@ -64,7 +64,9 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_every_article_enriched_o
     flush_redis()
     total = 60
     articles = [
-        ArticleFactory(title=f"Report {n}", body_text=(REPORT * 25) + f" Case {n}.", processing_status="pending")
+        ArticleFactory(
+            title=f"Report {n}", body_text=(REPORT * 25) + f" Case {n}.", processing_status="pending"
+        )
         for n in range(total)
     ]
     fast_recovery = {
@@ -79,14 +81,18 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_every_article_enriched_o
 
         with transaction.atomic():
             processing.enqueue_batches([a.pk for a in articles], batch_size=10)
-        wait_for(lambda: done.count() >= 3, timeout=90, what="the first articles to be enriched", worker=first)
+        wait_for(
+            lambda: done.count() >= 3, timeout=90, what="the first articles to be enriched", worker=first
+        )
         first.kill()
         finished_before_kill = done.count()
         assert finished_before_kill < total, "the worker finished everything before it could be killed"
 
         second = Worker(tmp_path / "second.log", extra_env=fast_recovery, beat=True).start()
         try:
-            wait_for(lambda: done.count() == total, timeout=90, what="every article to be enriched", worker=second)
+            wait_for(
+                lambda: done.count() == total, timeout=90, what="every article to be enriched", worker=second
+            )
         finally:
             second.stop()
 

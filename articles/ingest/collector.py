@@ -60,8 +60,10 @@ class PollReport:
 
 def due_sources():
     now = timezone.now()
-    return Source.objects.filter(enabled=True).exclude(kind=SourceKind.MANUAL).filter(
-        Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+    return (
+        Source.objects.filter(enabled=True)
+        .exclude(kind=SourceKind.MANUAL)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
     )
 
 
@@ -122,7 +124,9 @@ def _poll_feed(source: Source, report: PollReport) -> None:
     ingest_entries(source, parsed, report)
     # Validators are stored only after the entries are safely in: a crash before this
     # point means the next poll fetches the whole feed again rather than skipping it.
-    Source.objects.filter(pk=source.pk).update(etag=result.etag or "", last_modified=result.last_modified or "")
+    Source.objects.filter(pk=source.pk).update(
+        etag=result.etag or "", last_modified=result.last_modified or ""
+    )
 
 
 def ingest_entries(source: Source, parsed: ParsedFeed, report: PollReport) -> None:

@@ -12,10 +12,8 @@ from articles.models.stories import SimilarityKey, Story
 from articles.models.tags import ArticleTag, Tag
 
 __all__ = [
-    "FEED_KINDS",
-    "SimilarityKey",
-    "Story",
     "CLASSIFICATION_FIELDS",
+    "FEED_KINDS",
     "Article",
     "ArticleAuthor",
     "ArticleGrant",
@@ -28,8 +26,10 @@ __all__ = [
     "ProcessingStatus",
     "Reliability",
     "Sighting",
+    "SimilarityKey",
     "Source",
     "SourceKind",
+    "Story",
     "SuppressedTag",
     "Tag",
     "WatchEntity",

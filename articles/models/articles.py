@@ -42,7 +42,9 @@ class Article(models.Model):
     source = models.ForeignKey("articles.Source", on_delete=models.PROTECT, related_name="articles")
     # Identity within the source: a feed's GUID, a seed's file name. Upserts key on it.
     guid = models.CharField(max_length=500)
-    url = models.URLField(max_length=2000, blank=True, help_text="canonical link (tracking parameters removed)")
+    url = models.URLField(
+        max_length=2000, blank=True, help_text="canonical link (tracking parameters removed)"
+    )
 
     title = models.CharField(max_length=1000)
     teaser = models.TextField(blank=True)

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from django.db import models
-
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 
 from articles.tlp import TLP
 
@@ -34,7 +33,9 @@ class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.MANUAL)
     url = models.URLField(max_length=2000, blank=True, help_text="feed URL")
-    folder = models.CharField(max_length=1000, blank=True, help_text="watched folder, for seed-folder sources")
+    folder = models.CharField(
+        max_length=1000, blank=True, help_text="watched folder, for seed-folder sources"
+    )
     enabled = models.BooleanField(default=True)
     poll_interval_minutes = models.PositiveIntegerField(
         default=60, validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)]
@@ -42,7 +43,9 @@ class Source(models.Model):
     include_keywords = models.TextField(
         blank=True, help_text="one per line; when set, only entries mentioning one of them are kept"
     )
-    exclude_keywords = models.TextField(blank=True, help_text="one per line; entries mentioning one are dropped")
+    exclude_keywords = models.TextField(
+        blank=True, help_text="one per line; entries mentioning one are dropped"
+    )
     default_tlp = models.CharField(max_length=16, choices=TLP.choices, default=TLP.CLEAR)
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
 

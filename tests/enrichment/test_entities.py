@@ -74,7 +74,7 @@ def test_malware_and_tool_are_found_with_their_kind(extractor):
     text = "Emotet dropped Cobalt Strike, then the actors ran PsExec."
     assert found(extractor, text) == [
         ("malware", "Emotet", "Emotet"),
-        ("malware", "Cobalt Strike", "Cobalt Strike"),
+        ("tool", "Cobalt Strike", "Cobalt Strike"),
         ("tool", "PsExec", "PsExec"),
     ]
 

@@ -44,8 +44,7 @@ def stale_ids() -> list[int]:
     stale = []
     rows = Article.objects.values_list("pk", "processing_status", "processing_versions")
     for pk, status, versions in rows.iterator(chunk_size=2000):
-        if status != ProcessingStatus.DONE:
-            stale.append(pk)
-        elif any((versions or {}).get(name) != version for name, version in current.items()):
+        outdated = any((versions or {}).get(name) != version for name, version in current.items())
+        if status != ProcessingStatus.DONE or outdated:
             stale.append(pk)
     return stale
