@@ -25,3 +25,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT = _VAR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# One test database per test process, so two runs at once (two terminals, a developer and a
+# helper script) never share tables. pytest-django creates and drops it.
+_TEST_DB = DATABASES["default"].setdefault("TEST", {})  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _TEST_DB["NAME"] = str(_VAR / f"test-db-{os.getpid()}.sqlite3")
+else:
+    _TEST_DB["NAME"] = f"test_{DATABASES['default']['NAME']}_{os.getpid()}"  # noqa: F405

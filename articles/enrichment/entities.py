@@ -108,7 +108,11 @@ TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
 SHORT_NAME = 3  # names this long or shorter get the strictest rules
 # Last words that make an ordinary phrase a technique: "Password Spraying", "Process
 # Hollowing", "Command Obfuscation", "Scheduled Task", "Web Shell", "Golden Ticket".
-_ACTION_HEAD = re.compile(r"(?:ing|tion|sion)$|^(?:task|shell|ticket|hash|bypass|flood|wipe)$")
+# Other nouns of action stay out: "one-way communication", "reversible encryption".
+_ACTION_HEAD = re.compile(
+    r"ing$|^(?:task|shell|ticket|hash|bypass|flood|wipe|injection|obfuscation|amplification"
+    r"|insertion|deletion|execution|modification)$"
+)
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -190,16 +194,18 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
     context = _CONTEXT_FOR_KIND[kind]
     if role == ROLE_ID:
         return [_Rule(surface, exact_case=False, context=None)]
+    if role == ROLE_PHRASE:
+        return [_Rule(surface, exact_case=False, context=None)]  # "financial services"
     length = _alnum_length(surface)
+    if kind == "sector":
+        # Sector names are everyday words ("oil", "legal"); the sector noun that must
+        # follow them is the evidence. Only acronyms ("IT", "NGO") keep their case.
+        return [_Rule(surface, exact_case=surface.isupper(), context=context)] if length > 1 else []
     ordinary = is_ordinary(surface)
     # An ordinary word written in lower case ("global", "telegram") cannot be told
     # apart from the word itself.
     if length <= 1 or (ordinary and (length <= SHORT_NAME or surface == surface.lower())):
         return []
-    if role == ROLE_PHRASE:
-        return [_Rule(surface, exact_case=False, context=None)]  # "financial services"
-    if kind == "sector":
-        return [_Rule(surface, exact_case=length <= SHORT_NAME, context=context)]
     single_word = len(_TOKEN.findall(surface)) == 1
     if role == ROLE_SUBTECHNIQUE:
         return technique_short_name_rules(surface, ordinary)

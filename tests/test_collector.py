@@ -1,0 +1,210 @@
+"""The collector against a real local HTTP server: upserts, health, backoff, bad feeds.
+
+Nothing already ingested is ever lost to a bad poll, a bad entry never takes the
+good ones with it, and every failure ends as a readable error on the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from articles.ingest import collector
+from articles.models import Article, Source
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
+
+
+class Site:
+    """A local web server whose pages a test can change between polls."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[int, str, bytes]] = {}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, content_type, body = site.pages.get(self.path, (404, "text/plain", b"gone"))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def put(
+        self, path: str, body: bytes, content_type: str = "application/rss+xml", status: int = 200
+    ) -> str:
+        self.pages[path] = (status, content_type, body)
+        return f"{self.base}{path}"
+
+
+@pytest.fixture
+def site(settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    web = Site()
+    yield web
+    web.server.shutdown()
+
+
+def rss(*items: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>'
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+def item(n: int, body: str = "Body text.", title: str | None = None) -> str:
+    return (
+        f"<item><title>{title or f'Story {n}'}</title><link>https://t.example/{n}</link><guid>g{n}</guid>"
+        f"<pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate><description>{body}</description></item>"
+    )
+
+
+def source_for(url: str, **extra) -> Source:
+    return Source.objects.create(name=f"src {url}", kind="rss", url=url, **extra)
+
+
+def test_new_entries_are_created_and_a_second_poll_changes_nothing(site):
+    src = source_for(site.put("/f.xml", rss(item(1), item(2))))
+    first = collector.poll(src.pk)
+    assert (first.status, first.new, first.unchanged) == ("ok", 2, 0)
+    before = list(Article.objects.order_by("pk").values_list("pk", "updated_at"))
+    second = collector.poll(src.pk, force=True)
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 2)
+    assert list(Article.objects.order_by("pk").values_list("pk", "updated_at")) == before
+
+
+def test_a_changed_entry_updates_its_article(site):
+    src = source_for(site.put("/f.xml", rss(item(1, "Old body."))))
+    collector.poll(src.pk)
+    site.put("/f.xml", rss(item(1, "New body with more detail.")))
+    report = collector.poll(src.pk, force=True)
+    assert report.updated == 1
+    assert Article.objects.get().body_text == "New body with more detail."
+
+
+def test_a_feed_that_breaks_loses_nothing_already_ingested(site):
+    src = source_for(site.put("/f.xml", rss(item(1), item(2))))
+    collector.poll(src.pk)
+    site.put("/f.xml", (FIXTURES / "page.html").read_bytes(), content_type="text/html")
+    report = collector.poll(src.pk, force=True)
+    assert report.status == "failed" and "HTML page" in report.error
+    src.refresh_from_db()
+    assert src.consecutive_failures == 1 and "HTML page" in src.last_error
+    assert Article.objects.filter(source=src).count() == 2
+
+
+def test_a_malformed_feed_keeps_the_entries_that_parsed_and_warns(site):
+    src = source_for(site.put("/f.xml", (FIXTURES / "malformed.xml").read_bytes()))
+    report = collector.poll(src.pk)
+    titles = set(Article.objects.values_list("title", flat=True))
+    assert "First good entry" in titles
+    assert report.status == "ok" and report.warnings
+    src.refresh_from_db()
+    assert src.last_result["warnings"] and src.consecutive_failures == 0
+
+
+def test_hostile_html_in_entries_is_sanitized_before_it_is_stored(site):
+    hostile = "&lt;p onclick=x&gt;Hi&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href='javascript:alert(2)'&gt;x&lt;/a&gt;&lt;/p&gt;"
+    src = source_for(site.put("/f.xml", rss(item(1, hostile))))
+    collector.poll(src.pk)
+    article = Article.objects.get()
+    for bad in ("script", "onclick", "javascript:", "alert"):
+        assert bad not in article.body_html
+    assert article.body_text == "Hix"  # the script and its text are gone; the link text stays
+
+
+def test_an_entry_that_cannot_be_saved_is_skipped_and_the_others_are_kept(site, monkeypatch):
+    src = source_for(site.put("/f.xml", rss(item(1), item(2, title="Explodes"), item(3))))
+    real = collector.upsert_article
+
+    def fragile(source, incoming):
+        if incoming.title == "Explodes":
+            raise ValueError("simulated database trouble")
+        return real(source, incoming)
+
+    monkeypatch.setattr(collector, "upsert_article", fragile)
+    report = collector.poll(src.pk)
+    assert (report.new, report.skipped) == (2, 1)
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 3"]
+
+
+def test_failures_back_off_exponentially_and_success_resets(site):
+    src = source_for(site.put("/f.xml", b"", status=500), poll_interval_minutes=10)
+    delays = []
+    for _ in range(3):
+        before = timezone.now()
+        collector.poll(src.pk, force=True)
+        src.refresh_from_db()
+        delays.append((src.next_poll_at - before).total_seconds() / 60)
+    assert src.consecutive_failures == 3
+    # 10 min × 2^n, ±15 % jitter
+    for n, minutes in enumerate(delays, start=1):
+        assert 10 * 2**n * 0.84 <= minutes <= 10 * 2**n * 1.16, (n, minutes)
+    site.put("/f.xml", rss(item(1)))
+    collector.poll(src.pk, force=True)
+    src.refresh_from_db()
+    assert src.consecutive_failures == 0 and src.last_error == ""
+    assert (src.next_poll_at - timezone.now()) < dt.timedelta(minutes=12)
+
+
+def test_a_private_address_is_refused_without_the_allowance(site, settings):
+    settings.FETCH_ALLOW_NETWORKS = []
+    src = source_for(site.put("/f.xml", rss(item(1))))
+    report = collector.poll(src.pk)
+    src.refresh_from_db()
+    assert report.status == "failed" and src.last_error_kind == "blocked-address"
+    assert not Article.objects.exists()
+
+
+def test_a_source_being_polled_is_not_polled_twice_at_once(site):
+    src = source_for(site.put("/f.xml", rss(item(1))))
+    assert collector.claim(src.pk) is not None
+    assert collector.poll(src.pk).status == "busy"
+    assert not Article.objects.exists()
+
+
+def test_disabled_sources_are_not_due_and_not_polled_unless_forced(site):
+    src = source_for(site.put("/f.xml", rss(item(1))), enabled=False)
+    assert src not in collector.due_sources()
+    assert collector.poll(src.pk).status == "busy"
+    assert collector.poll(src.pk, force=True).status == "ok"
+
+
+def test_keyword_filters_keep_and_drop_entries(site):
+    feed = rss(
+        item(1, "ransomware hits a port"), item(2, "a sports result"), item(3, "ransomware and sports")
+    )
+    src = source_for(site.put("/f.xml", feed), include_keywords="Ransomware", exclude_keywords="sports")
+    report = collector.poll(src.pk)
+    assert (report.new, report.filtered) == (1, 2)
+    assert list(Article.objects.values_list("title", flat=True)) == ["Story 1"]
+
+
+def test_new_articles_start_at_the_sources_default_tlp(site):
+    src = source_for(site.put("/f.xml", rss(item(1))), default_tlp="amber")
+    collector.poll(src.pk)
+    assert Article.objects.get().tlp == "amber"
+
+
+def test_seed_folder_sources_load_their_folder(tmp_path):
+    (tmp_path / "a.txt").write_text("Jan 2, 2026 • Ann\nTitle\nTeaser\nSummary\nText.\n")
+    (tmp_path / "bad.txt").write_text("garbage")
+    src = Source.objects.create(name="drop", kind="seed-folder", folder=str(tmp_path))
+    report = collector.poll(src.pk)
+    assert (report.new, report.skipped) == (1, 1)
+    assert "bad.txt, line 1" in report.warnings[0]
