@@ -119,7 +119,10 @@ def test_a_malformed_feed_keeps_the_entries_that_parsed_and_warns(site):
 
 
 def test_hostile_html_in_entries_is_sanitized_before_it_is_stored(site):
-    hostile = "&lt;p onclick=x&gt;Hi&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href='javascript:alert(2)'&gt;x&lt;/a&gt;&lt;/p&gt;"
+    hostile = (
+        "&lt;p onclick=x&gt;Hi&lt;script&gt;alert(1)&lt;/script&gt;"
+        "&lt;a href='javascript:alert(2)'&gt;x&lt;/a&gt;&lt;/p&gt;"
+    )
     src = source_for(site.put("/f.xml", rss(item(1, hostile))))
     collector.poll(src.pk)
     article = Article.objects.get()
