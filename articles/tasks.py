@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from django.db import DatabaseError, InterfaceError
 
 from articles import processing
 
 TRANSIENT_ERRORS = (DatabaseError, InterfaceError, ConnectionError, TimeoutError)
+log = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def preload_pipeline(**kwargs) -> None:
+    """Load galaxies, warning lists and automata once, in the worker's main process.
+
+    The pool's processes are forked from it afterwards and share those pages, so the
+    first task does not pay the load and N processes do not cost N copies up front.
+    """
+    from django.db import connections
+
+    try:
+        processing.current_pipeline()
+    except Exception:  # the worker must start even if, say, migrations have not run yet
+        log.exception("could not preload the enrichment pipeline; it will load on first use")
+    finally:
+        connections.close_all()  # never share a database connection across fork
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)

@@ -35,7 +35,14 @@ def test_loaded_seed_is_processed_by_a_real_worker_through_redis(redis_worker):
     assert article.word_count > 100
     assert article.reading_minutes == 1
     assert article.language == "en"
-    assert article.processing_versions == {"stats": "stats-1"}
+    from articles.enrichment.pipeline import current_versions
+    from articles.models import Mention
+
+    assert article.processing_versions == {"stats": "stats-1", **current_versions()}
+    assert {("organization", "Microsoft"), ("country", "Japan")} == set(
+        Mention.objects.filter(article=article).values_list("entity__kind", "entity__name")
+    )
+    assert article.intel_level == "strategic"
     assert "process_article_task" in redis_worker.log()
 
 

@@ -314,6 +314,27 @@ class NameTable:
                 claim = _Claim(priority, index, rule)
                 self._claims.setdefault(fold(rule.surface), []).append(claim)
 
+    def add_group_forms(self) -> None:
+        """Give an actor "<name> group" where its name is also, and first, malware's.
+
+        "Carbanak" is the backdoor; "the Carbanak group" is the actor (FIN7) named
+        after it. Only names that software wins get these forms, so they stay few.
+        """
+        for claims in list(self._claims.values()):
+            best = min(claims)
+            if self.records[best.record - self.first_index].kind not in ("malware", "tool"):
+                continue
+            for claim in claims:
+                if self.records[claim.record - self.first_index].kind != "threat-actor":
+                    continue
+                surface = claim.rule.surface
+                exact = is_ordinary(surface)  # "snake group" is not the Snake group
+                words = ("group", "Group", "gang") if exact else ("group", "gang")
+                forms = [f"{surface} {word}" for word in words]
+                for form in forms:
+                    rule = _Rule(form, exact_case=exact, context=None)
+                    self._claims.setdefault(fold(form), []).append(claim._replace(rule=rule))
+
     def patterns(self) -> list[NamePattern]:
         patterns = [NamePattern(surface=name, target=BLOCKED) for name in self.blocked]
         for key, claims in self._claims.items():
@@ -348,6 +369,7 @@ def base_table() -> NameTable:
     software = read_json("software.json")
     for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
         table.add(record, TIER_GALAXY, stoplist)
+    table.add_group_forms()
     return table
 
 

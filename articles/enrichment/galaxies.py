@@ -406,9 +406,20 @@ def load_attack_patterns() -> list[EntityRecord]:
         entities.append(entity)
         by_uuid.setdefault(entry["uuid"], entity)
     current_ids = {entity.external_id for entity in entities}
-    for entry in load_cluster_values(ATTACK_PATTERN_GALAXY):
-        successors = [r["dest-uuid"] for r in entry.get("related") or [] if r.get("type") == "revoked-by"]
-        successor = by_uuid.get(successors[0]) if entry.get("revoked") and successors else None
+    revoked = {
+        entry["uuid"]: (entry, relation["dest-uuid"])
+        for entry in load_cluster_values(ATTACK_PATTERN_GALAXY)
+        if entry.get("revoked")
+        for relation in entry.get("related") or []
+        if relation.get("type") == "revoked-by"
+    }
+    for entry, successor_uuid in revoked.values():
+        # Follow the chain: T1073 was revoked by T1574.002, itself revoked by T1574.001.
+        for _ in range(len(revoked)):
+            if successor_uuid not in revoked:
+                break
+            successor_uuid = revoked[successor_uuid][1]
+        successor = by_uuid.get(successor_uuid)
         if successor is None:
             continue
         name, old_id = split_mitre_value(entry["value"])

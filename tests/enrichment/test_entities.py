@@ -213,3 +213,127 @@ def test_short_sub_technique_names_and_lone_technique_words_need_more(extractor)
 def test_malware_name_in_lower_case_needs_malware_context(extractor):
     assert found(extractor, "the emotet malware") == [("malware", "Emotet", "emotet")]
     assert found(extractor, "EMOTET IS BACK") == [("malware", "Emotet", "EMOTET")]
+
+
+def test_extractor_version_marks_the_new_rules(extractor):
+    assert extractor.version == "1.1.0"
+
+
+@pytest.mark.parametrize(
+    ("canonical", "aliases"),
+    [
+        ("Charming Kitten", ["APT35", "Magic Hound", "Phosphorus", "Mint Sandstorm", "TA453"]),
+        ("APT29", ["Cozy Bear", "Midnight Blizzard", "NOBELIUM", "UNC2452", "The Dukes"]),
+        ("APT28", ["Fancy Bear", "Forest Blizzard", "STRONTIUM", "Sofacy"]),
+        ("Lazarus Group", ["HIDDEN COBRA", "Diamond Sleet"]),
+        ("Sandworm", ["Sandworm Team", "Seashell Blizzard", "Voodoo Bear"]),
+        ("Volt Typhoon", ["Vanguard Panda", "BRONZE SILHOUETTE"]),
+        ("Scattered Spider", ["UNC3944", "Octo Tempest"]),
+        ("Turla", ["Venomous Bear", "Secret Blizzard"]),
+        ("APT41", ["Wicked Panda", "Double Dragon"]),
+        ("FIN7", ["Carbanak Group"]),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "+".join(value),
+)
+def test_aliases_of_a_well_known_actor_resolve_to_one_record(extractor, canonical, aliases):
+    text = f"{canonical}, a hacking group also known as " + ", ".join(aliases) + ", is active."
+    findings = extractor.run(Document(text))
+    assert [(f.kind, f.name, f.matched) for f in findings] == [
+        ("threat-actor", canonical, surface) for surface in [canonical, *aliases]
+    ]
+    assert len({f.uuid for f in findings}) == 1
+
+
+def test_carbanak_alone_is_the_backdoor_not_the_group(extractor):
+    assert found(extractor, "FIN7 deployed the Carbanak backdoor.") == [
+        ("threat-actor", "FIN7", "FIN7"),
+        ("malware", "Carbanak", "Carbanak"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["Cobalt Strike", "Mimikatz", "PsExec", "ProcDump", "AdFind", "Rclone", "BloodHound", "Impacket"]
+)
+def test_dual_use_software_is_a_tool(extractor, name):
+    assert found(extractor, f"The intruders ran the {name} tool.") == [("tool", name, name)]
+
+
+@pytest.mark.parametrize("name", ["Emotet", "QakBot", "LockBit", "PlugX", "BlackCat"])
+def test_malware_families_are_malware(extractor, name):
+    assert found(extractor, f"The {name} malware spread.") == [("malware", name, name)]
+
+
+def test_canonical_software_names_carry_no_platform_suffix(extractor):
+    text = "LockBit (Windows), BlackCat (ELF) and mimikatz tools; a Mirai botnet."
+    assert found(extractor, text) == [
+        ("malware", "LockBit", "LockBit (Windows)"),
+        ("malware", "BlackCat", "BlackCat (ELF)"),
+        ("tool", "Mimikatz", "mimikatz"),
+        ("malware", "Mirai", "Mirai"),
+    ]
+
+
+def test_lower_case_command_line_tool_needs_tool_context(extractor):
+    assert found(extractor, "They used built-in tools such as netsh to open a proxy.") == [
+        ("tool", "netsh", "netsh")
+    ]
+    assert found(extractor, "Run netsh to check.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "external_id"),
+    [
+        ("They ran scripts through PowerShell.", "PowerShell", "T1059.001"),
+        ("The actors used password spraying against old accounts.", "password spraying", "T1110.003"),
+        ("Victims opened a spearphishing attachment.", "spearphishing attachment", "T1566.001"),
+        ("Commands ran in the Windows Command Shell.", "Windows Command Shell", "T1059.003"),
+        ("Persistence came from a scheduled task.", "scheduled task", "T1053.005"),
+        ("The loader relies on DLL side-loading.", "DLL side-loading", "T1574.001"),
+        ("They dumped LSASS memory.", "LSASS memory", "T1003.001"),
+        ("Spear-phishing links were sent.", "Spear-phishing links", "T1566.002"),
+        ("The gang also used Kerberoasting.", "Kerberoasting", "T1558.003"),
+        ("They dropped web shells on the servers.", "web shells", "T1505.003"),
+    ],
+)
+def test_sub_technique_is_found_by_its_distinctive_short_name(extractor, text, surface, external_id):
+    findings = extractor.run(Document(text))
+    assert [(f.kind, f.matched, f.external_id) for f in findings] == [
+        ("attack-pattern", surface, external_id)
+    ]
+    assert text[findings[0].start : findings[0].end] == surface
+
+
+def test_everyday_sub_technique_names_stay_quiet(extractor):
+    text = (
+        "Enable multi-factor authentication, list the IP addresses of local accounts, keep a "
+        "code signing policy and one-way communication, and write Python in a sudo shell."
+    )
+    assert found(extractor, text) == []
+
+
+def test_sector_name_needs_a_sector_noun_right_after_it(extractor):
+    text = (
+        "Meta lacked a legal basis for the transfers, said remote administration staff. "
+        "Internet providers and the government said so."
+    )
+    assert [f for f in found(extractor, text) if f[0] == "sector"] == []
+
+
+def test_sectors_in_a_list_before_one_sector_noun_all_match(extractor):
+    text = "The energy and water sectors; the finance, oil and gas industries."
+    assert found(extractor, text) == [
+        ("sector", "Energy", "energy"),
+        ("sector", "Water", "water"),
+        ("sector", "Finance", "finance"),
+        ("sector", "Oil", "oil"),
+        ("sector", "Gas", "gas"),
+    ]
+
+
+def test_sector_phrases_match_alone_with_readable_names(extractor):
+    text = "Financial services and government agencies were hit, as were IT companies."
+    assert found(extractor, text) == [
+        ("sector", "Finance", "Financial services"),
+        ("sector", "Government", "government agencies"),
+        ("sector", "IT", "IT"),
+    ]

@@ -1,14 +1,21 @@
 """Loading and merging MISP galaxy clusters into entity records."""
 
+import functools
+
 import pytest
 
 from articles.enrichment import galaxies
-from articles.enrichment.galaxies import ROLE_ID, ROLE_SUBTECHNIQUE, split_mitre_value
+from articles.enrichment.galaxies import ROLE_ID, ROLE_PHRASE, ROLE_SUBTECHNIQUE, split_mitre_value
 
 
 @pytest.fixture(scope="module")
 def actors():
     return {record.name: record for record in galaxies.load_threat_actors()}
+
+
+@functools.cache
+def _software():
+    return {record.name: record for record in galaxies.load_software()}
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +50,76 @@ def test_every_threat_actor_appears_once(actors):
     assert sum("Turla" in record.names for record in records) == 1
 
 
+def test_misp_entries_that_one_mitre_group_lists_as_aliases_become_one_actor(actors):
+    # MISP keeps "Charming Kitten" and "APT35" apart; MITRE's Magic Hound lists both.
+    kitten = actors["Charming Kitten"]
+    assert "APT35" not in actors
+    assert kitten.names["APT35"] == "value"
+    assert {"Magic Hound", "TA453", "Phosphorus", "Mint Sandstorm"} <= set(kitten.names)
+    assert "b8967b3c-3bc9-11e8-8701-8b1ead8c099e" in kitten.cross_refs["threat-actor"]
+    assert kitten.cross_refs["mitre-intrusion-set"] == ["f9d6633a-55e6-4adc-9263-6ae080421a13"]
+
+
+def test_unc2452_joins_apt29_through_the_mitre_alias_list(actors):
+    assert "UNC2452" not in actors
+    assert {"UNC2452", "NOBELIUM", "Midnight Blizzard", "Cozy Bear"} <= set(actors["APT29"].names)
+
+
 def test_mitre_tool_makes_the_merged_software_a_tool():
     software = {record.name: record for record in galaxies.load_software()}
     assert software["PsExec"].kind == "tool"
     assert software["Emotet"].kind == "malware"
     assert software["Emotet"].ref == "misp-galaxy:malpedia"
     assert "mitre-malware" in software["Emotet"].cross_refs
+
+
+def test_listed_dual_use_software_is_a_tool_even_when_a_galaxy_calls_it_malware():
+    assert _software()["Cobalt Strike"].kind == "malware"  # ATT&CK files it as malware
+    listed = {r.name: r for r in galaxies.load_software(["Cobalt Strike", "ProcDump"])}
+    assert listed["Cobalt Strike"].kind == "tool"
+    assert listed["ProcDump"].kind == "tool"
+    assert listed["QakBot"].kind == "malware"
+
+
+def test_platform_variants_are_one_family_named_without_the_suffix():
+    lockbit = [r for r in _software().values() if "LockBit (ELF)" in r.names]
+    assert len(lockbit) == 1
+    assert lockbit[0].name == "LockBit"
+    assert {"LockBit (Windows)", "LockBit (OS X)", "LockBit"} <= set(lockbit[0].names)
+    assert "ransomware" in lockbit[0].cross_refs
+
+
+def test_mobile_namesake_of_a_desktop_family_keeps_its_suffix():
+    software = _software()
+    assert "Anubis (Windows)" in software["Anubis"].names
+    assert "Anubis (Windows)" not in software["Anubis (Android)"].names
+
+
+def test_software_takes_the_attack_spelling_and_never_a_lower_case_one():
+    software = _software()
+    assert software["Mimikatz"].ref == "misp-galaxy:malpedia"
+    assert "MimiKatz" in software["Mimikatz"].names
+    assert "Medusa" in software and "medusa" not in software
+    assert galaxies.split_platform("BlackCat (ELF)") == ("BlackCat", "elf")
+    assert galaxies.split_platform("Hive (Vault 8)") == ("Hive (Vault 8)", None)
+
+
+def test_revoked_technique_name_and_id_point_at_its_successor(techniques):
+    dll = techniques["T1574.001"]
+    assert dll.names["DLL Side-Loading"] == ROLE_SUBTECHNIQUE
+    assert dll.names["T1073"] == ROLE_ID  # the pre-2020 ID of DLL side-loading
+    assert "T1574.002" not in techniques
+
+
+def test_sectors_are_renamed_and_take_whole_phrases():
+    extra = {
+        "rename": {"Government, Administration": "Government"},
+        "phrases": {"Government": ["government agencies"]},
+    }
+    sectors = {record.name: record for record in galaxies.load_sectors(extra)}
+    assert "Government, Administration" not in sectors
+    assert sectors["Government"].names["government agencies"] == ROLE_PHRASE
+    assert sectors["Government"].names["Government, Administration"] == "value"
 
 
 def test_sub_technique_is_named_with_its_parent_and_keeps_its_id(techniques):

@@ -107,3 +107,12 @@ def test_unknown_context_group_is_refused():
 
 def test_empty_matcher_finds_nothing():
     assert NameMatcher([]).find("anything") == []
+
+
+def test_follows_rule_needs_its_pattern_right_after_the_name():
+    contexts = {"sector": ContextRule(re.compile(r"(?:\s+and\s+\w+)?\s+sectors?\b"), window=30, follows=True)}
+    matcher = NameMatcher([NamePattern("energy", 1, context="sector")], contexts)
+    assert matcher.find("the energy and water sectors") == [NameMatch(4, 10, 1)]
+    assert matcher.find("the energy sector") == [NameMatch(4, 10, 1)]
+    assert matcher.find("sector energy") == []
+    assert matcher.find("energy, said the sector") == []
