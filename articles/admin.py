@@ -10,9 +10,21 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from articles import processing
+from articles import overrides, processing
 from articles.admin_sources import SourceAdmin  # noqa: F401  (registers the Source admin)
-from articles.models import Article, ArticleAuthor, ArticleGrant, ArticleTag, Author, Tag
+from articles.models import (
+    CLASSIFICATION_FIELDS,
+    Article,
+    ArticleAuthor,
+    ArticleGrant,
+    ArticleTag,
+    Author,
+    ClassificationOverride,
+    Entity,
+    Indicator,
+    Tag,
+    WatchEntity,
+)
 
 
 @admin.register(Author)
@@ -94,8 +106,23 @@ class ArticleAdmin(admin.ModelAdmin):
                 instance.added_by = request.user
             instance.save()
         for obj in formset.deleted_objects:
-            obj.delete()
+            if isinstance(obj, ArticleTag):
+                overrides.remove_tag(obj, request.user)
+            else:
+                obj.delete()
         formset.save_m2m()
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Classification edits go through the override service, so they are recorded and
+        # survive re-enrichment; everything else saves normally.
+        corrected = {
+            f: form.cleaned_data[f] for f in CLASSIFICATION_FIELDS if change and f in form.changed_data
+        }
+        for field in corrected:
+            setattr(obj, field, form.initial.get(field, getattr(obj, field)))
+        super().save_model(request, obj, form, change)
+        if corrected:
+            overrides.override_classification(obj, corrected, request.user)
 
     @admin.action(description="Process the selected articles again")
     def reprocess(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -107,3 +134,40 @@ class ArticleAdmin(admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
+
+
+class ClassificationOverrideInline(admin.TabularInline):
+    model = ClassificationOverride
+    extra = 0
+    can_delete = False
+    readonly_fields = ("field", "old_value", "new_value", "user", "created_at")
+    verbose_name = "classification correction"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+ArticleAdmin.inlines = (*ArticleAdmin.inlines, ClassificationOverrideInline)
+
+
+@admin.register(WatchEntity)
+class WatchEntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "enabled", "created_at")
+    list_filter = ("enabled",)
+    search_fields = ("name", "aliases")
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "external_id", "ref")
+    list_filter = ("kind", "ref")
+    search_fields = ("name", "external_id", "uuid")
+    readonly_fields = ("kind", "name", "external_id", "uuid", "ref")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("value", "type", "benign")
+    list_filter = ("type",)
+    search_fields = ("value",)
+    readonly_fields = ("type", "value", "benign")

@@ -7,6 +7,8 @@ synchronously so the admin sees the result at once.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -14,12 +16,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import truncatechars
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
 
 from articles.forms import SourceForm
 from articles.ingest.collector import poll
-from articles.models import Source
-from articles.views.sources import RECENT_DAYS, queue_polls, with_recent_item_counts
+from articles.models import Source, SourceKind
+from articles.views.sources import RECENT_DAYS, can_poll, queue_polls, with_recent_item_counts
 
 LAST_ERROR_COLUMN_CHARS = 80
 REPORT_LEVELS = {"failed": messages.ERROR, "busy": messages.WARNING, "disabled": messages.WARNING}
@@ -40,6 +44,15 @@ class FailingFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _relative_time(moment: datetime | None, *, empty: str) -> str:
+    """ "3 hours ago" / "in 20 minutes", with the exact time on hover: scannable in a column."""
+    if moment is None:
+        return empty
+    now = timezone.now()
+    words = f"in {timeuntil(moment, now)}" if moment > now else f"{timesince(moment, now)} ago"
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), moment, words)
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceForm
@@ -47,9 +60,9 @@ class SourceAdmin(admin.ModelAdmin):
         "name",
         "kind",
         "enabled",
-        "last_success_at",
-        "consecutive_failures",
-        "next_poll_at",
+        "last_success",
+        "failures",
+        "next_poll",
         "recent_items",
         "last_error_short",
     )
@@ -102,6 +115,20 @@ class SourceAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return with_recent_item_counts(super().get_queryset(request), user=request.user)
 
+    @admin.display(description="last success", ordering="last_success_at")
+    def last_success(self, source: Source) -> str:
+        return _relative_time(source.last_success_at, empty="never")
+
+    @admin.display(description="failures", ordering="consecutive_failures")
+    def failures(self, source: Source) -> int:
+        return source.consecutive_failures
+
+    @admin.display(description="next poll", ordering="next_poll_at")
+    def next_poll(self, source: Source) -> str:
+        if not source.enabled:
+            return "not scheduled"
+        return _relative_time(source.next_poll_at, empty="due now")
+
     @admin.display(description=f"items, {RECENT_DAYS} days", ordering="recent_items")
     def recent_items(self, source: Source) -> int:
         return source.recent_items
@@ -130,7 +157,16 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll now (queued for the workers)")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        names = list(queryset.values_list("pk", "name"))
+        manual = queryset.filter(kind=SourceKind.MANUAL).count()
+        if manual:
+            self.message_user(
+                request,
+                f"Skipped {manual} manual source{'s' if manual != 1 else ''}: there is nothing to poll.",
+                messages.WARNING,
+            )
+        names = list(queryset.exclude(kind=SourceKind.MANUAL).values_list("pk", "name"))
+        if not names:
+            return
         queue_polls(pk for pk, _ in names)
         shown = ", ".join(name for _, name in names[:10]) + (" …" if len(names) > 10 else "")
         self.message_user(
@@ -154,6 +190,20 @@ class SourceAdmin(admin.ModelAdmin):
             request, f"Disabled {changed} source{'s' if changed != 1 else ''}.", messages.SUCCESS
         )
 
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Source | None = None,
+    ) -> HttpResponse:
+        context["can_poll"] = obj is not None and can_poll(obj)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
     def get_urls(self) -> list[URLPattern]:
         poll_url = path(
             "<path:object_id>/poll/",
@@ -171,6 +221,9 @@ class SourceAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, source):
             raise PermissionDenied
+        if not can_poll(source):
+            self.message_user(request, "A manual source has nothing to poll.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:articles_source_change", args=[source.pk]))
         report = poll(source.pk, force=True)
         self.message_user(request, report.line(), REPORT_LEVELS.get(report.status, messages.SUCCESS))
         return HttpResponseRedirect(reverse("admin:articles_source_change", args=[source.pk]))

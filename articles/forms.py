@@ -28,7 +28,13 @@ def web_url_error(url: str) -> str | None:
 
 class SourceForm(forms.ModelForm):
     # Declared to say which scheme a bare "example.com/feed" gets: https, not Django's http.
-    url = forms.URLField(max_length=2000, required=False, assume_scheme="https", help_text="feed URL")
+    url = forms.URLField(
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="feed URL",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),  # the admin's wide URL input
+    )
 
     class Meta:
         model = Source

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import articles, authors, findings
+from articles.views import articles, authors, corrections, findings
 from articles.views import sources as source_views
 
 app_name = "articles"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("articles/", articles.article_list, name="list"),
     path("articles/<int:pk>/", articles.article_detail, name="detail"),
     path("articles/<int:pk>/enrich/", findings.reenrich, name="reenrich"),
+    path("articles/<int:pk>/classification/", corrections.correct_classification, name="classify"),
     path("authors/<str:slug>/", authors.author_detail, name="author"),
     path("entities/<int:pk>/", findings.entity_detail, name="entity"),
     path("sources/health/", source_views.source_health, name="sources-health"),

@@ -64,19 +64,36 @@ def valid_form_data(**changes) -> dict:
 
 def test_list_shows_health_columns_with_recent_items_and_a_shortened_error(admin_client_):
     now = timezone.now()
-    source = SourceFactory(name="Noisy", consecutive_failures=2, last_error="x" * 200)
+    source = SourceFactory(
+        name="Noisy",
+        consecutive_failures=2,
+        last_error="x" * 200,
+        last_success_at=now - dt.timedelta(days=2, minutes=1),
+        next_poll_at=now + dt.timedelta(hours=3, minutes=1),
+    )
+    SourceFactory(name="Off", enabled=False)
+    SourceFactory(name="Quiet")
     ArticleFactory(source=source, published_at=now - dt.timedelta(days=2))
     ArticleFactory(source=source, published_at=now - dt.timedelta(days=3))
     ArticleFactory(source=source, published_at=now - dt.timedelta(days=9))
 
     response = admin_client_.get(CHANGELIST)
 
-    row = response.context["cl"].result_list[0]
-    assert row.recent_items == 2
+    assert [(s.name, s.recent_items) for s in response.context["cl"].result_list] == [
+        ("Noisy", 2),
+        ("Off", 0),
+        ("Quiet", 0),
+    ]
     html = response.content.decode()
-    assert f'<span title="{"x" * 200}">{"x" * 79}…</span>' in html
-    assert '<td class="field-recent_items">2</td>' in html
-    assert '<td class="field-consecutive_failures">2</td>' in html
+    noisy = html[html.index(">Noisy</a>") : html.index("</tr>", html.index(">Noisy</a>"))]
+    assert ">2\xa0days ago</time></td>" in noisy
+    assert ">in 3\xa0hours</time></td>" in noisy
+    assert '<td class="field-failures">2</td>' in noisy
+    assert '<td class="field-recent_items">2</td>' in noisy
+    assert f'<span title="{"x" * 200}">{"x" * 79}…</span>' in noisy
+    assert '<td class="field-next_poll">not scheduled</td>' in html
+    assert '<td class="field-last_success">never</td><td class="field-failures">0</td>' in html
+    assert '<td class="field-next_poll">due now</td>' in html
 
 
 def test_recent_items_count_only_articles_the_admin_may_read(login, make_user):
@@ -161,6 +178,22 @@ def test_poll_now_action_queues_nothing_before_the_commit(admin_client_, django_
     assert source.last_polled_at is None
 
 
+def test_poll_now_action_skips_manual_sources_and_says_so(admin_client_, django_capture_on_commit_callbacks):
+    manual = SourceFactory(name="Typed in", kind="manual", url="")
+    feed = SourceFactory(name="Feed")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client_.post(
+            CHANGELIST, {"action": "poll_now", "_selected_action": [manual.pk, feed.pk]}
+        )
+
+    assert len(callbacks) == 1
+    assert [text for _, text in messages_of(response)] == [
+        "Skipped 1 manual source: there is nothing to poll.",
+        "Queued a poll of 1 source (Feed); the results appear in the health columns once the workers are done.",
+    ]
+
+
 def test_disable_action_switches_off_only_the_selected_sources(admin_client_):
     one, two = SourceFactory(name="One"), SourceFactory(name="Two")
     SourceFactory(name="Three")
@@ -231,6 +264,18 @@ def test_poll_now_button_on_an_html_page_reports_the_error_and_the_source_shows_
     page = admin_client_.get(reverse("admin:articles_source_change", args=[source.pk])).content.decode()
     assert "returned an HTML page, not a feed" in page
     assert not Article.objects.exists()
+
+
+def test_manual_sources_have_no_poll_now_button_and_the_url_polls_nothing(admin_client_):
+    manual = SourceFactory(name="Typed in", kind="manual", url="")
+    html = admin_client_.get(reverse("admin:articles_source_change", args=[manual.pk])).content.decode()
+    assert ">Poll now</button>" not in html
+
+    response = admin_client_.post(reverse("admin:articles_source_poll", args=[manual.pk]))
+
+    assert messages_of(response) == [("warning", "A manual source has nothing to poll.")]
+    manual.refresh_from_db()
+    assert (manual.last_polled_at, manual.consecutive_failures) == (None, 0)
 
 
 def test_poll_now_url_refuses_get(admin_client_):

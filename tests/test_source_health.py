@@ -183,6 +183,21 @@ def test_each_row_has_a_poll_now_form_with_a_csrf_token(staff_client):
     assert 'name="csrfmiddlewaretoken"' in row
 
 
+def test_manual_sources_get_no_poll_button_and_polling_one_is_refused(
+    staff_client, django_capture_on_commit_callbacks
+):
+    manual = SourceFactory(name="Typed in", kind="manual", url="")
+    assert "Poll now" not in row_html(staff_client.get(HEALTH).content.decode(), manual.pk)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = staff_client.post(reverse("articles:sources-poll", args=[manual.pk]))
+
+    assert callbacks == []
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Typed in” is a manual source: there is nothing to poll."
+    ]
+
+
 def test_poll_now_without_a_csrf_token_is_refused(admin_user, django_capture_on_commit_callbacks):
     source = SourceFactory(name="Csrf")
     strict = Client(enforce_csrf_checks=True)

@@ -114,6 +114,7 @@ _ACTION_HEAD = re.compile(
     r"|insertion|deletion|execution|modification)$"
 )
 _TOKEN = re.compile(r"[^\W_]+")
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,10 @@ class _Claim(NamedTuple):
     priority: tuple[int, int, int, int]
     record: int
     rule: _Rule
+
+
+def _claim_order(claim: _Claim) -> tuple[tuple[int, int, int, int], int]:
+    return claim.priority, claim.record
 
 
 @cache
@@ -159,9 +164,15 @@ def _is_dictionary_word(word: str) -> bool:
 
 
 def is_ordinary(name: str) -> bool:
-    """True when every word of ``name`` is an ordinary English word ("Pawn Storm")."""
-    tokens = _TOKEN.findall(name.lower())
-    return bool(tokens) and all(_is_dictionary_word(token) for token in tokens)
+    """True when every word of ``name`` is an ordinary English word ("Pawn Storm").
+
+    A word with a capital inside it ("BloodHound", "MuddyWater") is written as a name,
+    whatever its letters spell.
+    """
+    tokens = _TOKEN.findall(name)
+    if any(_CAMEL_CASE.search(token) for token in tokens):
+        return False
+    return bool(tokens) and all(_is_dictionary_word(token.lower()) for token in tokens)
 
 
 def _alnum_length(name: str) -> int:
@@ -223,12 +234,23 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
         return [_Rule(surface, exact_case=True, context=context if single_word else None)]
     if not single_word:
         return [_Rule(surface, exact_case=False, context=None)]
-    # One made-up word ("Emotet"): as written, or shouted in a headline, it is a name;
-    # in any other casing ("emotet") it needs context, as it may be an identifier.
+    return coined_word_rules(surface, context)
+
+
+def coined_word_rules(surface: str, context: str) -> list[_Rule]:
+    """Rules for one word that is not an ordinary word as written ("Emotet", "BloodHound").
+
+    As written, or shouted in a headline, it is a name; in any other casing ("emotet")
+    it needs context, as it may be an identifier. A camel-cased ordinary word
+    ("EnCrypt") is a name only as written: "encrypt" is the verb, context or not.
+    """
+    as_written = [_Rule(surface, exact_case=True, context=None)]
+    if is_ordinary(surface.lower()):
+        return as_written
     return [
-        _Rule(surface, exact_case=False, context=context),
-        _Rule(surface, exact_case=True, context=None),
+        *as_written,
         _Rule(surface.upper(), exact_case=True, context=None),
+        _Rule(surface, exact_case=False, context=context),
     ]
 
 
@@ -257,11 +279,7 @@ def technique_short_name_rules(surface: str, ordinary: bool) -> list[_Rule]:
         return []
     tokens = _TOKEN.findall(surface)
     if len(tokens) == 1 and not ordinary:
-        return [
-            _Rule(surface, exact_case=True, context=None),
-            _Rule(surface.upper(), exact_case=True, context=None),
-            _Rule(surface, exact_case=False, context="technique"),
-        ]
+        return coined_word_rules(surface, "technique")
     if len(tokens) > 1 and (not ordinary or _ACTION_HEAD.search(tokens[-1].lower())):
         return [_Rule(form, exact_case=False, context=None) for form in technique_name_variants(surface)]
     return [_Rule(surface, exact_case=True, context="technique")]
@@ -321,7 +339,7 @@ class NameTable:
         after it. Only names that software wins get these forms, so they stay few.
         """
         for claims in list(self._claims.values()):
-            best = min(claims)
+            best = min(claims, key=_claim_order)
             if self.records[best.record - self.first_index].kind not in ("malware", "tool"):
                 continue
             for claim in claims:
@@ -340,7 +358,7 @@ class NameTable:
         for key, claims in self._claims.items():
             if key in self.blocked:
                 continue
-            claims = sorted(claims)
+            claims = sorted(claims, key=_claim_order)
             best = claims[0]
             rivals = [c for c in claims if c.record != best.record]
             # A short name shared by two entities of equal standing is a coin toss.

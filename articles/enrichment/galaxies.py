@@ -4,21 +4,26 @@ Each record is one canonical entity with every name it is known by. Several gala
 describe the same thing (MISP ``threat-actor`` and MITRE ``mitre-intrusion-set`` both
 list APT28), so entries are merged into one record per real-world entity.
 
-Precedence (the first galaxy that knows an entity names it and gives its ``ref``/UUID;
-later galaxies add aliases and their UUIDs to ``cross_refs``):
+Precedence (the first galaxy that knows an entity gives its ``ref``/UUID; later
+galaxies add aliases and their UUIDs to ``cross_refs``):
 
-- threat actors: ``threat-actor`` (MISP), then ``mitre-intrusion-set``;
+- threat actors: ``threat-actor`` (MISP), then ``mitre-intrusion-set``. MISP entries
+  that one MITRE group lists as its aliases are one actor ("Charming Kitten", "APT35");
 - software: ``malpedia``, ``mitre-malware``, ``mitre-tool``, ``ransomware``, ``tool``.
-  The kind is ``tool`` when a MITRE tool entry is part of the record (Cobalt Strike,
-  Mimikatz), else ``malware``;
+  Malpedia's platform variants ("LockBit (Windows)", "LockBit (ELF)") are one family.
+  The name is ATT&CK's when one ATT&CK entry is merged in, else the family name without
+  its platform suffix. The kind is ``tool`` when a MITRE tool entry is part of the
+  record (Mimikatz) or the caller lists it as dual-use (Cobalt Strike), else ``malware``;
 - ATT&CK techniques: ``mitre-attack-pattern`` only, enterprise before mobile; the old
-  PRE-ATT&CK domain, revoked and deprecated entries are dropped;
-- sectors: ``sector``.
+  PRE-ATT&CK domain and deprecated entries are dropped, revoked ones lend their names
+  to their successors;
+- sectors: ``sector``, renamed and completed by the caller's data.
 
 A lower-precedence entry joins an existing record when exactly one record claims its
 value, its external ID, one of its synonyms, or cross-references it (``related``).
 Requiring exactly one candidate keeps two unrelated records from being chained together
-through a synonym they happen to share. Countries are not built here (see ``entities``).
+through a synonym they happen to share. Countries come from the ``country`` galaxy and
+our own aliases (``load_countries``).
 
 The files are read as plain JSON rather than through ``pymispgalaxies.Clusters``, which
 validates and hashes every cluster and is several times slower to load.

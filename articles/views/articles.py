@@ -12,6 +12,7 @@ from articles.filters import ArticleFilter
 from articles.models import Article, Author, Entity, Source
 from articles.pagination import BadCursor, capped_count, paginate
 from articles.sanitize import text_to_html
+from articles.views.corrections import ClassificationForm
 from articles.views.findings import findings_context
 
 
@@ -41,6 +42,14 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "article": article,
         "can_reenrich": request.user.has_perm("articles.reenrich_article"),
+        "classification_form": ClassificationForm(
+            initial={
+                "category": article.category,
+                "intel_level": article.intel_level,
+                "priority": article.priority,
+            }
+        ),
+        "corrections": article.overrides.select_related("user")[:10],
         # Seed bodies are their plain text in <p>s; only richer feed HTML is worth a second view.
         "show_original": bool(article.body_html) and article.body_html != text_to_html(article.body_text),
         **findings_context(article),

@@ -26,7 +26,7 @@ from articles.forms import PreviewForm
 from articles.ingest.collector import USER_AGENT
 from articles.ingest.feeds import FeedParseError, ParsedFeed, parse_feed
 from articles.ingest.http import FetchError, FetchResult, fetch
-from articles.models import Article, Source
+from articles.models import Article, Source, SourceKind
 from articles.tasks import poll_source_task
 
 RECENT_DAYS = 7
@@ -53,6 +53,11 @@ def with_recent_item_counts(sources: QuerySet[Source], *, user) -> QuerySet[Sour
         .values("n")
     )
     return sources.annotate(recent_items=Coalesce(Subquery(recent, output_field=IntegerField()), 0))
+
+
+def can_poll(source: Source) -> bool:
+    """Manual sources have nothing to fetch; polling one would only record a bogus failure."""
+    return source.kind != SourceKind.MANUAL
 
 
 def queue_polls(source_ids: Iterable[int]) -> None:
@@ -88,6 +93,7 @@ def source_health(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     for source in sources:
+        source.can_poll = can_poll(source)
         source.is_overdue = bool(
             source.enabled
             and source.is_feed
@@ -108,6 +114,9 @@ def source_health(request: HttpRequest) -> HttpResponse:
 @require_POST
 def poll_source_now(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
+    if not can_poll(source):
+        messages.error(request, f"“{source.name}” is a manual source: there is nothing to poll.")
+        return redirect("articles:sources-health")
     queue_polls([source.pk])
     messages.success(
         request, f"A poll of “{source.name}” was queued; reload this page in a moment to see the result."

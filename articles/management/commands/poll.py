@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.ingest.collector import poll
-from articles.models import FEED_KINDS, Source
+from articles.models import FEED_KINDS, Source, SourceKind
 
 
 class Command(BaseCommand):
@@ -53,5 +53,8 @@ class Command(BaseCommand):
                 ", ".join(Source.objects.order_by("name").values_list("name", flat=True)[:20]) or "none yet"
             )
             raise CommandError(f"no source named {', '.join(map(repr, unknown))}; known sources: {known}")
+        manual = [name for name in names if by_name[name].kind == SourceKind.MANUAL]
+        if manual:
+            raise CommandError(f"{', '.join(map(repr, manual))}: manual sources have nothing to poll")
         # Keep the order the user typed, once per source.
         return list({name: by_name[name] for name in names}.values())
