@@ -14,7 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.defaultfilters import truncatechars
+from django.template.defaultfilters import pluralize, truncatechars
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -45,7 +45,7 @@ class FailingFilter(admin.SimpleListFilter):
 
 
 def _relative_time(moment: datetime | None, *, empty: str) -> str:
-    """ "3 hours ago" / "in 20 minutes", with the exact time on hover: scannable in a column."""
+    """Relative time ("3 hours ago", "in 20 minutes") is scannable in a column; exact on hover."""
     if moment is None:
         return empty
     now = timezone.now()
@@ -161,7 +161,7 @@ class SourceAdmin(admin.ModelAdmin):
         if manual:
             self.message_user(
                 request,
-                f"Skipped {manual} manual source{'s' if manual != 1 else ''}: there is nothing to poll.",
+                f"Skipped {manual} manual source{pluralize(manual)}: there is nothing to poll.",
                 messages.WARNING,
             )
         names = list(queryset.exclude(kind=SourceKind.MANUAL).values_list("pk", "name"))
@@ -171,7 +171,7 @@ class SourceAdmin(admin.ModelAdmin):
         shown = ", ".join(name for _, name in names[:10]) + (" …" if len(names) > 10 else "")
         self.message_user(
             request,
-            f"Queued a poll of {len(names)} source{'s' if len(names) != 1 else ''} ({shown}); "
+            f"Queued a poll of {len(names)} source{pluralize(len(names))} ({shown}); "
             "the results appear in the health columns once the workers are done.",
             messages.SUCCESS,
         )
@@ -179,16 +179,12 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.action(description="Enable selected sources")
     def enable(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         changed = queryset.filter(enabled=False).update(enabled=True)
-        self.message_user(
-            request, f"Enabled {changed} source{'s' if changed != 1 else ''}.", messages.SUCCESS
-        )
+        self.message_user(request, f"Enabled {changed} source{pluralize(changed)}.", messages.SUCCESS)
 
     @admin.action(description="Disable selected sources")
     def disable(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         changed = queryset.filter(enabled=True).update(enabled=False)
-        self.message_user(
-            request, f"Disabled {changed} source{'s' if changed != 1 else ''}.", messages.SUCCESS
-        )
+        self.message_user(request, f"Disabled {changed} source{pluralize(changed)}.", messages.SUCCESS)
 
     def render_change_form(
         self,

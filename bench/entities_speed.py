@@ -1,9 +1,11 @@
 """Time the entity extractor: build time, memory, and articles per second.
 
-Run: ``python bench/entities_speed.py [--articles 500] [--size 5000]``
+Run: ``python bench/entities_speed.py [--articles 500] [--size 5000] [--passes 3]``
 
 Articles are generated from a fixed seed: sentences of ordinary news prose with threat
-names, organizations, countries and technique IDs mixed in, ~5 KB each.
+names, organizations, countries, technique IDs and names and sectors mixed in, ~5 KB
+each. Throughput is the best of several passes over them: on a machine shared with
+other work, the best pass is the one least disturbed by it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ MENTIONS = [
     "LockBit ransomware hit healthcare organizations in the United States.",
     "Sandworm hackers attacked Ukrainian utilities with Industroyer.",
     "Google and the FBI described spearphishing with T1566.001 attachments.",
+    "They ran PowerShell, used password spraying and added a scheduled task.",
+    "Financial services firms and government agencies in Germany were hit by the Carbanak group.",
 ]
 
 
@@ -59,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--size", type=int, default=5000)
+    parser.add_argument("--passes", type=int, default=3)
     args = parser.parse_args()
 
     # Resident memory (ru_maxrss is in KiB on Linux): tracemalloc would slow the
@@ -73,16 +78,22 @@ def main() -> None:
     rebuild_seconds = time.perf_counter() - started
 
     articles = make_articles(args.articles, args.size)
-    started = time.perf_counter()
-    findings = sum(len(extractor.run(Document(text))) for text in articles)
-    elapsed = time.perf_counter() - started
+    timings = []
+    for _ in range(max(1, args.passes)):
+        started = time.perf_counter()
+        findings = sum(len(extractor.run(Document(text))) for text in articles)
+        timings.append(time.perf_counter() - started)
+    elapsed = min(timings)
 
     print(f"names in automaton     {extractor.name_count}")
     print(f"first build            {build_seconds:.2f} s, resident memory +{rss_growth / 1024:.0f} MB")
     print(f"second build           {rebuild_seconds:.2f} s (name tables cached in the process)")
     print(f"articles               {len(articles)} x {args.size} chars")
     print(f"findings               {findings}")
-    print(f"throughput             {len(articles) / elapsed:.0f} articles/s (one core)")
+    print(
+        f"throughput             {len(articles) / elapsed:.0f} articles/s (one core, best of "
+        f"{len(timings)}; slowest {len(articles) / max(timings):.0f})"
+    )
 
 
 if __name__ == "__main__":

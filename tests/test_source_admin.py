@@ -190,7 +190,8 @@ def test_poll_now_action_skips_manual_sources_and_says_so(admin_client_, django_
     assert len(callbacks) == 1
     assert [text for _, text in messages_of(response)] == [
         "Skipped 1 manual source: there is nothing to poll.",
-        "Queued a poll of 1 source (Feed); the results appear in the health columns once the workers are done.",
+        "Queued a poll of 1 source (Feed); the results appear in the health columns "
+        "once the workers are done.",
     ]
 
 

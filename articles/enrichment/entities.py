@@ -3,8 +3,10 @@ organizations and the admins' watch list.
 
 Names come from the MISP galaxies shipped in ``pymispgalaxies`` (see ``galaxies``), a
 gazetteer of organizations we keep (``data/organizations.json``), country short forms
-and demonyms (``data/countries.json``) and the ``WatchEntity`` items given to the
-extractor. All names go into one automaton (see ``matching``); each name gets a rule:
+and demonyms (``data/countries.json``), dual-use software the galaxies call malware
+(``data/software.json``), sector renames and phrases (``data/sectors.json``) and the
+``WatchEntity`` items given to the extractor. All names go into one automaton (see
+``matching``); each name gets a rule:
 
 - names in ``data/stoplist.txt`` are never matched;
 - curated names (watch list, gazetteer, countries) match as written, or in any casing
@@ -12,14 +14,22 @@ extractor. All names go into one automaton (see ``matching``); each name gets a 
 - galaxy names that are ordinary English words ("Sandworm", "Cobalt", "ZINC") match only
   as written *and* with a context word nearby ("group", "malware", "technique", ...);
   several ordinary words ("Fancy Bear") match as written; an ordinary word spelt in
-  lower case by its galaxy ("global") never matches. Other one-word names ("Emotet")
+  lower case by its galaxy ("global") never matches, nor does another lower-case word
+  unless it is a command-line tool next to a software word ("netsh"). A word with a
+  capital inside ("BloodHound") is a name as written. Other one-word names ("Emotet")
   match as written or in capitals, and in other casings with context; other
   multi-word names ("Lazarus Group", "Cobalt Strike") in any casing. Names of three
   characters or fewer must be written exactly, have context, and belong to one
   entity only;
-- ATT&CK sub-techniques match by ID, by "Parent: Sub" name, or by their short name
-  only as written and next to technique context ("Python" alone is the language);
-- sectors need a sector word nearby ("energy sector", "healthcare organizations").
+- ATT&CK techniques match by ID and by name ("Parent: Sub" for sub-techniques). A
+  sub-technique's short name, or a revoked technique's name, matches alone when it is
+  distinctive ("PowerShell", "LSASS Memory", "password spraying", "scheduled tasks",
+  "spear-phishing link"); an everyday one ("Python", "Local Accounts") only as written
+  and next to technique context;
+- sectors need a sector noun right after them ("energy sector", "energy and water
+  sectors"), unless the name is a whole phrase ("financial services");
+- an actor whose name software wins ("Carbanak") keeps "<name> group" ("Carbanak
+  group" is FIN7).
 
 When several entities claim one name, the first of these wins: watch list, gazetteer,
 country, galaxy (so "Microsoft" is an organization and "Russian" a country, not the

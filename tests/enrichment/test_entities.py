@@ -196,6 +196,13 @@ def test_ordinary_means_every_word_is_in_the_dictionary():
     assert is_ordinary("Windows")
     assert not is_ordinary("Emotet")
     assert not is_ordinary("Mimikatz tool")
+    assert not is_ordinary("BloodHound")  # a capital inside makes a name
+
+
+def test_camel_cased_everyday_word_is_a_name_only_as_written(extractor):
+    assert found(extractor, "The ransomware would encrypt the disks.") == []
+    text = "They mapped the domain with BloodHound."
+    assert found(extractor, text) == [("tool", "BloodHound", "BloodHound")]
 
 
 def test_sentence_starting_everyday_words_are_not_malware(extractor):
