@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from articles.enrichment.galaxies import load_cluster_values
 from articles.enrichment.terms import CATEGORY_INDEX, CATEGORY_TERMS, EXPLOITATION_INDEX
@@ -71,9 +71,13 @@ def ransomware_names() -> frozenset[str]:
 _RANSOMWARE_AFTER = re.compile(r"\W{0,3}(?:[\w.]+\s+)?ransomware\b", re.IGNORECASE)
 
 
+_FAMILY_NOISE = re.compile(r"\s*\(.*?\)|\W")
+
+
+@lru_cache(maxsize=4096)
 def _fold_family(name: str) -> str:
     """'LockBit (Windows)' -> 'lockbit'; 'Black Basta' -> 'blackbasta'."""
-    return re.sub(r"\s*\(.*?\)|\W", "", name).lower()
+    return _FAMILY_NOISE.sub("", name).lower()
 
 
 def _entity_is_ransomware(entity: EntityFinding, text: str) -> bool:
@@ -111,7 +115,13 @@ def distinct_cves(indicators: Iterable[IndicatorFinding]) -> list[str]:
 
 def exploitation_signal(doc: Document) -> str | None:
     """The first phrase saying a flaw is exploited now, as written, or None."""
-    hits = EXPLOITATION_INDEX.find(doc.title) or EXPLOITATION_INDEX.find(doc.text)
+    return _exploitation_signal(doc.title, doc.text)
+
+
+# Both the priority and the assessment ask this of the same document in turn.
+@lru_cache(maxsize=4)
+def _exploitation_signal(title: str, text: str) -> str | None:
+    hits = EXPLOITATION_INDEX.find(title) or EXPLOITATION_INDEX.find(text)
     return hits[0].surface if hits else None
 
 
@@ -161,7 +171,9 @@ def _finding_signals(
     cves = distinct_cves(indicators)
     if cves:
         add("vulnerability", 5.0 + len(cves), f"{len(cves)} CVE(s) referenced")
-    ransomware = list(dict.fromkeys(e.name for e in entities if _entity_is_ransomware(e, doc.text)))
+    # Decided once per mention: the ransomware and malware lists below both need it.
+    ransomware_flags = [_entity_is_ransomware(e, doc.text) for e in entities]
+    ransomware = list(dict.fromkeys(e.name for e, flag in zip(entities, ransomware_flags, strict=True) if flag))
     if ransomware:
         add("ransomware", 3.0 + len(ransomware), f"ransomware named ({', '.join(ransomware)})")
     actors = _distinct_names(entities, "threat-actor")
@@ -169,7 +181,9 @@ def _finding_signals(
         add("threat-actor", 4.0 + 3.0 * len(actors), f"threat actor named ({', '.join(actors)})")
     malware = list(
         dict.fromkeys(
-            e.name for e in entities if e.kind == "malware" and not _entity_is_ransomware(e, doc.text)
+            e.name
+            for e, flag in zip(entities, ransomware_flags, strict=True)
+            if e.kind == "malware" and not flag
         )
     )
     if malware:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*")
 
@@ -160,15 +161,39 @@ class PhraseHit:
     start: int  # character offset of the first word
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text split into words once: as written, lower-cased, and their spans."""
+
+    written: tuple[str, ...]
+    folded: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=8)
+def split_words(text: str) -> Words:
+    """The words of ``text``, computed once per text.
+
+    The classifier looks for category terms and for exploitation phrases in the
+    same title and body, and the assessment asks again: the small cache lets all
+    of them share one pass of the tokenizer over the same string.
+    """
+    matches = list(_TOKEN.finditer(text))
+    written = tuple([match[0] for match in matches])
+    folded = tuple(" ".join(written).lower().split(" ")) if written else ()
+    return Words(written, folded, tuple([match.span() for match in matches]))
+
+
 class PhraseIndex:
     """Finds the phrases of many terms in one pass over a text's words."""
 
     def __init__(self, groups: dict[str, tuple[Term, ...]]) -> None:
         self._exact: dict[tuple[str, ...], list[tuple[str, int]]] = {}
         self._folded: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-        self._longest = 1
-        # First words of all phrases: most words start none, and are skipped at once.
-        self._starts: set[str] = set()
+        # Phrase lengths in words, longest first, per (lower-cased) first word: most
+        # words start no phrase and are skipped at once; the rest try only the
+        # lengths some phrase starting with them has.
+        sizes: dict[str, set[int]] = {}
         for group, terms in groups.items():
             for index, one_term in enumerate(terms):
                 for phrase in one_term.phrases:
@@ -177,33 +202,32 @@ class PhraseIndex:
                     key = words if exact else tuple(w.lower() for w in words)
                     table = self._exact if exact else self._folded
                     table.setdefault(key, []).append((group, index))
-                    self._starts.add(words[0].lower())
-                    self._longest = max(self._longest, len(words))
+                    sizes.setdefault(words[0].lower(), set()).add(len(words))
+        self._sizes = {word: sorted(lengths, reverse=True) for word, lengths in sizes.items()}
 
     def find(self, text: str) -> list[PhraseHit]:
         """Leftmost-longest, non-overlapping hits, in text order."""
-        matches = list(_TOKEN.finditer(text))
-        words = [m.group(0) for m in matches]
-        folded = [w.lower() for w in words]
+        words = split_words(text)
+        written, folded, spans = words.written, words.folded, words.spans
+        sizes = self._sizes
         hits: list[PhraseHit] = []
-        position = 0
-        while position < len(words):
-            consumed = 1
-            if folded[position] not in self._starts:
-                position += 1
+        consumed_until = 0
+        for position in [i for i, word in enumerate(folded) if word in sizes]:
+            if position < consumed_until:
                 continue
-            for size in range(min(self._longest, len(words) - position), 0, -1):
+            for size in sizes[folded[position]]:
                 end = position + size
-                owners = self._folded.get(tuple(folded[position:end]), []) + self._exact.get(
-                    tuple(words[position:end]), []
+                if end > len(folded):
+                    continue
+                owners = self._folded.get(folded[position:end], []) + self._exact.get(
+                    written[position:end], []
                 )
                 if owners:
-                    surface = text[matches[position].start() : matches[end - 1].end()]
-                    start = matches[position].start()
+                    start = spans[position][0]
+                    surface = text[start : spans[end - 1][1]]
                     hits += [PhraseHit(group, index, surface, start) for group, index in owners]
-                    consumed = size
+                    consumed_until = end
                     break
-            position += consumed
         return hits
 
 

@@ -16,22 +16,47 @@ can add a source read the cloud metadata service or poke the broker. So :func:`f
   bomb cannot fill memory).
 
 Only the standard library is used, so the guard has no third-party behaviour to audit.
+The address guard lives in :mod:`articles.ingest.addresses` (its public names are
+re-exported here, so callers import from this one module), the capped body reader in
+:mod:`articles.ingest.bodies` and the deadline socket in :mod:`articles.ingest.deadline`.
 """
 
 from __future__ import annotations
 
 import http.client
-import io
-import ipaddress
 import re
 import socket
 import ssl
 import time
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit
+
+from articles.ingest.addresses import (
+    Address,
+    AddressRefused,
+    IPAddress,
+    IPNetwork,
+    blocked_reason,
+    parse_networks,
+    resolve,
+)
+from articles.ingest.bodies import BodyRejected, read_body
+from articles.ingest.deadline import DeadlineSocket
+
+__all__ = [
+    "DEFAULT_ACCEPT",
+    "DEFAULT_USER_AGENT",
+    "FETCH_ERROR_KINDS",
+    "REDIRECT_STATUSES",
+    "FetchError",
+    "FetchResult",
+    "IPAddress",
+    "IPNetwork",
+    "blocked_reason",
+    "fetch",
+    "parse_networks",
+]
 
 DEFAULT_USER_AGENT = "IntelPortal/0.1 (+feed collector)"
 DEFAULT_ACCEPT = (
@@ -44,11 +69,6 @@ FETCH_ERROR_KINDS = frozenset(
     {"bad-url", "blocked-address", "dns", "timeout", "connection", "too-large"}
     | {"too-many-redirects", "http-status", "bad-content"}
 )
-_READ_CHUNK = 64 * 1024
-
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-_Address = tuple[int, tuple]  # (address family, sockaddr) exactly as getaddrinfo gave it
 
 
 @dataclass
@@ -69,80 +89,6 @@ class FetchError(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
-
-
-def parse_networks(cidrs: Sequence[str]) -> tuple[IPNetwork, ...]:
-    """Parse allow-listed networks such as ``"10.20.0.0/16"``; ValueError names the bad one.
-
-    Exposed so settings validation can reject a typo at start-up rather than at the
-    first poll.
-    """
-    return _parse_networks(tuple(cidrs))
-
-
-@lru_cache(maxsize=32)
-def _parse_networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
-    networks = []
-    for cidr in cidrs:
-        try:
-            networks.append(ipaddress.ip_network(cidr.strip(), strict=False))
-        except ValueError as exc:
-            raise ValueError(
-                f"{cidr!r} in the allowed fetch networks is not a network in CIDR form "
-                f"such as '10.20.0.0/16' or 'fd00::/8' ({exc})"
-            ) from None
-    return tuple(networks)
-
-
-def blocked_reason(address: IPAddress) -> str | None:
-    """Why ``address`` may not be fetched by default, or None when it is public."""
-    embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        reason = blocked_reason(embedded)
-        return f"an IPv6 form of {embedded}, which is {reason}" if reason else None
-    checks = (
-        ("is_unspecified", "the unspecified address"),
-        ("is_loopback", "a loopback address"),
-        ("is_link_local", "a link-local address"),
-        ("is_multicast", "a multicast address"),
-        ("is_reserved", "a reserved address"),
-        ("is_private", "a private-network address"),
-    )
-    for attribute, reason in checks:
-        if getattr(address, attribute):
-            return reason
-    if address.version == 4 and address in _SHARED_ADDRESS_SPACE:
-        return "a carrier-grade NAT (shared) address"
-    if not address.is_global:
-        return "not a globally routable address"
-    return None
-
-
-_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
-_NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
-
-
-def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address hidden in an IPv4-mapped, 6to4, Teredo or NAT64 IPv6 address."""
-    if address.version != 6:
-        return None
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address.teredo is not None:
-        return address.teredo[1]
-    if address in _NAT64_PREFIX:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
-
-
-def _is_allowed(address: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
-    candidates = [address]
-    embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        candidates.append(embedded)
-    return any(c.version == n.version and c in n for c in candidates for n in networks)
 
 
 def fetch(
@@ -266,49 +212,20 @@ def _parse_target(url: str) -> _Target:
 _UNSAFE_IN_PATH = re.compile(r"[^\x21-\x7e]")
 
 
-def _resolve(target: _Target, networks: tuple[IPNetwork, ...], url: str) -> list[_Address]:
-    """Addresses of ``target.host`` that may be contacted, in resolver order."""
-    try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(
-            "dns",
-            f"The host name {target.host} (in {url}) could not be resolved ({exc}); "
-            "check the spelling, or whether the site still exists.",
-        ) from None
-    usable: list[_Address] = []
-    refused: list[tuple[str, str]] = []
-    for family, _, _, _, sockaddr in infos:
-        literal = str(sockaddr[0]).split("%", 1)[0]
-        address = ipaddress.ip_address(literal)
-        reason = blocked_reason(address)
-        if reason is not None and not _is_allowed(address, networks):
-            refused.append((literal, reason))
-        elif (family, sockaddr) not in usable:
-            usable.append((family, sockaddr))
-    if usable:
-        return usable
-    literal, reason = refused[0]
-    raise FetchError(
-        "blocked-address",
-        f"Refused to fetch {url}: {target.host} resolves to {literal}, which is {reason}. "
-        "Requests to internal addresses are blocked to protect the portal's own network. "
-        "If this source really lives on an internal network, an administrator can add that "
-        "network to FETCH_ALLOW_NETWORKS.",
-    )
-
-
 def _exchange(
     request: _Request, networks: tuple[IPNetwork, ...], deadline: float, max_bytes: int
 ) -> tuple[int, dict[str, str], bytes]:
     """One request/response; the body is read only for 2xx responses."""
     target = _parse_target(request.url)
-    addresses = _resolve(target, networks, request.url)
+    try:
+        addresses = resolve(target.host, target.port, networks, request.url)
+    except AddressRefused as exc:
+        raise FetchError(exc.kind, str(exc)) from None
     sock = _connect(target, addresses, deadline, request.url)
     connection = http.client.HTTPConnection(target.host, target.port)
     # Setting the socket ourselves means http.client never resolves the name again,
     # while it still writes the real host name into the Host header.
-    connection.sock = _DeadlineSocket(sock, deadline)
+    connection.sock = DeadlineSocket(sock, deadline)
     try:
         return _send_and_read(connection, target, request, deadline, max_bytes)
     except FetchError:
@@ -356,10 +273,10 @@ def _send_and_read(
             "http-status",
             f"{request.url} answered HTTP {status} {reason}".rstrip() + f". {_status_advice(status)}",
         )
-    declared = headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError("too-large", _too_large_message(request.url, max_bytes))
-    body = _read_body(response, headers.get("content-encoding", ""), max_bytes, request.url)
+    try:
+        body = read_body(response, headers, max_bytes, request.url)
+    except BodyRejected as exc:
+        raise FetchError(exc.kind, str(exc)) from None
     if time.monotonic() > deadline:
         raise _timeout_error(request.url)
     return status, headers, body
@@ -377,7 +294,7 @@ def _status_advice(status: int) -> str:
     return "Check the URL in a browser."
 
 
-def _connect(target: _Target, addresses: list[_Address], deadline: float, url: str) -> socket.socket:
+def _connect(target: _Target, addresses: list[Address], deadline: float, url: str) -> socket.socket:
     last_error: OSError | None = None
     for family, sockaddr in addresses:
         remaining = deadline - time.monotonic()
@@ -427,120 +344,12 @@ def _wrap_tls(sock: socket.socket, target: _Target, deadline: float, url: str) -
         ) from None
 
 
-class _DeadlineSocket:
-    """Enough of a socket for http.client, where every read and write honours one deadline.
-
-    A per-read socket timeout alone would let a server sending one byte every few
-    seconds keep the connection alive indefinitely; here each operation gets only
-    the time left until the deadline.
-    """
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        self._sock = sock
-        self._deadline = deadline
-
-    def _arm(self) -> None:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("deadline passed")
-        self._sock.settimeout(remaining)
-
-    def sendall(self, data: bytes) -> None:
-        self._arm()
-        self._sock.sendall(data)
-
-    def recv_into(self, buffer: memoryview) -> int:
-        self._arm()
-        return self._sock.recv_into(buffer)
-
-    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self))
-
-    def close(self) -> None:
-        """http.client closes the connection while the response is still being read;
-        the real socket is closed by :func:`_exchange` once the body is in."""
-
-
-class _DeadlineReader(io.RawIOBase):
-    def __init__(self, sock: _DeadlineSocket) -> None:
-        self._sock = sock
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        return self._sock.recv_into(buffer)
-
-
-def _read_body(response: http.client.HTTPResponse, content_encoding: str, max_bytes: int, url: str) -> bytes:
-    encoding = content_encoding.strip().lower()
-    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-        raise FetchError(
-            "bad-content",
-            f"{url} sent its body with the {encoding!r} encoding, which we did not ask for and "
-            "cannot decode; the server ignores our Accept-Encoding header.",
-        )
-    decoder = None
-    body = bytearray()
-    received = 0
-    while chunk := response.read(_READ_CHUNK):
-        received += len(chunk)
-        if received > max_bytes:
-            raise FetchError("too-large", _too_large_message(url, max_bytes))
-        if encoding in ("", "identity"):
-            body += chunk
-        else:
-            decoder = decoder or zlib.decompressobj(_window_bits(encoding, chunk))
-            # Bounding each call's output (instead of checking afterwards) is what
-            # defuses a gzip bomb: input beyond the cap is never inflated at all.
-            body += _inflate(decoder.decompress, chunk, max_bytes - len(body) + 1, url)
-        if len(body) > max_bytes:
-            raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
-    if decoder is not None:
-        body += _inflate(lambda _, limit: decoder.flush()[:limit], b"", max_bytes - len(body) + 1, url)
-        if len(body) > max_bytes:
-            raise FetchError("too-large", _too_large_message(url, max_bytes, decoded=True))
-    return bytes(body)
-
-
-def _window_bits(encoding: str, first_chunk: bytes) -> int:
-    if encoding != "deflate":
-        return 16 + zlib.MAX_WBITS  # gzip container
-    # "deflate" should be zlib-wrapped (RFC 9110) but some servers send raw deflate;
-    # a zlib stream starts with a method byte of 8 and a header checksum divisible by 31.
-    has_zlib_header = (
-        len(first_chunk) >= 2
-        and first_chunk[0] & 0x0F == 8
-        and int.from_bytes(first_chunk[:2], "big") % 31 == 0
-    )
-    return zlib.MAX_WBITS if has_zlib_header else -zlib.MAX_WBITS
-
-
-def _inflate(step: Callable[[bytes, int], bytes], chunk: bytes, limit: int, url: str) -> bytes:
-    try:
-        return step(chunk, limit)
-    except zlib.error as exc:
-        raise FetchError(
-            "bad-content",
-            f"{url} sent a compressed body that could not be decoded ({exc}); the server or a "
-            "proxy in between is misbehaving.",
-        ) from None
-
-
 def _header_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, value in pairs:
         key = name.lower()
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
     return headers
-
-
-def _too_large_message(url: str, max_bytes: int, *, decoded: bool = False) -> str:
-    what = "decompresses to more than" if decoded else "is larger than"
-    return (
-        f"{url} {what} the {max_bytes:,}-byte limit, so the download was stopped; "
-        "check that the URL points at a feed and not at a large file."
-    )
 
 
 def _timeout_error(url: str) -> FetchError:

@@ -6,119 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_grant_reenrich'),
+        ("articles", "0005_grant_reenrich"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SimilarityKey',
+            name="SimilarityKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.BigIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'stories',
+                "verbose_name_plural": "stories",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='fingerprint',
-            field=models.BigIntegerField(blank=True, help_text='64-bit SimHash of the text', null=True),
+            model_name="article",
+            name="fingerprint",
+            field=models.BigIntegerField(blank=True, help_text="64-bit SimHash of the text", null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='published_estimated',
-            field=models.BooleanField(default=False, help_text='the source gave no date; this is when the portal first saw it'),
+            model_name="article",
+            name="published_estimated",
+            field=models.BooleanField(
+                default=False, help_text="the source gave no date; this is when the portal first saw it"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='exclude_keywords',
-            field=models.TextField(blank=True, help_text='one per line; entries mentioning one are dropped'),
+            model_name="source",
+            name="exclude_keywords",
+            field=models.TextField(blank=True, help_text="one per line; entries mentioning one are dropped"),
         ),
         migrations.AddField(
-            model_name='source',
-            name='folder',
-            field=models.CharField(blank=True, help_text='watched folder, for seed-folder sources', max_length=1000),
+            model_name="source",
+            name="folder",
+            field=models.CharField(
+                blank=True, help_text="watched folder, for seed-folder sources", max_length=1000
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='include_keywords',
-            field=models.TextField(blank=True, help_text='one per line; when set, only entries mentioning one of them are kept'),
+            model_name="source",
+            name="include_keywords",
+            field=models.TextField(
+                blank=True, help_text="one per line; when set, only entries mentioning one of them are kept"
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_error_at',
+            model_name="source",
+            name="last_error_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_error_kind',
+            model_name="source",
+            name="last_error_kind",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='source',
-            name='last_result',
-            field=models.JSONField(blank=True, default=dict, help_text='counts of the last poll'),
+            model_name="source",
+            name="last_result",
+            field=models.JSONField(blank=True, default=dict, help_text="counts of the last poll"),
         ),
         migrations.AddField(
-            model_name='source',
-            name='next_poll_at',
-            field=models.DateTimeField(blank=True, help_text='empty: due now', null=True),
+            model_name="source",
+            name="next_poll_at",
+            field=models.DateTimeField(blank=True, help_text="empty: due now", null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='polling_started_at',
+            model_name="source",
+            name="polling_started_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='url',
-            field=models.URLField(blank=True, help_text='canonical link (tracking parameters removed)', max_length=2000),
+            model_name="article",
+            name="url",
+            field=models.URLField(
+                blank=True, help_text="canonical link (tracking parameters removed)", max_length=2000
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='kind',
-            field=models.CharField(choices=[('rss', 'RSS'), ('atom', 'Atom'), ('rdf', 'RDF (RSS 1.0)'), ('json', 'JSON Feed'), ('seed-folder', 'Seed folder'), ('manual', 'Manual entry')], default='manual', max_length=16),
+            model_name="source",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("rss", "RSS"),
+                    ("atom", "Atom"),
+                    ("rdf", "RDF (RSS 1.0)"),
+                    ("json", "JSON Feed"),
+                    ("seed-folder", "Seed folder"),
+                    ("manual", "Manual entry"),
+                ],
+                default="manual",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='poll_interval_minutes',
-            field=models.PositiveIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10080)]),
+            model_name="source",
+            name="poll_interval_minutes",
+            field=models.PositiveIntegerField(
+                default=60,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(10080),
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='url',
-            field=models.URLField(blank=True, help_text='feed URL', max_length=2000),
+            model_name="source",
+            name="url",
+            field=models.URLField(blank=True, help_text="feed URL", max_length=2000),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(fields=['enabled', 'next_poll_at'], name='source_due_idx'),
+            model_name="source",
+            index=models.Index(fields=["enabled", "next_poll_at"], name="source_due_idx"),
         ),
         migrations.AddField(
-            model_name='similaritykey',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='similarity_keys', to='articles.article'),
+            model_name="similaritykey",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="similarity_keys",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='story',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='articles.story'),
+            model_name="article",
+            name="story",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="articles.story",
+            ),
         ),
         migrations.AddIndex(
-            model_name='similaritykey',
-            index=models.Index(fields=['key'], name='similaritykey_key_idx'),
+            model_name="similaritykey",
+            index=models.Index(fields=["key"], name="similaritykey_key_idx"),
         ),
         migrations.AddConstraint(
-            model_name='similaritykey',
-            constraint=models.UniqueConstraint(fields=('article', 'key'), name='similaritykey_unique'),
+            model_name="similaritykey",
+            constraint=models.UniqueConstraint(fields=("article", "key"), name="similaritykey_unique"),
         ),
     ]
