@@ -17,7 +17,7 @@ import re
 
 # One space is tolerated inside and around a bracketed token ("example [ dot ] com"),
 # never a newline: a line break between labels is a different sentence. The
-# extractor's anchor patterns (indicators._DOT_ANCHORS) mirror these forms.
+# extractor's anchor patterns (network_indicators._DOT_ANCHORS) mirror these forms.
 DOT_IN_BRACKETS = r"(?:\[ ?(?:\.|dot) ?\]|\( ?(?:\.|dot) ?\)|\{ ?(?:\.|dot) ?\})"
 _AT_IN_BRACKETS = r"(?:\[ ?(?:@|at) ?\]|\( ?(?:@|at) ?\)|\{ ?(?:@|at) ?\})"
 

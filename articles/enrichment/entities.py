@@ -38,6 +38,9 @@ alias); then threat actor, software, technique, sector; then galaxy precedence.
 
 Countries resolve to the galaxy's English name ("Japan", "Russia"), except for the
 renames in ``data/countries.json`` ("United States", "Czech Republic").
+
+The ordinary-word test and the coined-word rules live in ``name_rules``, the ATT&CK
+short-name rules in ``techniques``; their public names are re-exported here.
 """
 
 from __future__ import annotations
@@ -50,8 +53,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from english_words import get_english_words_set
-
 from articles.enrichment import galaxies
 from articles.enrichment.galaxies import (
     ROLE_ID,
@@ -62,7 +63,43 @@ from articles.enrichment.galaxies import (
     EntityRecord,
 )
 from articles.enrichment.matching import BLOCKED, ContextRule, NameMatcher, NamePattern, fold
+from articles.enrichment.name_rules import (
+    SHORT_NAME,
+    WORD_TOKEN,
+    NameRule,
+    alnum_length,
+    coined_word_rules,
+    english_words,
+    is_ordinary,
+)
+from articles.enrichment.techniques import technique_name_variants, technique_short_name_rules
 from articles.enrichment.types import Document, EntityFinding
+
+__all__ = [
+    "CONTEXT_GROUPS",
+    "DATA_DIR",
+    "SHORT_NAME",
+    "TIER_COUNTRY",
+    "TIER_GALAXY",
+    "TIER_GAZETTEER",
+    "TIER_WATCH",
+    "EntityExtractor",
+    "NameTable",
+    "WatchEntity",
+    "base_patterns",
+    "base_table",
+    "coined_word_rules",
+    "curated_rules",
+    "english_words",
+    "galaxy_rules",
+    "is_ordinary",
+    "organization_records",
+    "read_json",
+    "read_stoplist",
+    "technique_name_variants",
+    "technique_short_name_rules",
+    "watch_records",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -115,16 +152,6 @@ _KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 2, 
 _ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_PHRASE: 1, ROLE_SUBTECHNIQUE: 2}
 # Curated sources, strongest first; galaxy names come after all of them.
 TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
-SHORT_NAME = 3  # names this long or shorter get the strictest rules
-# Last words that make an ordinary phrase a technique: "Password Spraying", "Process
-# Hollowing", "Command Obfuscation", "Scheduled Task", "Web Shell", "Golden Ticket".
-# Other nouns of action stay out: "one-way communication", "reversible encryption".
-_ACTION_HEAD = re.compile(
-    r"ing$|^(?:task|shell|ticket|hash|bypass|flood|wipe|injection|obfuscation|amplification"
-    r"|insertion|deletion|execution|modification)$"
-)
-_TOKEN = re.compile(r"[^\W_]+")
-_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 
 
 @dataclass(frozen=True)
@@ -136,57 +163,14 @@ class WatchEntity:
     kind: str = "organization"
 
 
-class _Rule(NamedTuple):
-    surface: str  # the form it applies to (for exact-case rules, the form required)
-    exact_case: bool
-    context: str | None
-
-
 class _Claim(NamedTuple):
     priority: tuple[int, int, int, int]
     record: int
-    rule: _Rule
+    rule: NameRule
 
 
 def _claim_order(claim: _Claim) -> tuple[tuple[int, int, int, int], int]:
     return claim.priority, claim.record
-
-
-@cache
-def english_words() -> frozenset[str]:
-    # GCIDE (a general dictionary) plus web2, which adds first names, mythology and
-    # rare words ("Lucy", "Athena", "Epsilon"): names that should need context too.
-    return frozenset(get_english_words_set(["gcide", "web2"], lower=True))
-
-
-def _is_dictionary_word(word: str) -> bool:
-    words = english_words()
-    if word in words or word.isdigit():
-        return True
-    # The dictionary lists lemmas; accept simple inflections ("windows", "masquerading").
-    stems = [word[:-1], word[:-2]] if word.endswith("s") else []
-    if word.endswith("ies"):
-        stems.append(word[:-3] + "y")
-    if word.endswith(("ing", "ed")):
-        base = word[:-3] if word.endswith("ing") else word[:-2]
-        stems += [base, base + "e", word[:-1]]
-    return any(stem in words for stem in stems if len(stem) > 2)
-
-
-def is_ordinary(name: str) -> bool:
-    """True when every word of ``name`` is an ordinary English word ("Pawn Storm").
-
-    A word with a capital inside it ("BloodHound", "MuddyWater") is written as a name,
-    whatever its letters spell.
-    """
-    tokens = _TOKEN.findall(name)
-    if any(_CAMEL_CASE.search(token) for token in tokens):
-        return False
-    return bool(tokens) and all(_is_dictionary_word(token.lower()) for token in tokens)
-
-
-def _alnum_length(name: str) -> int:
-    return sum(char.isalnum() for char in name)
 
 
 def read_stoplist(path: Path | None = None) -> frozenset[str]:
@@ -205,94 +189,46 @@ def read_json(name: str) -> Any:
         return json.load(handle)
 
 
-def curated_rules(surface: str) -> list[_Rule]:
-    exact = _alnum_length(surface) <= 4 or is_ordinary(surface)
-    return [_Rule(surface, exact_case=exact, context=None)]
+def curated_rules(surface: str) -> list[NameRule]:
+    exact = alnum_length(surface) <= 4 or is_ordinary(surface)
+    return [NameRule(surface, exact_case=exact, context=None)]
 
 
-def galaxy_rules(surface: str, role: str, kind: str) -> list[_Rule]:
+def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
     """The case/context rules for one galaxy name; none when it must not match."""
     context = _CONTEXT_FOR_KIND[kind]
     if role == ROLE_ID:
-        return [_Rule(surface, exact_case=False, context=None)]
+        return [NameRule(surface, exact_case=False, context=None)]
     if role == ROLE_PHRASE:
-        return [_Rule(surface, exact_case=False, context=None)]  # "financial services"
-    length = _alnum_length(surface)
+        return [NameRule(surface, exact_case=False, context=None)]  # "financial services"
+    length = alnum_length(surface)
     if kind == "sector":
         # Sector names are everyday words ("oil", "legal"); the sector noun that must
         # follow them is the evidence. Only acronyms ("IT", "NGO") keep their case.
-        return [_Rule(surface, exact_case=surface.isupper(), context=context)] if length > 1 else []
+        return [NameRule(surface, exact_case=surface.isupper(), context=context)] if length > 1 else []
     ordinary = is_ordinary(surface)
     # An ordinary word written in lower case ("global", "telegram") cannot be told
     # apart from the word itself.
     if length <= 1 or (ordinary and (length <= SHORT_NAME or surface == surface.lower())):
         return []
-    single_word = len(_TOKEN.findall(surface)) == 1
+    single_word = len(WORD_TOKEN.findall(surface)) == 1
     if role == ROLE_SUBTECHNIQUE:
         return technique_short_name_rules(surface, ordinary)
     if length <= SHORT_NAME:
-        return [_Rule(surface, exact_case=True, context=context)]
+        return [NameRule(surface, exact_case=True, context=context)]
     if single_word and kind == "attack-pattern":
-        return [_Rule(surface, exact_case=True, context=context)]  # "Phishing", "Rootkit"
+        return [NameRule(surface, exact_case=True, context=context)]  # "Phishing", "Rootkit"
     if single_word and surface == surface.lower():
         # A lower-case galaxy spelling ("desktop", "mydata") reads as a plain word or an
         # identifier; a capitalised spelling of the same entity still matches. Command
         # line tools are written in lower case ("use netsh to ..."): next to a software
         # word, that spelling is the tool.
-        return [_Rule(surface, exact_case=True, context=context)] if kind == "tool" else []
+        return [NameRule(surface, exact_case=True, context=context)] if kind == "tool" else []
     if ordinary:
-        return [_Rule(surface, exact_case=True, context=context if single_word else None)]
+        return [NameRule(surface, exact_case=True, context=context if single_word else None)]
     if not single_word:
-        return [_Rule(surface, exact_case=False, context=None)]
+        return [NameRule(surface, exact_case=False, context=None)]
     return coined_word_rules(surface, context)
-
-
-def coined_word_rules(surface: str, context: str) -> list[_Rule]:
-    """Rules for one word that is not an ordinary word as written ("Emotet", "BloodHound").
-
-    As written, or shouted in a headline, it is a name; in any other casing ("emotet")
-    it needs context, as it may be an identifier. A camel-cased ordinary word
-    ("EnCrypt") is a name only as written: "encrypt" is the verb, context or not.
-    """
-    as_written = [_Rule(surface, exact_case=True, context=None)]
-    if is_ordinary(surface.lower()):
-        return as_written
-    return [
-        *as_written,
-        _Rule(surface.upper(), exact_case=True, context=None),
-        _Rule(surface, exact_case=False, context=context),
-    ]
-
-
-def technique_name_variants(name: str) -> list[str]:
-    """Spellings of a technique's short name that prose uses ("spear-phishing links")."""
-    variants = [name]
-    if "Spearphishing" in name:
-        variants += [name.replace("Spearphishing", s) for s in ("Spear-phishing", "Spear Phishing")]
-    last = name.split()[-1]
-    if " " in name and last.isalpha() and not last.lower().endswith(("s", "ing")):
-        plural = "es" if last.endswith(("sh", "ch", "x")) else "s"
-        variants += [variant + plural for variant in variants]  # "Scheduled Tasks"
-    return variants
-
-
-def technique_short_name_rules(surface: str, ordinary: bool) -> list[_Rule]:
-    """Rules for a technique's short or former name ("PowerShell", "Password Spraying").
-
-    A distinctive name is the technique by itself: a coined word ("Kerberoasting") as
-    written, or several words that are not all ordinary ("LSASS Memory") or that end in
-    an action ("Password Spraying", "Scheduled Task"). Other names ("Python", "Local
-    Accounts") need their exact case and technique context; the shortest ("DLL", "SSH")
-    are protocols and formats, never techniques.
-    """
-    if _alnum_length(surface) <= SHORT_NAME:
-        return []
-    tokens = _TOKEN.findall(surface)
-    if len(tokens) == 1 and not ordinary:
-        return coined_word_rules(surface, "technique")
-    if len(tokens) > 1 and (not ordinary or _ACTION_HEAD.search(tokens[-1].lower())):
-        return [_Rule(form, exact_case=False, context=None) for form in technique_name_variants(surface)]
-    return [_Rule(surface, exact_case=True, context="technique")]
 
 
 def organization_records() -> list[EntityRecord]:
@@ -360,7 +296,7 @@ class NameTable:
                 words = ("group", "Group", "gang") if exact else ("group", "gang")
                 forms = [f"{surface} {word}" for word in words]
                 for form in forms:
-                    rule = _Rule(form, exact_case=exact, context=None)
+                    rule = NameRule(form, exact_case=exact, context=None)
                     self._claims.setdefault(fold(form), []).append(claim._replace(rule=rule))
 
     def patterns(self) -> list[NamePattern]:
@@ -372,7 +308,7 @@ class NameTable:
             best = claims[0]
             rivals = [c for c in claims if c.record != best.record]
             # A short name shared by two entities of equal standing is a coin toss.
-            if rivals and rivals[0].priority[:3] == best.priority[:3] and _alnum_length(key) <= SHORT_NAME:
+            if rivals and rivals[0].priority[:3] == best.priority[:3] and alnum_length(key) <= SHORT_NAME:
                 continue
             patterns += [
                 NamePattern(c.rule.surface, c.record, c.rule.exact_case, c.rule.context)

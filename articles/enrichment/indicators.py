@@ -14,7 +14,8 @@ for IPv6, a digit for hashes, "CVE" for CVE IDs — and its pattern is matched
 only there. Labels, chains and runs are possessive and their boundaries are
 checked in Python, so time stays linear in the input (a 5 MB text or a
 100k-character token takes well under a second; see the tests and
-``bench/indicators_speed.py``).
+``bench/indicators_speed.py``). The URL, host-name, e-mail and IPv6 scanners live in
+:mod:`articles.enrichment.network_indicators`; the hash and CVE scanners are here.
 
 Rules worth knowing:
 
@@ -41,101 +42,40 @@ Rules worth knowing:
 from __future__ import annotations
 
 import bisect
-import functools
-import heapq
 import re
 from collections.abc import Iterator
 
-from articles.enrichment.defang import (
-    AT,
-    DOT,
-    PORT_COLON,
-    SCHEME,
-    SCHEME_SEP,
-    refang,
-)
-from articles.enrichment.domains import (
-    compress_ipv6,
-    is_hostname,
-    is_ipv4,
-    is_tld,
-    looks_like_filename,
-    normalize_host,
-    normalize_url,
+from articles.enrichment.defang import refang
+from articles.enrichment.network_indicators import (
+    CHAIN_RE,
+    HEXDIGITS,
+    IPV6_RE,
+    URL_RE,
+    Candidate,
+    Span,
+    find_all,
+    host_chain_candidates,
+    ipv6_candidates,
+    is_word_char,
+    url_candidates,
 )
 from articles.enrichment.types import Document, IndicatorFinding
 from articles.enrichment.warninglists import WarningListIndex, default_index
 
+__all__ = ["CHAIN_RE", "CVE_RE", "IPV6_RE", "URL_RE", "Candidate", "IndicatorExtractor", "Span"]
+
 _I = re.IGNORECASE
 
-# Labels and chains are possessive (they match to their end or not at all) and
-# are validated in Python. Letting the engine retry shorter labels or chains
-# makes the scan slow, and quadratic on hostile input such as "a[.]" * 30000.
-_LABEL = r"[a-z0-9][a-z0-9-]{0,62}+"
-_CHAIN = rf"{_LABEL}(?:{DOT}{_LABEL})++"
-_LOCAL_PART = r"[a-z0-9_%+\-]{1,64}+(?:(?:\.|\[\.\])[a-z0-9_%+\-]{1,64}+){0,16}+"
 _DASH = "-\u2010\u2011\u2012\u2013\u2014"  # CVE IDs pasted from Word use en dashes
-# Path characters of a URL in prose; quotes, brackets of markup and spaces end it.
-_URL_TAIL = "[^\\s<>\"'`\u201c\u201d\u2018\u2019]"
-
-# Each pattern below is matched only at anchors (see the module docstring).
-URL_RE = re.compile(
-    rf"(?P<scheme>{SCHEME}){SCHEME_SEP}"
-    rf"(?P<host>{_LABEL}(?:{DOT}{_LABEL})*+|\[[0-9a-f:.]{{2,45}}\])"
-    rf"(?:{PORT_COLON}\d{{1,5}})?"
-    rf"(?P<rest>[/?#]{_URL_TAIL}*+)?",
-    _I,
-)
-_SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
-CHAIN_RE = re.compile(_CHAIN, _I)
-# One pattern per opening character: a literal first character lets the regex
-# engine skip ahead in C (a 5 KB article in ~5 us, 5 MB of "[" in 0.2 s).
-_DOT_ANCHORS = tuple(
-    re.compile(pattern, _I)
-    for pattern in (
-        r"\.(?=[a-z0-9])",
-        r"\\\.(?=[a-z0-9])",
-        r"\[ ?(?:\.|dot) ?\] ?(?=[a-z0-9])",
-        r"\( ?(?:\.|dot) ?\) ?(?=[a-z0-9])",
-        r"\{ ?(?:\.|dot) ?\} ?(?=[a-z0-9])",
-    )
-)
-_EMAIL_HEAD = re.compile(rf"(?<![\w.%+\-\]]){_LOCAL_PART}{AT}\Z", _I)
-_AT_BEFORE = re.compile(rf"{AT}\Z", _I)
-IPV6_RE = re.compile(
-    r"(?<![\w:.\]])[0-9a-f]{0,4}(?:(?::|\[:\])[0-9a-f]{0,4}){2,7}"
-    r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)",
-    _I,
-)
 # A digest's first digit followed by 7+ hex characters: short numbers in prose
 # ("2025", "3.5") never match. A digest whose digits all sit in its last 7
 # characters is missed; the odds are below 1e-10.
 _HEX_FROM_DIGIT = re.compile(r"[0-9][0-9a-fA-F]{7,}+")
 CVE_RE = re.compile(rf"CVE[{_DASH}](\d{{4}})[{_DASH}](\d{{4,}}+)", _I)
-
-# A host name has at most 253 characters; defanged (" [ dot ] " for each of up
-# to 126 dots) it can take about 1,250.
-_MAX_CHAIN = 1300
-_IP_RANGE = re.compile(r"[\d.]+-[\d.]+")
-_VERSION_BEFORE = re.compile(r"\b(?:version|ver\.?|build|release|firmware|v)\s?$", _I)
-_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
-_IPV6_RUN_CHARS = "0123456789abcdefABCDEF:[]."
-_IPV6_RUN = re.compile(r"[0-9a-fA-F:\[\].]*+")
-_IPV6_BEFORE_COLON = _HEXDIGITS | {":", "[", "]"}
-_IPV6_AFTER_COLON = _HEXDIGITS | {":", "[", "]"}
-_LABEL_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
-_LABEL_CHAR_SET = frozenset(_LABEL_CHARS)
-_LOCAL_CHARS = _LABEL_CHARS + "._%+"
 _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
-_TRAILING_PUNCTUATION = ".,;:!?'\"*"
-_CLOSING_BRACKETS = frozenset("])}")
 
 # Network types in overlap precedence: an earlier type hides later ones inside it.
 _NETWORK_ORDER = ("url", "email", "ipv6", "ipv4", "domain")
-
-Span = tuple[int, int]
-Candidate = tuple[int, int, str, str, Span]  # start, end, type, value, host span
 
 
 class IndicatorExtractor:
@@ -152,9 +92,9 @@ class IndicatorExtractor:
         """All indicators in ``doc.text``, one finding per occurrence, sorted by (start, type)."""
         text = doc.text
         network: dict[str, list[Candidate]] = {type_: [] for type_ in _NETWORK_ORDER}
-        network["url"] = list(_urls(text))
-        network["ipv6"] = list(_ipv6s(text))
-        for candidate in _host_chains(text, [(c[0], c[1]) for c in network["url"]]):
+        network["url"] = list(url_candidates(text))
+        network["ipv6"] = list(ipv6_candidates(text))
+        for candidate in host_chain_candidates(text, [(c[0], c[1]) for c in network["url"]]):
             network[candidate[2]].append(candidate)
 
         accepted: list[Candidate] = []
@@ -193,229 +133,19 @@ def _overlaps_any(span: Span, sorted_spans: list[Span]) -> bool:
     return i > 0 and sorted_spans[i - 1][1] > span[0]
 
 
-def _find_all(text: str, needle: str) -> Iterator[int]:
-    i = text.find(needle)
-    while i >= 0:
-        yield i
-        i = text.find(needle, i + 1)
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
 def _touches_word(text: str, start: int, end: int) -> bool:
     """Is the span glued to a letter, digit or underscore on either side?"""
-    return _is_word_char(text[start - 1 : start] or " ") or _is_word_char(text[end : end + 1] or " ")
+    return is_word_char(text[start - 1 : start] or " ") or is_word_char(text[end : end + 1] or " ")
 
 
-def _ends_cleanly(text: str, end: int) -> bool:
-    """A host must not run on into a word ("evil.com_x", "evil.com-")."""
-    following = text[end : end + 1]
-    return not following or not (_is_word_char(following) or following == "-")
-
-
-# --- URLs -------------------------------------------------------------------
-
-
-def _urls(text: str) -> Iterator[Candidate]:
-    covered = 0
-    for slashes in _find_all(text, "//"):
-        if slashes < covered:
-            continue
-        # The scheme starts at most 9 characters before the "//" ("hxxps[:]//").
-        near = _SCHEME_NEAR.search(text, max(0, slashes - 9), slashes + 3)
-        if near is None or near.end() <= slashes:
-            continue
-        if _is_word_char(text[near.start() - 1 : near.start()] or " "):
-            continue  # "xhttp://" is not a scheme
-        match = URL_RE.match(text, near.start())
-        if match is None:
-            continue
-        start, end = match.span()
-        if match.group("rest"):
-            end = _trim_url_end(text, start, match.start("rest"), end)
-        covered = end
-        if normalize_host(refang(match.group("host"))) is None:
-            continue
-        value = normalize_url(refang(text[start:end]), match.group("scheme"))
-        yield start, end, "url", value, match.span("host")
-
-
-def _trim_url_end(text: str, start: int, rest_start: int, end: int) -> int:
-    """Drop sentence punctuation and unbalanced closing brackets after a URL."""
-    balance: dict[str, int] | None = None
-    while end > rest_start:
-        last = text[end - 1]
-        if last in _TRAILING_PUNCTUATION:
-            end -= 1
-            continue
-        if last not in _CLOSERS:
-            break
-        if balance is None:
-            # Counted once and updated as we trim: recounting per character is quadratic.
-            url = text[start:end]
-            balance = {c: url.count(c) - url.count(o) for c, o in _CLOSERS.items()}
-        if balance[last] <= 0:
-            break
-        balance[last] -= 1
-        end -= 1
-    return end
-
-
-# --- Host names: domains, IPv4 addresses, e-mail addresses -----------------
-
-
-def _dot_anchors(text: str) -> Iterator[int]:
-    """Positions of every dot token ("." or "[.]", "(dot)", "\\."...) before a label,
-    in order. Lazy, so anchors inside an already matched chain cost one
-    comparison each."""
-    return heapq.merge(*((m.start() for m in rx.finditer(text)) for rx in _DOT_ANCHORS))
-
-
-def _host_chains(text: str, urls: list[Span]) -> Iterator[Candidate]:
-    """Every dotted chain ("evil[.]com", "1.2.3.4") outside ``urls``, classified."""
-    covered = 0
-    next_url = 0
-    for anchor in _dot_anchors(text):
-        if anchor < covered:
-            continue
-        while next_url < len(urls) and urls[next_url][1] <= anchor:
-            next_url += 1
-        if next_url < len(urls) and urls[next_url][0] <= anchor:
-            covered = urls[next_url][1]  # the URL already owns this host
-            continue
-        label_end = anchor - 1 if text[anchor - 1 : anchor] == " " else anchor
-        if text[label_end - 1 : label_end] not in _LABEL_CHAR_SET:
-            continue  # no label before the dot ("...", "(.)" in prose)
-        # The label before the dot: rstrip in C is ~10x faster than a Python loop.
-        window = text[max(0, label_end - 64) : label_end]
-        start = label_end - (len(window) - len(window.rstrip(_LABEL_CHARS)))
-        chain = CHAIN_RE.match(text, start) if start < label_end else None
-        if chain is None or chain.end() <= anchor:
-            continue
-        covered = chain.end()
-        if covered - start > _MAX_CHAIN:
-            continue  # longer than any host name, even fully defanged: junk, skip the work
-        before = text[start - 1 : start]
-        if _is_word_char(before or " ") or not _ends_cleanly(text, chain.end()):
-            continue
-        kind, value = _classify_chain(chain.group())
-        # An e-mail: "@", or a bracketed "[at]" / "(at)" (maybe plus a space), before a domain.
-        # (The filename and Title-case rules are for bare names: "Bob@Corp.Com" is an address.)
-        if (kind == "domain" or (kind is None and is_hostname(value.lower()))) and (
-            before == "@"
-            or before in _CLOSING_BRACKETS
-            or (before == " " and text[start - 2 : start - 1] in _CLOSING_BRACKETS)
-        ):
-            head = _email_head(text, start)
-            if head is not None:
-                yield from _email(text, head, chain.end())
-                continue
-        if kind == "ipv4":
-            yield from _ipv4(text, start, chain.end(), value)
-        elif kind == "range":  # "10.0.0.1-10.0.0.255": both ends are indicators
-            dash = start + chain.group().index("-")
-            for left, right in ((start, dash), (dash + 1, chain.end())):
-                part_kind, part = _classify_chain(text[left:right])
-                if part_kind == "ipv4":
-                    yield from _ipv4(text, left, right, part)
-        elif kind == "domain" and before not in (".", "-", "/", "\\"):
-            yield start, chain.end(), "domain", value, (start, chain.end())  # not "/usr/x.so"
-
-
-@functools.lru_cache(maxsize=65536)
-def _classify_chain(matched: str) -> tuple[str | None, str]:
-    """("ipv4" | "range" | "domain" | None, refanged value) for a dotted chain.
-
-    Cached: prose repeats the same chains ("U.S", "3.5", "v2.1") across articles.
-    """
-    value = refang(matched)
-    if value.replace(".", "").isdigit():
-        return ("ipv4" if is_ipv4(value) else None), value
-    if _IP_RANGE.fullmatch(value):
-        return "range", value
-    defanged = value != matched
-    labels = value.split(".")
-    tld = labels[-1]
-    if not is_tld(tld) or looks_like_filename(labels, defanged):
-        return None, value
-    if not defanged and tld[0].isupper() and not tld.isupper():
-        return None, value  # "ended.It was": a missing space, not a domain
-    value = value.lower()
-    return ("domain" if is_hostname(value) else None), value
-
-
-def _email_head(text: str, domain_start: int) -> int | None:
-    """Start of "local-part AT" right before ``domain_start``, if there is one."""
-    at = _AT_BEFORE.search(text, max(0, domain_start - 8), domain_start)
-    if at is None:
-        return None
-    # Walk back over the local part (plain or "[.]" dots) with C-speed rstrip.
-    local_start = at.start()
-    while True:
-        window = text[max(0, local_start - 64) : local_start]
-        local_start -= len(window) - len(window.rstrip(_LOCAL_CHARS))
-        if text[local_start - 3 : local_start] != "[.]" or at.start() - local_start > 160:
-            break
-        local_start -= 3
-    head = _EMAIL_HEAD.match(text, local_start, domain_start)
-    return head.start() if head else None
-
-
-def _email(text: str, start: int, end: int) -> Iterator[Candidate]:
-    value = refang(text[start:end]).lower()
-    local, _, domain = value.rpartition("@")
-    if local and is_hostname(domain):
-        yield start, end, "email", value, (start, end)
-
-
-def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
-    if text[start - 1 : start] == "." or text[max(0, start - 3) : start] in ("[.]", "(.)", "{.}"):
-        return  # the tail of a longer dotted number
-    if value == text[start:end] and _VERSION_BEFORE.search(text, max(0, start - 10), start):
-        return  # "version 1.2.3.4": a plain dotted number right after a version word
-    yield start, end, "ipv4", value, (start, end)
-
-
-# --- IPv6, hashes, CVE IDs ----------------------------------------------------
-
-
-def _ipv6_colons(text: str) -> Iterator[int]:
-    """Colons with a hex digit (or another colon, or a "[:]" bracket) on both sides."""
-    for colon in _find_all(text, ":"):
-        if text[colon - 1 : colon] in _IPV6_BEFORE_COLON and text[colon + 1 : colon + 2] in _IPV6_AFTER_COLON:
-            yield colon
-
-
-def _ipv6s(text: str) -> Iterator[Candidate]:
-    covered = 0
-    for colon in _ipv6_colons(text):
-        if colon < covered:
-            continue
-        # Scan the run of address characters holding this colon, once. An address
-        # starts at most 57 characters (defanged) before any of its colons; the
-        # pattern's look-behind still sees the text before the scan window, and
-        # two characters past the run let its look-ahead see what follows.
-        run_end = _IPV6_RUN.match(text, colon).end()
-        head = text[max(0, colon - 60, covered) : colon]  # never re-scan an earlier run
-        window_start = colon - (len(head) - len(head.rstrip(_IPV6_RUN_CHARS)))
-        covered = run_end
-        for match in IPV6_RE.finditer(text, window_start, run_end + 2):
-            raw = refang(match.group())
-            groups = [g for g in raw.split(":") if g]
-            if len(groups) < 2 or not any(c.isdigit() for c in raw):
-                continue  # "::", "dead::beef": C++ scopes and emoticons, not addresses
-            address = compress_ipv6(raw)
-            if address:
-                yield match.start(), match.end(), "ipv6", address, match.span()
+# --- Hashes, CVE IDs ----------------------------------------------------------
 
 
 def _hashes(text: str) -> Iterator[Candidate]:
     for match in _HEX_FROM_DIGIT.finditer(text):
         start, end = match.span()
         # The match starts at the run's first digit; hex letters before it belong to it too.
-        while start > 0 and end - start <= 128 and text[start - 1] in _HEXDIGITS:
+        while start > 0 and end - start <= 128 and text[start - 1] in HEXDIGITS:
             start -= 1
         type_ = _HASH_TYPES.get(end - start)
         if type_ is None or _touches_word(text, start, end):
@@ -428,7 +158,7 @@ def _hashes(text: str) -> Iterator[Candidate]:
 
 def _cves(text: str) -> Iterator[Candidate]:
     # Literal finds of the three usual spellings, then the pattern at each spot.
-    starts = sorted(i for spelling in ("CVE", "cve", "Cve") for i in _find_all(text, spelling))
+    starts = sorted(i for spelling in ("CVE", "cve", "Cve") for i in find_all(text, spelling))
     for i in starts:
         match = CVE_RE.match(text, i)
         if match is None:
