@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_TYPES, INTEL_LEVELS
+from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
 from articles.models import Article, ArticleAuthor, ArticleTag, Mention, Sighting, Source
 from articles.tlp import TLP, TLP_ORDER, rank
 
@@ -67,7 +67,7 @@ class ArticleFilter(PortalFilterSet):
     entity = django_filters.NumberFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
     indicator_type = django_filters.MultipleChoiceFilter(
         label="Indicator type",
-        choices=[(t, t.upper() if len(t) <= 4 else t.capitalize()) for t in INDICATOR_TYPES],
+        choices=[(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES],
         method="filter_indicator_type",
         widget=forms.CheckboxSelectMultiple,
     )

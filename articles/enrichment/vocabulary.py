@@ -56,3 +56,17 @@ ENTITY_KINDS: list[tuple[str, str]] = [
     ("sector", "Sector"),
     ("organization", "Organization"),
 ]
+
+# How people write the indicator types (for labels in pages and forms).
+INDICATOR_LABELS: dict[str, str] = {
+    "ipv4": "IPv4",
+    "ipv6": "IPv6",
+    "domain": "Domain",
+    "url": "URL",
+    "email": "E-mail",
+    "md5": "MD5",
+    "sha1": "SHA-1",
+    "sha256": "SHA-256",
+    "sha512": "SHA-512",
+    "cve": "CVE",
+}

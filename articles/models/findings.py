@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_TYPES
+from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
 
-INDICATOR_TYPE_CHOICES = [(t, t.upper() if len(t) <= 4 else t.capitalize()) for t in INDICATOR_TYPES]
+INDICATOR_TYPE_CHOICES = [(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES]
 
 
 class Entity(models.Model):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import processing
 from articles.enrichment.defang import defang
-from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_TYPES
+from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
 from articles.highlight import Span, marked_text
 from articles.models import Article, Entity, Mention, Sighting
 from articles.pagination import BadCursor, paginate
@@ -37,7 +37,7 @@ def findings_context(article: Article) -> dict:
     spans: list[Span] = []
 
     indicator_groups: OrderedDict[str, FindingGroup] = OrderedDict(
-        (t, FindingGroup(t.upper() if len(t) <= 4 else t.capitalize())) for t in INDICATOR_TYPES
+        (t, FindingGroup(INDICATOR_LABELS[t])) for t in INDICATOR_TYPES
     )
     by_indicator: dict[int, dict] = {}
     for s in sightings:
