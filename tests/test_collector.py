@@ -211,3 +211,11 @@ def test_seed_folder_sources_load_their_folder(tmp_path):
     report = collector.poll(src.pk)
     assert (report.new, report.skipped) == (1, 1)
     assert "bad.txt, line 1" in report.warnings[0]
+
+
+def test_a_duplicate_queued_poll_after_a_finished_one_does_nothing(site):
+    src = source_for(site.put("/f.xml", rss(item(1))))
+    assert collector.poll(src.pk).status == "ok"
+    site.put("/f.xml", rss(item(1), item(2)))
+    assert collector.poll(src.pk).status == "busy"  # not due again until its interval has passed
+    assert Article.objects.count() == 1

@@ -68,13 +68,17 @@ def due_sources():
 
 
 def claim(source_id: int, *, force: bool = False) -> Source | None:
-    """Take the source for polling. None when another worker is polling it right now."""
+    """Take the source for polling; None when another worker has it, or (unless forced)
+    when it is disabled or not due yet."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.POLL_CLAIM_STALE_SECONDS)
     free = Q(polling_started_at__isnull=True) | Q(polling_started_at__lt=stale)
     rows = Source.objects.filter(pk=source_id).filter(free)
     if not force:
-        rows = rows.filter(enabled=True)
+        # Beat may queue a source twice while a worker is busy; the second message must
+        # find it no longer due rather than poll it again right after the first.
+        due = Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+        rows = rows.filter(due, enabled=True)
     if not rows.update(polling_started_at=now):
         return None
     return Source.objects.get(pk=source_id)
