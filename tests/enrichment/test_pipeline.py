@@ -124,8 +124,6 @@ def test_get_pipeline_is_rebuilt_only_when_the_watch_list_changes(monkeypatch):
 
 @pytest.mark.slow
 def test_real_pipeline_on_the_seed_is_strategic_industry_investment():
-    pytest.importorskip("articles.enrichment.indicators")
-    pytest.importorskip("articles.enrichment.entities")
     from pathlib import Path
 
     seed = next((Path(__file__).parents[2] / "seeds").glob("000_*.txt"))

@@ -12,9 +12,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("articles.enrichment.indicators")
-pytest.importorskip("articles.enrichment.entities")
-
 from bench.enrichment_quality import CORPUS, evaluate
 
 pytestmark = pytest.mark.slow
