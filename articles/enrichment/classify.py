@@ -173,7 +173,9 @@ def _finding_signals(
         add("vulnerability", 5.0 + len(cves), f"{len(cves)} CVE(s) referenced")
     # Decided once per mention: the ransomware and malware lists below both need it.
     ransomware_flags = [_entity_is_ransomware(e, doc.text) for e in entities]
-    ransomware = list(dict.fromkeys(e.name for e, flag in zip(entities, ransomware_flags, strict=True) if flag))
+    ransomware = list(
+        dict.fromkeys(e.name for e, flag in zip(entities, ransomware_flags, strict=True) if flag)
+    )
     if ransomware:
         add("ransomware", 3.0 + len(ransomware), f"ransomware named ({', '.join(ransomware)})")
     actors = _distinct_names(entities, "threat-actor")

@@ -3,8 +3,8 @@ organizations and the admins' watch list.
 
 Names come from the MISP galaxies shipped in ``pymispgalaxies`` (see ``galaxies``), a
 gazetteer of organizations we keep (``data/organizations.json``), country short forms
-and demonyms (``data/countries.json``), dual-use software the galaxies call malware
-(``data/software.json``), sector renames and phrases (``data/sectors.json``) and the
+and demonyms (``data/countries.json``), dual-use software the galaxies call malware and
+admin tools they miss (``data/software.json``), sector renames and phrases (``data/sectors.json``) and the
 ``WatchEntity`` items given to the extractor. All names go into one automaton (see
 ``matching``); each name gets a rule:
 
@@ -14,7 +14,8 @@ and demonyms (``data/countries.json``), dual-use software the galaxies call malw
 - galaxy names that are ordinary English words ("Sandworm", "Cobalt", "ZINC") match only
   as written *and* with a context word nearby ("group", "malware", "technique", ...);
   several ordinary words ("Fancy Bear") match as written; an ordinary word spelt in
-  lower case by its galaxy ("global") never matches, nor does another lower-case word
+  lower case by its galaxy ("fog") matches only as a malware name capitalised right
+  before "ransomware" ("Fog ransomware"), nor does another lower-case word match
   unless it is a command-line tool next to a software word ("netsh"). A word with a
   capital inside ("BloodHound") is a name as written. Other one-word names ("Emotet")
   match as written or in capitals, and in other casings with context; other
@@ -34,7 +35,9 @@ and demonyms (``data/countries.json``), dual-use software the galaxies call malw
 When several entities claim one name, the first of these wins: watch list, gazetteer,
 country, galaxy (so "Microsoft" is an organization and "Russian" a country, not the
 ransomware); then a galaxy value over a synonym ("Snake" the malware over Turla's
-alias); then threat actor, software, technique, sector; then galaxy precedence.
+alias); then threat actor, software, technique, sector; then galaxy precedence. An
+actor its galaxy describes as a ransomware operation ranks after software, so the
+brand alone ("RansomHub", "Play") is the ransomware and "RansomHub group" the actor.
 
 Countries resolve to the galaxy's English name ("Japan", "Russia"), except for the
 renames in ``data/countries.json`` ("United States", "Czech Republic").
@@ -92,6 +95,7 @@ __all__ = [
     "curated_rules",
     "english_words",
     "galaxy_rules",
+    "gazetteer_records",
     "is_ordinary",
     "organization_records",
     "read_json",
@@ -126,6 +130,9 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     "technique": ContextRule(
         re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
     ),
+    # A ransomware galaxy spells some brands as plain lower-case words ("fog", "ghost");
+    # written as a name right before "ransomware" ("Fog ransomware") they are the brand.
+    "ransomware": ContextRule(re.compile(r"[\s-]ransomware\b"), window=12, follows=True),
     # Sector words are everyday nouns ("legal basis", "remote administration"): only a
     # sector noun right after the name counts, possibly after a list of other sectors
     # ("energy and water sectors", "finance, energy and health companies").
@@ -148,7 +155,10 @@ _CONTEXT_FOR_KIND = {
     "sector": "sector",
 }
 # Order used to settle a name claimed by entities of different kinds.
-_KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 2, "sector": 3}
+_KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 3, "sector": 4}
+# A ransomware operation named after its brand ("RansomHub") yields the name to the
+# ransomware family; "RansomHub group" still names the actor (``add_group_forms``).
+_RANSOMWARE_OPERATOR_ORDER = 2
 _ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_PHRASE: 1, ROLE_SUBTECHNIQUE: 2}
 # Curated sources, strongest first; galaxy names come after all of them.
 TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
@@ -209,6 +219,8 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
     ordinary = is_ordinary(surface)
     # An ordinary word written in lower case ("global", "telegram") cannot be told
     # apart from the word itself.
+    if ordinary and kind == "malware" and length > 2 and surface == surface.lower():
+        return [NameRule(surface.title(), exact_case=True, context="ransomware")]
     if length <= 1 or (ordinary and (length <= SHORT_NAME or surface == surface.lower())):
         return []
     single_word = len(WORD_TOKEN.findall(surface)) == 1
@@ -231,15 +243,19 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
     return coined_word_rules(surface, context)
 
 
-def organization_records() -> list[EntityRecord]:
+def gazetteer_records(items: Iterable[dict[str, Any]], kind: str) -> list[EntityRecord]:
     records = []
-    for rank, item in enumerate(read_json("organizations.json")):
-        record = EntityRecord(kind="organization", name=item["name"], ref="gazetteer", uuid="", rank=rank)
+    for rank, item in enumerate(items):
+        record = EntityRecord(kind=kind, name=item["name"], ref="gazetteer", uuid="", rank=rank)
         record.add_name(item["name"], ROLE_VALUE)
         for alias in item.get("aliases", []):
             record.add_name(alias, ROLE_SYNONYM)
         records.append(record)
     return records
+
+
+def organization_records() -> list[EntityRecord]:
+    return gazetteer_records(read_json("organizations.json"), "organization")
 
 
 def watch_records(watch_entities: Iterable[WatchEntity]) -> list[EntityRecord]:
@@ -265,7 +281,9 @@ class NameTable:
     def add(self, record: EntityRecord, tier: int, stoplist: frozenset[str]) -> None:
         index = self.first_index + len(self.records)
         self.records.append(record)
-        kind_order = _KIND_ORDER.get(record.kind, 0)
+        kind_order = (
+            _RANSOMWARE_OPERATOR_ORDER if record.ransomware_operator else _KIND_ORDER.get(record.kind, 0)
+        )
         for surface, role in record.names.items():
             if fold(surface) in stoplist:
                 continue
@@ -310,8 +328,9 @@ class NameTable:
             # A short name shared by two entities of equal standing is a coin toss.
             if rivals and rivals[0].priority[:3] == best.priority[:3] and alnum_length(key) <= SHORT_NAME:
                 continue
+            group = _CONTEXT_FOR_KIND.get(self.records[best.record - self.first_index].kind)
             patterns += [
-                NamePattern(c.rule.surface, c.record, c.rule.exact_case, c.rule.context)
+                NamePattern(c.rule.surface, c.record, c.rule.exact_case, c.rule.context, group)
                 for c in claims
                 if c.record == best.record
             ]
@@ -326,11 +345,12 @@ def base_table() -> NameTable:
     table = NameTable()
     table.blocked = {fold(phrase) for phrase in countries.get("blocked", [])}
     # The stop list is for galaxy names; curated names were chosen by hand.
-    for record in organization_records():
+    software = read_json("software.json")
+    # Admin tools no galaxy lists (AnyDesk) are curated names like the organizations.
+    for record in [*organization_records(), *gazetteer_records(software["extra_tools"], "tool")]:
         table.add(record, TIER_GAZETTEER, frozenset())
     for record in galaxies.load_countries(countries):
         table.add(record, TIER_COUNTRY, frozenset())
-    software = read_json("software.json")
     for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
         table.add(record, TIER_GALAXY, stoplist)
     table.add_group_forms()
@@ -344,7 +364,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.1.0"
+    version = "1.2.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()

@@ -63,6 +63,12 @@ ATTACK_PATTERN_GALAXY = "mitre-attack-pattern"
 SECTOR_GALAXY = "sector"
 
 _DEPRECATED_PREFIX = "this object is deprecated"
+_SENTENCE_END = re.compile(r"(?<=[a-z)\]])\.\s")
+_RANSOMWARE_OPERATION = re.compile(
+    r"\bransomware(?:-as-a-service)?\s+(?:group|gang|operation|(?:threat\s+)?actor|operators?"
+    r"|cartel|collective|syndicate)s?\b|\bRaaS\b",
+    re.IGNORECASE,
+)
 _PLATFORM_EDITION = re.compile(r"\s+for\s+(?:windows|linux|macos|os x|android|ios)$", re.IGNORECASE)
 
 
@@ -81,12 +87,25 @@ def load_cluster_values(galaxy: str) -> tuple[dict[str, Any], ...]:
         return tuple(json.load(handle)["values"])
 
 
+def _describes_ransomware_operation(entry: dict[str, Any]) -> bool:
+    # Only the first sentence says what the actor *is*; later ones may mention the
+    # ransomware a state group once deployed.
+    first_sentence = _SENTENCE_END.split(entry.get("description") or "", maxsplit=1)[0]
+    return _RANSOMWARE_OPERATION.search(first_sentence) is not None
+
+
 def load_threat_actors() -> list[EntityRecord]:
     merger = GalaxyMerger("threat-actor", unify_by="mitre-intrusion-set")
+    operator_uuids = set()
     for galaxy in THREAT_ACTOR_GALAXIES:
         for entry in load_cluster_values(galaxy):
             if not entry.get("revoked"):
                 merger.add(galaxy, entry)
+                if _describes_ransomware_operation(entry):
+                    operator_uuids.add(entry["uuid"])
+    for record in merger.entities:
+        uuids = {record.uuid, *(uuid for group in record.cross_refs.values() for uuid in group)}
+        record.ransomware_operator = bool(uuids & operator_uuids)
     return merger.entities
 
 

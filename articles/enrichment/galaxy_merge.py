@@ -50,6 +50,9 @@ class EntityRecord:
     cross_refs: dict[str, list[str]] = field(default_factory=dict)
     # Lower wins when two entities of one kind claim the same name.
     rank: int = 0
+    # An actor its galaxy describes as a ransomware operation ("RansomHub is a ransomware
+    # group"): the brand name alone is the ransomware family, not the operators.
+    ransomware_operator: bool = False
 
     def add_name(self, surface: str, role: str) -> None:
         surface = " ".join(surface.split())

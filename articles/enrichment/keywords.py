@@ -11,10 +11,10 @@ numpy, networkx, jellyfish and segtok for a task this small.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from itertools import pairwise
 
 from articles.enrichment.stopwords import STOP_WORDS
 
@@ -22,11 +22,27 @@ VERSION = "1.0.0"
 
 # Tokens: words (with inner hyphens and apostrophes) or any run of punctuation.
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['\u2019-][A-Za-z0-9]+)*|[^\sA-Za-z]+")
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# "[.!?]\s|\n", written to open with one character class so the regex engine can skip
+# ahead to candidates instead of trying both branches at every character.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])\s|(?<=\n))")
 # Long hex runs are hashes: indicators, not topics.
 _HEX = re.compile(r"[0-9a-f]{16,}", re.IGNORECASE)
 MAX_PHRASE_WORDS = 3
 MIN_WORD_LENGTH = 2
+# Only the first ~20 KB are read. News puts its subject up front, so a longer text
+# (a pasted report, a whole PDF) rarely changes the top phrases, while the work grows
+# with its length; the bound keeps one huge document from stalling a worker.
+MAX_TEXT_CHARS = 20_000
+# Marks a sentence boundary in the flat token list; never a token (tokens hold no spaces).
+_BREAK = "\n"
+
+
+def _bounded(text: str) -> str:
+    """At most MAX_TEXT_CHARS of ``text``, cut at a space so no word is cut in half."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_TEXT_CHARS)
+    return text[: cut if cut > 0 else MAX_TEXT_CHARS]
 
 
 def _sentences(text: str) -> list[str]:
@@ -43,90 +59,121 @@ def _is_candidate_word(token: str) -> bool:
     )
 
 
-def _runs(sentence: str) -> list[list[tuple[str, bool]]]:
-    """Maximal runs of content words as (word, starts the sentence) pairs."""
-    runs: list[list[tuple[str, bool]]] = []
-    current: list[tuple[str, bool]] = []
-    for index, token in enumerate(_TOKEN.findall(sentence)):
-        word = token.replace("\u2019", "'")
-        if word.endswith(("'s", "'S")):
-            word = word[:-2]
-        if _is_candidate_word(word):
-            current.append((word, index == 0))
-            continue
-        if current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+def _candidate_form(token: str) -> str:
+    """The token as a content word ("Microsoft's" -> "Microsoft"), or "" if it is none."""
+    word = token.replace("\u2019", "'")
+    if word.endswith(("'s", "'S")):
+        word = word[:-2]
+    return word if _is_candidate_word(word) else ""
+
+
+# Vocabulary repeats from article to article, so the form of each token is kept
+# between calls. The table is replaced, never cleared, when it grows too big: a
+# thread still reading the old one is not disturbed.
+_FORM_CACHE_SIZE = 100_000
+_form_cache: dict[str, str] = {_BREAK: ""}
+
+
+def _forms_table(tokens: set[str]) -> dict[str, str]:
+    """A table giving the candidate form of every token in ``tokens``."""
+    global _form_cache
+    table = _form_cache
+    missing = tokens.difference(table)
+    if len(table) + len(missing) > _FORM_CACHE_SIZE:
+        table = _form_cache = {_BREAK: ""}
+        missing = tokens.difference(table)
+    for token in missing:
+        table[token] = _candidate_form(token)
+    return table
+
+
+def _repeated_phrase_counts(keys: list[str]) -> Counter[tuple[str, ...]]:
+    """Counts of the two- and three-word phrases inside runs ("" ends a run) seen twice or more.
+
+    A multi-word phrase seen once is usually an accident of word order, so those
+    are dropped here, before any scoring.
+    """
+    # Built from shifted copies of the whole list, not per word: this is the hot path.
+    second, third = keys[1:], keys[2:]
+    grams: list[tuple[str, ...]] = [(a, b) for a, b in zip(keys, second, strict=False) if a and b]
+    grams += [(a, b, c) for a, b, c in zip(keys, second, third, strict=False) if a and b and c]
+    counts = Counter(grams)
+    return Counter({phrase: count for phrase, count in counts.items() if count > 1})
 
 
 def keywords(text: str, limit: int = 8) -> list[str]:
     """Up to ``limit`` key phrases of ``text``, best first."""
     if limit <= 0:
         return []
-    sentences = _sentences(text)
-    word_count: Counter[str] = Counter()
-    word_sentences: defaultdict[str, set[int]] = defaultdict(set)
-    capitalised: Counter[str] = Counter()
-    lower_case_seen: set[str] = set()
-    # Each word as written, to show phrases in the article's own spelling.
-    written_forms: Counter[str] = Counter()
-    # Spellings that open a sentence say little about case, except for names like "APT28".
-    opening_forms: Counter[str] = Counter()
-    grams: list[tuple[str, ...]] = []
+    sentences = _sentences(_bounded(text))
+    # One flat token list for the whole text, each sentence followed by _BREAK, so
+    # the per-word work below runs once per distinct token, not once per word.
+    tokens: list[str] = []
+    sentence_starts: list[int] = []
+    for sentence in sentences:
+        sentence_starts.append(len(tokens))
+        tokens += _TOKEN.findall(sentence)
+        tokens.append(_BREAK)
+    form_of = _forms_table(set(tokens))
+    # Each word as written, "" for anything that ends a run of content words.
+    forms = [form_of[token] for token in tokens]
+    # Forms hold no space and lower-casing makes none, so this keeps them in step.
+    keys = " ".join(forms).lower().split(" ")
 
-    for sentence_index, sentence in enumerate(sentences):
-        for run in _runs(sentence):
-            lowered = []
-            for word, at_start in run:
-                key = word.lower()
-                lowered.append(key)
-                word_sentences[key].add(sentence_index)
-                if at_start:
-                    opening_forms[word] += 1
-                else:
-                    written_forms[word] += 1
-                    if word[0].isupper():
-                        capitalised[key] += 1
-                    else:
-                        lower_case_seen.add(key)
-            word_count.update(lowered)
-            # Built per run with zip, not per word: this loop is the hot path.
-            grams += zip(lowered)
-            if len(lowered) > 1:
-                grams += pairwise(lowered)
-            if len(lowered) > 2:
-                grams += zip(lowered, lowered[1:], lowered[2:], strict=False)
-    phrase_count = Counter(grams)
+    word_count = Counter(keys)
+    word_count.pop("", None)
     if not word_count:
         return []
+    # In how many sentences each word occurs.
+    word_sentences: Counter[str] = Counter()
+    for start, end in zip(sentence_starts, [*sentence_starts[1:], len(keys)], strict=True):
+        word_sentences.update(set(keys[start:end]))
+    # Spellings that open a sentence say little about case, except for names like "APT28".
+    opening_forms = Counter([forms[start] for start in sentence_starts if forms[start]])
+    # Each word as written mid-sentence, to show phrases in the article's own spelling.
+    written_forms = Counter(forms)
+    written_forms.pop("", None)
+    for form, count in opening_forms.items():
+        written_forms[form] -= count
+        if not written_forms[form]:
+            del written_forms[form]
+    capitalised: dict[str, int] = {}
+    lower_case_seen: set[str] = set()
+    for form, count in written_forms.items():
+        if form[0].isupper():
+            key = form.lower()
+            capitalised[key] = capitalised.get(key, 0) + count
+        else:
+            lower_case_seen.add(form.lower())
 
     top_count = max(word_count.values())
     sentence_total = max(len(sentences), 1)
 
     word_score = {
-        word: count / top_count + len(word_sentences[word]) / sentence_total + 0.5 * capitalised[word] / count
+        word: count / top_count
+        + word_sentences[word] / sentence_total
+        + 0.5 * capitalised.get(word, 0) / count
         for word, count in word_count.items()
     }
 
-    scored = []
-    for phrase, count in phrase_count.items():
-        # A multi-word phrase seen once is usually an accident of word order.
-        if len(phrase) > 1 and count < 2:
-            continue
+    # Scores are negated so the heap yields the best first, ties broken by the phrase.
+    # A single word's mean is its own score and its cohesion term vanishes; the
+    # sums below add in the same order as a mean over the phrase's words would.
+    scored = [(-(word_score[word] * (1.0 + math.log(count))), (word,)) for word, count in word_count.items()]
+    for phrase, count in _repeated_phrase_counts(keys).items():
         mean = sum(word_score[word] for word in phrase) / len(phrase)
         # Cohesion: how often these words occur only as this phrase ("sovereign AI").
         cohesion = count / min(word_count[word] for word in phrase)
         score = mean * (1.0 + math.log(count)) * (1.0 + cohesion * (len(phrase) - 1))
-        scored.append((score, phrase))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+        scored.append((-score, phrase))
+    # Only the first few phrases are ever looked at: a heap gives them without a full sort.
+    heapq.heapify(scored)
 
     chosen: list[tuple[str, ...]] = []
     chosen_sets: list[set[str]] = []
     in_chosen_phrases: set[str] = set()
-    for _, phrase in scored:
+    while scored and len(chosen) < limit:
+        phrase = heapq.heappop(scored)[1]
         words = set(phrase)
         # A word joins at most one chosen phrase, and a shorter form of a chosen phrase
         # adds nothing: "cybersecurity partnerships" then not "cybersecurity" nor
@@ -139,8 +186,6 @@ def keywords(text: str, limit: int = 8) -> list[str]:
         chosen_sets.append(words)
         if len(phrase) > 1:
             in_chosen_phrases |= words
-        if len(chosen) == limit:
-            break
     needed = {word for phrase in chosen for word in phrase}
     spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for form, count in written_forms.items():

@@ -9,7 +9,8 @@ are valid in the original text. Each raw hit is then filtered:
 2. case: a rule either accepts any casing or only the exact forms written in the source;
 3. context: some rules also need a context word nearby ("Sandworm" needs "group",
    "hackers", ... within a few words) or right after the name ("energy sector"), see
-   ``ContextRule``;
+   ``ContextRule``. A name in a list next to an accepted name of the same group
+   ("SystemBC, Bumblebee and TrickBot") has that context: the list says what it is;
 4. leftmost-longest: of overlapping survivors the leftmost wins, then the longest
    ("Lazarus Group" over "Lazarus").
 
@@ -36,6 +37,9 @@ class NamePattern:
     target: int  # index of the entity it resolves to, or BLOCKED
     exact_case: bool = False  # only the exact surface form matches
     context: str | None = None  # name of a context group that must occur nearby
+    # The context group the named entity belongs to ("software" for malware): as a list
+    # neighbour it vouches for names that need that context.
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,7 @@ class NameMatcher:
     ) -> None:
         self.contexts = dict(contexts or {})
         rules: dict[str, tuple[int, list[_Rule]]] = {}
+        groups: dict[str, str | None] = {}
         for pattern in patterns:
             key = fold(pattern.surface)
             if not key.strip():
@@ -116,10 +121,11 @@ class NameMatcher:
                 )
             form = pattern.surface if pattern.exact_case else None
             key_rules.append(_Rule(exact_form=form, context=pattern.context))
+            groups.setdefault(key, pattern.group)
         self.size = len(rules)
         self._automaton = ahocorasick.Automaton()
         for key, (target, key_rules) in rules.items():
-            self._automaton.add_word(key, (len(key), target, tuple(key_rules)))
+            self._automaton.add_word(key, (len(key), target, tuple(key_rules), groups[key]))
         if self.size:
             self._automaton.make_automaton()
 
@@ -129,13 +135,23 @@ class NameMatcher:
             return []
         folded = fold(text)
         candidates: list[tuple[int, int, int]] = []
-        for last, (length, target, rules) in self._automaton.iter(folded):
+        groups_ending: dict[int, str] = {}
+        groups_starting: dict[int, str] = {}
+        waiting: list[tuple[int, int, int, set[str]]] = []  # hits that lack only context
+        for last, (length, target, rules, group) in self._automaton.iter(folded):
             end = last + 1
             start = end - length
             if not has_word_boundaries(text, start, end):
                 continue
-            if self._accepts(text, folded, start, end, rules):
+            missing = self._missing_context(text, folded, start, end, rules)
+            if missing is None:
                 candidates.append((start, -length, target))
+                if group is not None:
+                    groups_ending[end] = groups_starting[start] = group
+            elif missing:
+                waiting.append((start, end, target, missing))
+        if waiting and groups_ending:
+            candidates += _listed_with_neighbours(text, waiting, groups_ending, groups_starting)
         candidates.sort()
         matches: list[NameMatch] = []
         covered_until = 0
@@ -148,14 +164,19 @@ class NameMatcher:
                 matches.append(NameMatch(start=start, end=end, target=target))
         return matches
 
-    def _accepts(self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]) -> bool:
+    def _missing_context(
+        self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]
+    ) -> set[str] | None:
+        """None when a rule accepts the hit, else the context groups it lacks (maybe none)."""
         matched = text[start:end]
+        missing = set()
         for rule in rules:
             if rule.exact_form is not None and rule.exact_form != matched:
                 continue
             if rule.context is None or self._has_context(folded, start, end, rule.context):
-                return True
-        return False
+                return None
+            missing.add(rule.context)
+        return missing
 
     def _has_context(self, folded: str, start: int, end: int, group: str) -> bool:
         # The name itself is left out: a name is never its own context.
@@ -165,3 +186,41 @@ class NameMatcher:
         before = folded[max(0, start - rule.window) : start]
         after = folded[end : end + rule.window]
         return bool(rule.pattern.search(before) or rule.pattern.search(after))
+
+
+# What separates two items of a list: "A, B", "A, and B", "A and B", "A or B", "A/B".
+_LIST_GAP_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)\Z")
+_LIST_GAP_AFTER = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*")
+_LIST_GAP_MAX = 8
+
+
+def _listed_with_neighbours(
+    text: str,
+    waiting: list[tuple[int, int, int, set[str]]],
+    groups_ending: dict[int, str],
+    groups_starting: dict[int, str],
+) -> list[tuple[int, int, int]]:
+    """Waiting hits that sit in a list next to an accepted name of a group they need.
+
+    Repeated until nothing changes, so a vouched-for name vouches for its own
+    neighbour ("Pikabot, Bumblebee and Latrodectus").
+    """
+    accepted: list[tuple[int, int, int]] = []
+    pending = list(waiting)
+    while pending:
+        still_waiting = []
+        for start, end, target, missing in pending:
+            gap = _LIST_GAP_BEFORE.search(text, max(0, start - _LIST_GAP_MAX), start)
+            left = groups_ending.get(gap.start()) if gap else None
+            gap = _LIST_GAP_AFTER.match(text, end, end + _LIST_GAP_MAX)
+            right = groups_starting.get(gap.end()) if gap else None
+            group = left if left in missing else right if right in missing else None
+            if group is None:
+                still_waiting.append((start, end, target, missing))
+                continue
+            accepted.append((start, start - end, target))
+            groups_ending[end] = groups_starting[start] = group
+        if len(still_waiting) == len(pending):
+            break
+        pending = still_waiting
+    return accepted

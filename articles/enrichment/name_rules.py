@@ -41,7 +41,10 @@ def _is_dictionary_word(word: str) -> bool:
     if word in words or word.isdigit():
         return True
     # The dictionary lists lemmas; accept simple inflections ("windows", "masquerading").
-    stems = [word[:-1], word[:-2]] if word.endswith("s") else []
+    # Only "-es" comes off whole: "Rubeus" is not "rube" + "-us".
+    stems = [word[:-1]] if word.endswith("s") else []
+    if word.endswith("es"):
+        stems.append(word[:-2])
     if word.endswith("ies"):
         stems.append(word[:-3] + "y")
     if word.endswith(("ing", "ed")):

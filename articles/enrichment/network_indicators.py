@@ -80,7 +80,9 @@ IPV6_RE = re.compile(
 # to 126 dots) it can take about 1,250.
 _MAX_CHAIN = 1300
 _IP_RANGE = re.compile(r"[\d.]+-[\d.]+")
-_VERSION_BEFORE = re.compile(r"\b(?:version|ver\.?|build|release|firmware|v)\s?$", _I)
+# "version 1.2.3.4", "versions 12.1.2.172 and earlier", "build: 10.0.19041.1",
+# "v1.2.3.4": a dotted number right after a version word is a version number.
+_VERSION_BEFORE = re.compile(r"\b(?:versions?|ver\.?|builds?|releases?|firmware|v)(?:\s?:)?\s?$", _I)
 HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _IPV6_RUN_CHARS = "0123456789abcdefABCDEF:[]."
 _IPV6_RUN = re.compile(r"[0-9a-fA-F:\[\].]*+")
@@ -275,7 +277,7 @@ def _email(text: str, start: int, end: int) -> Iterator[Candidate]:
 def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
     if text[start - 1 : start] == "." or text[max(0, start - 3) : start] in ("[.]", "(.)", "{.}"):
         return  # the tail of a longer dotted number
-    if value == text[start:end] and _VERSION_BEFORE.search(text, max(0, start - 10), start):
+    if value == text[start:end] and _VERSION_BEFORE.search(text, max(0, start - 12), start):
         return  # "version 1.2.3.4": a plain dotted number right after a version word
     yield start, end, "ipv4", value, (start, end)
 

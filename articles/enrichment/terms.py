@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +164,16 @@ class PhraseHit:
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """A text split into words once: as written, lower-cased, and their spans."""
+    """A text split into words once (shared through a cache: read, never change).
 
-    written: tuple[str, ...]
-    folded: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
+    ``parts`` alternates separators and words, starting and ending with a
+    (possibly empty) separator, so it joins back into the text and a word's
+    offset is the total length of the parts before it.
+    """
+
+    parts: list[str]
+    written: list[str]
+    folded: list[str]
 
 
 @lru_cache(maxsize=8)
@@ -176,12 +182,13 @@ def split_words(text: str) -> Words:
 
     The classifier looks for category terms and for exploitation phrases in the
     same title and body, and the assessment asks again: the small cache lets all
-    of them share one pass of the tokenizer over the same string.
+    of them share one pass of the tokenizer. Offsets are worked out only for the
+    few words that start a hit, not for every word.
     """
-    matches = list(_TOKEN.finditer(text))
-    written = tuple([match[0] for match in matches])
-    folded = tuple(" ".join(written).lower().split(" ")) if written else ()
-    return Words(written, folded, tuple([match.span() for match in matches]))
+    parts = _TOKEN_SPLIT.split(text)
+    written = parts[1::2]
+    folded = " ".join(written).lower().split(" ") if written else []
+    return Words(parts, written, folded)
 
 
 class PhraseIndex:
@@ -208,10 +215,12 @@ class PhraseIndex:
     def find(self, text: str) -> list[PhraseHit]:
         """Leftmost-longest, non-overlapping hits, in text order."""
         words = split_words(text)
-        written, folded, spans = words.written, words.folded, words.spans
+        parts, written, folded = words.parts, words.written, words.folded
         sizes = self._sizes
         hits: list[PhraseHit] = []
         consumed_until = 0
+        # Hits come in text order, so offsets are summed forward from the last one.
+        summed_parts, offset = 0, 0
         for position in [i for i, word in enumerate(folded) if word in sizes]:
             if position < consumed_until:
                 continue
@@ -219,12 +228,16 @@ class PhraseIndex:
                 end = position + size
                 if end > len(folded):
                     continue
-                owners = self._folded.get(folded[position:end], []) + self._exact.get(
-                    written[position:end], []
+                owners = self._folded.get(tuple(folded[position:end]), []) + self._exact.get(
+                    tuple(written[position:end]), []
                 )
                 if owners:
-                    start = spans[position][0]
-                    surface = text[start : spans[end - 1][1]]
+                    first_part, last_part = 2 * position + 1, 2 * end - 1
+                    offset += sum(map(len, parts[summed_parts:first_part]))
+                    start = offset
+                    offset += sum(map(len, parts[first_part:last_part]))
+                    summed_parts = last_part
+                    surface = text[start : offset + len(parts[last_part])]
                     hits += [PhraseHit(group, index, surface, start) for group, index in owners]
                     consumed_until = end
                     break

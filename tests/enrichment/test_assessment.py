@@ -92,3 +92,16 @@ def test_assessment_is_deterministic():
     doc = Document(text=SEED.read_text(encoding="utf-8"))
 
     assert assessment_of(doc) == assessment_of(doc)
+
+
+def test_assessment_quotes_the_exploitation_phrase_of_its_own_document():
+    cve = [indicator("cve", "CVE-2024-3400")]
+    urgent = Document(title="Zero-day in VPN appliance", text="Patch CVE-2024-3400 now.")
+    routine = Document(title="VPN appliance update", text="Patch CVE-2024-3400 in the next cycle.")
+
+    urgent_text = assessment_of(urgent, cve)
+    routine_text = assessment_of(routine, cve)
+
+    assert urgent_text.endswith("It reports exploitation ('Zero-day'): treat it as urgent.")
+    assert "exploitation" not in routine_text
+    assert routine_text.startswith("This is a tactical report on vulnerability, of medium priority.")

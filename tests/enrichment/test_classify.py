@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from articles.enrichment.classify import classify
+from articles.enrichment.classify import classify, exploitation_signal
+from articles.enrichment.terms import CATEGORY_INDEX, EXPLOITATION_INDEX
 from articles.enrichment.types import Document, EntityFinding, IndicatorFinding
 
 SEED = next((Path(__file__).parents[2] / "seeds").glob("000_*.txt"))
@@ -147,3 +148,58 @@ def test_acronym_terms_only_match_in_upper_case():
     doc = Document(text="An apt description: the rat ran to the sec office.")
 
     assert classify(doc, [], []).category == "other"
+
+
+def test_phrase_hits_are_leftmost_longest_with_spans_as_written():
+    text = "Exposed data breach: Remote Code Execution (RCE) via spear-phishing, not phishing."
+
+    hits = [(h.group, h.surface, h.start) for h in CATEGORY_INDEX.find(text)]
+
+    assert hits == [
+        ("breach", "Exposed data", 0),
+        ("breach", "breach", 13),
+        ("vulnerability", "Remote Code Execution", 21),
+        ("vulnerability", "RCE", 44),
+        ("threat-actor", "spear-phishing", 53),
+        ("fraud-phishing", "phishing", 73),
+    ]
+    assert all(text[start : start + len(surface)] == surface for _, surface, start in hits)
+
+
+def test_longer_exploitation_phrase_wins_over_its_first_word():
+    text = "The flaw is exploited in the wild."
+
+    assert [h.surface for h in EXPLOITATION_INDEX.find(text)] == ["exploited in the wild"]
+    assert [h.surface for h in CATEGORY_INDEX.find(text)] == ["exploited"]
+
+
+def test_exploitation_signal_of_one_document_does_not_carry_over_to_the_next():
+    exploited = Document(text="CVE-2024-3400 is under active exploitation.")
+    quiet = Document(text="CVE-2024-3400 was fixed in the March release.")
+    cve = [indicator("cve", "CVE-2024-3400")]
+
+    assert classify(exploited, cve, []).priority == "critical"
+    assert classify(quiet, cve, []).priority == "medium"
+    assert exploitation_signal(exploited) == "under active exploitation"
+    assert exploitation_signal(quiet) is None
+
+
+def test_title_signal_is_reported_before_one_in_the_text():
+    doc = Document(title="Zero-day in VPN appliance", text="The bug is actively exploited.")
+
+    assert exploitation_signal(doc) == "Zero-day"
+
+
+def test_ransomware_and_other_malware_are_told_apart_in_one_report():
+    text = "The LockBit 3.0 ransomware hit a port while Emotet spread by e-mail."
+    found = [
+        EntityFinding("malware", "LockBit", "LockBit", 4, 11, "malpedia"),
+        EntityFinding("malware", "Emotet", "Emotet", 44, 50, "malpedia"),
+    ]
+
+    result = classify(Document(text=text), [], found)
+
+    assert result.category == "ransomware"
+    assert result.reasons[1] == (
+        "Category 'ransomware' (score 7): terms 'ransomware'; ransomware named (LockBit)."
+    )

@@ -223,7 +223,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.1.0"
+    assert extractor.version == "1.2.0"
 
 
 @pytest.mark.parametrize(
@@ -343,4 +343,60 @@ def test_sector_phrases_match_alone_with_readable_names(extractor):
         ("sector", "Finance", "Financial services"),
         ("sector", "Government", "government agencies"),
         ("sector", "IT", "IT"),
+    ]
+
+
+def test_name_ending_in_us_is_not_read_as_a_plural_of_a_shorter_word():
+    assert not is_ordinary("Rubeus")  # not "rube" + "-us"
+    assert is_ordinary("Processes")
+
+
+def test_coined_tool_name_matches_alone_without_context(extractor):
+    text = "During the intrusion the operator launched Rubeus from a temp folder."
+    assert found(extractor, text) == [("tool", "Rubeus", "Rubeus")]
+
+
+def test_lower_case_ransomware_brand_matches_capitalised_right_before_ransomware(extractor):
+    assert found(extractor, "Victims of Fog ransomware paid nothing.") == [("malware", "fog", "Fog")]
+    assert found(extractor, "Dense fog closed the airport, and Fog lifted by noon.") == []
+    assert found(extractor, "Global ransomware payments fell last year.") == []
+
+
+def test_ordinary_malware_name_in_a_list_of_malware_names_matches(extractor):
+    text = "Seized servers ran Pikabot, IcedID, Bumblebee or Latrodectus until Tuesday."
+    names = [name for kind, name, _ in found(extractor, text) if kind == "malware"]
+    assert "Bumblebee" in names
+
+
+def test_ransomware_brand_alone_is_malware_and_with_group_is_the_actor(extractor):
+    text = "RansomHub hit two hospitals. Later the RansomHub group leaked the files."
+    assert found(extractor, text) == [
+        ("malware", "RansomHub", "RansomHub"),
+        ("threat-actor", "RansomHub", "RansomHub group"),
+    ]
+
+
+def test_state_group_sharing_a_ransomware_name_stays_an_actor(extractor):
+    assert found(extractor, "Chimera hackers targeted chip makers.") == [
+        ("threat-actor", "Chimera", "Chimera")
+    ]
+
+
+def test_remote_admin_tools_from_the_gazetteer_are_tools(extractor):
+    text = "The affiliate installed AnyDesk, ran Advanced IP Scanner and copied data with WinSCP."
+    assert found(extractor, text) == [
+        ("tool", "AnyDesk", "AnyDesk"),
+        ("tool", "Advanced IP Scanner", "Advanced IP Scanner"),
+        ("tool", "WinSCP", "WinSCP"),
+    ]
+
+
+def test_added_organizations_and_the_hhs_alias_are_found(extractor):
+    text = "Veeam and DocuSign briefed HHS; a paper at USENIX followed, and Nasdaq shares dipped."
+    assert [(kind, name) for kind, name, _ in found(extractor, text)] == [
+        ("organization", "Veeam"),
+        ("organization", "DocuSign"),
+        ("organization", "Department of Health and Human Services"),
+        ("organization", "USENIX"),
+        ("organization", "Nasdaq"),
     ]

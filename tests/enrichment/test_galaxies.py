@@ -161,3 +161,10 @@ def test_countries_use_the_english_name_and_our_aliases():
 
 def test_galaxy_version_names_the_installed_package():
     assert galaxies.galaxy_version().count(".") >= 1
+
+
+def test_actor_described_as_a_ransomware_group_is_flagged_as_its_operator(actors):
+    assert actors["RansomHub"].ransomware_operator
+    assert actors["Play"].ransomware_operator
+    assert not actors["Chimera"].ransomware_operator  # a state group, not a ransomware brand
+    assert not actors["APT28"].ransomware_operator

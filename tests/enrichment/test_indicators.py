@@ -101,6 +101,24 @@ def test_dotted_numbers_that_are_not_ipv4_addresses(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The flaw touches versions 9.4.0.118 and earlier.",
+        "Fixed in builds 22.3.1.44 onwards.",
+        "Routers on firmware 2.0.1.16 are exposed.",
+        "Upgrade all releases 4.1.0.9 and older.",
+        "Patched in Release: 7.2.14.3 last week.",
+    ],
+)
+def test_dotted_numbers_after_plural_or_labelled_version_words_are_not_ipv4(text: str) -> None:
+    assert found(text) == []
+
+
+def test_an_address_after_an_ordinary_word_is_still_ipv4() -> None:
+    assert values("The loader beacons to 45.13.22.7 every hour.") == [("ipv4", "45.13.22.7")]
+
+
 def test_ip_range_reports_both_ends() -> None:
     assert values("scan 10.0.0.1-10.0.0.255") == [("ipv4", "10.0.0.1"), ("ipv4", "10.0.0.255")]
 

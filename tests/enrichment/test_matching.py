@@ -116,3 +116,25 @@ def test_follows_rule_needs_its_pattern_right_after_the_name():
     assert matcher.find("the energy sector") == [NameMatch(4, 10, 1)]
     assert matcher.find("sector energy") == []
     assert matcher.find("energy, said the sector") == []
+
+
+def test_name_in_a_list_next_to_an_accepted_name_of_its_group_has_context():
+    matcher = NameMatcher(
+        [
+            NamePattern("Qakbot", 1, True, None, group="actor"),
+            NamePattern("Hornet", 2, True, "actor", group="actor"),
+            NamePattern("Wasp", 3, True, "actor", group="actor"),
+        ],
+        CONTEXTS,
+    )
+    text = "Police shut down Qakbot, Hornet and Wasp last spring, far from any other clue."
+    assert spans(matcher, text) == [("Qakbot", 1), ("Hornet", 2), ("Wasp", 3)]
+    assert spans(matcher, "A Hornet and a Wasp flew past Qakbot.") == [("Qakbot", 1)]
+
+
+def test_list_neighbour_of_another_group_gives_no_context():
+    matcher = NameMatcher(
+        [NamePattern("Qakbot", 1, True, None, group="software"), NamePattern("Hornet", 2, True, "actor")],
+        CONTEXTS,
+    )
+    assert spans(matcher, "Analysts compared Qakbot and Hornet in the lab today.") == [("Qakbot", 1)]

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+from articles.enrichment.keywords import MAX_TEXT_CHARS as KEYWORD_TEXT_CHARS
 from articles.enrichment.keywords import keywords
-from articles.enrichment.summarize import split_sentences, summarize
+from articles.enrichment.summarize import MAX_TEXT_CHARS, split_sentences, summarize
 
 SEED_TEXT = next((Path(__file__).parents[2] / "seeds").glob("000_*.txt")).read_text("utf-8")
 REPEATED = (
@@ -107,3 +108,72 @@ def test_keywords_respect_the_limit():
     assert len(keywords(SEED_TEXT, limit=3)) == 3
     assert keywords(SEED_TEXT, limit=0) == []
     assert keywords("") == []
+
+
+def test_sentences_end_after_closing_quotes_and_repeated_marks():
+    text = 'He said "stop." Then he left?! Nobody followed.\n\nThe end.'
+
+    assert [s.text for s in split_sentences(text)] == [
+        'He said "stop."',
+        "Then he left?!",
+        "Nobody followed.",
+        "The end.",
+    ]
+
+
+def test_sentence_of_only_stop_words_does_not_break_the_summary():
+    text = (
+        "This is what they said about it all. "
+        "Attackers breached the hospital network at night and stole patient data."
+    )
+
+    assert summarize(text) == "Attackers breached the hospital network at night and stole patient data."
+
+
+def test_near_repeat_with_one_word_changed_is_summarised_once():
+    first = "Attackers breached the regional hospital network and stole patient records overnight."
+    near_repeat = "Attackers breached the regional hospital network and stole patient files overnight."
+    other = "The hospital restored its services from offline backups within two days."
+
+    summary = summarize(f"{first} {near_repeat} {other}", max_sentences=3)
+
+    assert summary == f"{first} {other}"
+
+
+def test_summary_reads_only_the_first_twenty_kilobytes():
+    lead = "Attackers breached the regional hospital network and stole patient records. " * 5
+    filler = "".join(f"Filler sentence number {n} says nothing new at all today. " for n in range(400))
+    late = "Investigators later traced the stolen records to a marketplace in another country."
+    text = lead + filler + late
+
+    assert len(lead + filler) > MAX_TEXT_CHARS
+    assert late not in summarize(text, max_sentences=500)
+    assert summarize(text) == summarize(text[:MAX_TEXT_CHARS])
+
+
+def test_keywords_read_only_the_first_twenty_kilobytes():
+    filler = "Analysts reviewed the incident report carefully. " * 500
+    late = "Kerberoasting Kerberoasting Kerberoasting appears only here, Kerberoasting again."
+
+    assert len(filler) > KEYWORD_TEXT_CHARS
+    assert "Kerberoasting" not in keywords(filler + late, limit=20)
+    assert keywords(filler + late) == keywords(filler)
+
+
+def test_keywords_keep_the_article_spelling_of_names_and_lower_case_openers():
+    text = (
+        "Ransomware hit the council. The LockBit affiliate used stolen passwords. "
+        "Ransomware recovery took weeks while LockBit leaked files. "
+        "The council paid no ransom to LockBit."
+    )
+
+    assert keywords(text, limit=4) == ["LockBit", "council", "ransomware", "affiliate"]
+
+
+def test_keywords_count_a_repeated_sentence_once():
+    sentence = "Volt Typhoon targeted water utilities. "
+
+    once = keywords(sentence + "Officials responded.")
+
+    assert keywords(sentence * 5 + "Officials responded.") == once
+    assert once[:2] == ["Typhoon", "officials"]
