@@ -37,13 +37,15 @@ def assign_story(article: Article) -> int:
 def _exact_match(article: Article) -> int | None:
     # Two indexed lookups rather than one OR: SQLite (and often PostgreSQL) answers
     # "url = ? OR content_hash = ?" with a full scan, which made ingestion quadratic.
-    others = Article.objects.exclude(pk=article.pk).exclude(story=None).order_by("published_at", "id")
+    # No ORDER BY either: with one, SQLite walks the newest-first index instead of the
+    # url index. Any article of the story will do — they all share it.
+    others = Article.objects.exclude(pk=article.pk).exclude(story=None).order_by()
     lookups = [{"url": article.url}] if article.url else []
     lookups.append({"content_hash": article.content_hash})
     for lookup in lookups:
-        story_id = others.filter(**lookup).values_list("story_id", flat=True).first()
-        if story_id is not None:
-            return story_id
+        found = list(others.filter(**lookup).values_list("story_id", flat=True)[:1])
+        if found:
+            return found[0]
     return None
 
 

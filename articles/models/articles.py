@@ -118,6 +118,10 @@ class Article(models.Model):
             models.Index(
                 fields=["processing_status", "processing_claimed_at"], name="article_processing_idx"
             ),
+            # A story's versions in order, and its first report (the list's one-row-per-story).
+            models.Index(fields=["story", "published_at", "id"], name="article_story_idx"),
+            # Exact-duplicate detection by canonical link.
+            models.Index(fields=["url"], name="article_url_idx"),
         ]
 
     def __str__(self) -> str:
