@@ -9,7 +9,8 @@ source in turn — fetch, parse, sanitize, upsert, story grouping — with the
 enrichment tasks queued to a file-system broker nobody consumes (enrichment has
 its own bench). Prints wall time, articles ingested per second, the median poll
 time per feed, and this process's peak RSS. Set DATABASE_URL to measure on
-PostgreSQL; by default a temporary SQLite file is used.
+PostgreSQL — it must name a scratch database whose name contains "bench", because
+the bench migrates and flushes it; by default a temporary SQLite file is used.
 
 Each run starts from an empty database; a second pass over the same feeds shows
 the cost of an unchanged re-poll (ETag → 304 is off here on purpose: the server
@@ -109,6 +110,11 @@ def main() -> None:
         }
     )
     os.environ.pop("REDIS_URL", None)
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url and "bench" not in database_url.rsplit("/", 1)[-1]:
+        raise SystemExit(
+            "DATABASE_URL must name a scratch database with 'bench' in its name (it is flushed)."
+        )
     import django
 
     django.setup()
