@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles import overrides, processing
+from articles.admin_mixins import HiddenArticlesDeletionMixin, seen_or_unused
 from articles.admin_sources import SourceAdmin  # noqa: F401  (registers the Source admin)
 from articles.models import (
     CLASSIFICATION_FIELDS,
@@ -22,13 +23,15 @@ from articles.models import (
     ClassificationOverride,
     Entity,
     Indicator,
+    Mention,
+    Sighting,
     Tag,
     WatchEntity,
 )
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -76,6 +79,12 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False  # an exact count over a million rows is too slow
     inlines = (ArticleAuthorInline, ArticleTagInline, ArticleGrantInline)
     readonly_fields = (
+        # Bodies come sanitized from their source and findings point into them: editing them
+        # here would bypass the sanitizer and leave highlights pointing at old offsets.
+        "body_html",
+        "body_text",
+        "story",
+        "fingerprint",
         "content_hash",
         "ingested_at",
         "updated_at",
@@ -131,9 +140,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Tags in use only on articles this admin cannot read stay hidden (a machine tag
+        # such as misp-galaxy:threat-actor="X" would tell what a RED report is about).
+        return seen_or_unused(super().get_queryset(request), ArticleTag, "tag", request.user)
 
 
 class ClassificationOverrideInline(admin.TabularInline):
@@ -164,6 +178,9 @@ class EntityAdmin(admin.ModelAdmin):
     search_fields = ("name", "external_id", "uuid")
     readonly_fields = ("kind", "name", "external_id", "uuid", "ref")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return seen_or_unused(super().get_queryset(request), Mention, "entity", request.user)
+
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
@@ -171,3 +188,6 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ("type",)
     search_fields = ("value",)
     readonly_fields = ("type", "value", "benign")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return seen_or_unused(super().get_queryset(request), Sighting, "indicator", request.user)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 
+from articles.admin_mixins import HiddenArticlesDeletionMixin
 from articles.forms import SourceForm
 from articles.ingest.collector import poll
 from articles.models import Source, SourceKind
@@ -54,7 +55,7 @@ def _relative_time(moment: datetime | None, *, empty: str) -> str:
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = (
         "name",

@@ -12,6 +12,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -20,6 +21,20 @@ from articles.models import Article, ArticleAuthor, ArticleTag, Mention, Sightin
 from articles.tlp import TLP, TLP_ORDER, rank
 
 MAX_QUERY_LENGTH = 200
+# Dates outside these bounds are typos, and "9999-12-31 + 1 day" would overflow.
+DATE_BOUNDS = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9998, 12, 31))]
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number that fits a 64-bit key (``1e30`` is a form error, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class PortalFilterSet(django_filters.FilterSet):
@@ -50,11 +65,13 @@ class ArticleFilter(PortalFilterSet):
         label="Published from",
         method="filter_published_from",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     published_to = django_filters.DateFilter(
         label="Published to",
         method="filter_published_to",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     tlp = django_filters.MultipleChoiceFilter(
         label="TLP", choices=TLP.choices, widget=forms.CheckboxSelectMultiple
@@ -64,7 +81,7 @@ class ArticleFilter(PortalFilterSet):
         label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple
     )
     tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255)
-    entity = django_filters.NumberFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
+    entity = IdFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
     indicator_type = django_filters.MultipleChoiceFilter(
         label="Indicator type",
         choices=[(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES],
@@ -84,6 +101,10 @@ class ArticleFilter(PortalFilterSet):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request_user = user
+        if user is not None:
+            readable = Article.objects.visible_to(user).filter(source=OuterRef("pk"))
+            self.filters["source"].queryset = Source.objects.filter(Exists(readable)).order_by("name")
+            self.form.fields["source"].queryset = self.filters["source"].queryset
         if user is not None and user.is_authenticated:
             # Offer only the labels this person can read: the others would always be empty.
             readable = TLP_ORDER[: rank(user.clearance) + 1]

@@ -28,7 +28,11 @@ ENRICHER_TAG_SOURCE = "entities"
 TAGGED_KINDS = {"threat-actor", "malware", "tool"}
 
 
+MAX_INDICATOR_CHARS = 2000  # Indicator.value's length; a longer "URL" is prose run together
+
+
 def store_result(article: Article, result: EnrichmentResult) -> None:
+    result.indicators = [f for f in result.indicators if len(f.value) <= MAX_INDICATOR_CHARS]
     entities = _entities_by_key(result)
     indicators = _indicators_by_key(result)
     versions = result.versions

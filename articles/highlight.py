@@ -1,16 +1,20 @@
 """Render an article's plain text with its findings marked, safely.
 
-Every segment of text is HTML-escaped; only the ``<mark>`` and ``<p>`` tags we
-write are markup. Spans that overlap an earlier (longer) span are left out of
-the marking, never nested, so the output is always well-formed.
+Every segment of text is HTML-escaped; only the ``<mark>``, ``<p>`` and ``<br>``
+tags we write are markup. The text is cut into paragraphs first and spans are
+clipped to their paragraph, and a span that overlaps an earlier (longer) one is
+left unmarked rather than nested — so the output is always well-formed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,16 @@ class Span:
     anchor: str  # unique element id, the target of the finding's link
 
 
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank paragraph, as offsets into ``text``."""
+    ranges, cursor = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        ranges.append((cursor, match.start()))
+        cursor = match.end()
+    ranges.append((cursor, len(text)))
+    return [(a, b) for a, b in ranges if text[a:b].strip()]
+
+
 def marked_text(text: str, spans: list[Span]) -> SafeString:
     chosen: list[Span] = []
     last_end = -1
@@ -29,17 +43,28 @@ def marked_text(text: str, spans: list[Span]) -> SafeString:
         if span.start >= last_end and 0 <= span.start < span.end <= len(text):
             chosen.append(span)
             last_end = span.end
+    html_paragraphs = []
+    for para_start, para_end in paragraphs(text):
+        inside = [s for s in chosen if s.start < para_end and s.end > para_start]
+        html_paragraphs.append(_mark_range(text, para_start, para_end, inside))
+    return mark_safe("".join(f"<p>{p}</p>" for p in html_paragraphs))  # noqa: S308 (all text escaped)
+
+
+def _mark_range(text: str, start: int, end: int, spans: list[Span]) -> str:
     out: list[str] = []
-    cursor = 0
-    for span in chosen:
-        out.append(escape(text[cursor : span.start]))
+    cursor = start
+    for span in spans:
+        a, b = max(span.start, start), min(span.end, end)  # clipped to this paragraph
+        out.append(_escape_lines(text[cursor:a]))
+        anchor = f' id="{escape(span.anchor)}"' if a == span.start else ""
         out.append(
-            f'<mark class="finding {escape(span.css)}" id="{escape(span.anchor)}" '
-            f'data-finding="{escape(span.key)}">{escape(text[span.start : span.end])}</mark>'
+            f'<mark class="finding {escape(span.css)}"{anchor} '
+            f'data-finding="{escape(span.key)}">{_escape_lines(text[a:b])}</mark>'
         )
-        cursor = span.end
-    out.append(escape(text[cursor:]))
-    html = "".join(out)
-    # Paragraphs: blank lines in the plain text. Offsets are unaffected (we only add tags).
-    paragraphs = [p for p in html.split("\n\n") if p.strip()]
-    return mark_safe("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))  # noqa: S308
+        cursor = b
+    out.append(_escape_lines(text[cursor:end]))
+    return "".join(out)
+
+
+def _escape_lines(segment: str) -> str:
+    return escape(segment).replace("\n", "<br>")

@@ -1,4 +1,8 @@
-"""Celery tasks: thin wrappers that take primary keys and call the domain code."""
+"""Celery tasks: thin wrappers that take primary keys and call the domain code.
+
+Failure bookkeeping (FAILED with a reason, PENDING again for passing errors) lives
+in ``articles/processing.py``, so the single and the batch task behave alike.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_init
-from django.db import DatabaseError, InterfaceError
+from django.utils import timezone
 
 from articles import processing
 
-TRANSIENT_ERRORS = (DatabaseError, InterfaceError, ConnectionError, TimeoutError)
 log = logging.getLogger(__name__)
+BATCH_SOFT_TIME_LIMIT = 1800  # a batch of 50 takes seconds; this only stops a runaway
 
 
 @worker_init.connect
@@ -36,40 +40,36 @@ def preload_pipeline(**kwargs) -> None:
 def process_article_task(self, article_id: int) -> str:
     try:
         return processing.process_article(article_id)
-    except SoftTimeLimitExceeded:
-        processing.record_failure(article_id, "took longer than the time limit", will_retry=False)
-        raise
-    except TRANSIENT_ERRORS as exc:
-        will_retry = self.request.retries < self.max_retries
-        processing.record_failure(article_id, f"transient error: {exc}", will_retry=will_retry)
-        if will_retry:
+    except processing.TransientFailure as exc:
+        if self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=min(300, 2 ** (self.request.retries + 1))) from exc
+        processing.give_up(article_id, f"gave up after {self.max_retries} retries: {exc}")
         raise
-    except Exception as exc:
-        # A bug or bad data: record it on the article for people to see, and do not retry.
-        processing.record_failure(article_id, f"{type(exc).__name__}: {exc}", will_retry=False)
-        raise
+
+
+@shared_task(acks_late=True, soft_time_limit=BATCH_SOFT_TIME_LIMIT, time_limit=BATCH_SOFT_TIME_LIMIT + 60)
+def process_batch_task(article_ids: list[int]) -> dict[str, int]:
+    """Process several articles in one message; each is claimed and committed on its own,
+    so a worker killed mid-batch loses at most the article it was on (and the sweeper
+    re-queues that one). A passing error leaves its article PENDING for the sweeper."""
+    outcomes: dict[str, int] = {}
+    for article_id in article_ids:
+        try:
+            outcome = processing.process_article(article_id)
+        except SoftTimeLimitExceeded:
+            raise
+        except processing.TransientFailure:
+            outcome = "retry-later"
+        except Exception:  # recorded on the article as FAILED; the batch goes on
+            log.exception("article %s failed", article_id)
+            outcome = "failed"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 @shared_task
 def requeue_lost_task() -> int:
     return processing.requeue_lost()
-
-
-@shared_task(acks_late=True)
-def process_batch_task(article_ids: list[int]) -> dict[str, int]:
-    """Process several articles in one message; each is claimed and committed on its own,
-    so a worker killed mid-batch loses at most the article it was on (and the sweeper
-    re-queues that one)."""
-    outcomes: dict[str, int] = {}
-    for article_id in article_ids:
-        try:
-            outcome = processing.process_article(article_id)
-        except Exception as exc:  # one bad article must not stop the batch
-            processing.record_failure(article_id, f"{type(exc).__name__}: {exc}", will_retry=False)
-            outcome = "failed"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
@@ -82,10 +82,17 @@ def poll_source_task(source_id: int, force: bool = False) -> str:
 
 @shared_task
 def poll_due_sources_task() -> int:
-    """Beat, every minute: queue one poll per due source (the claim stops double polls)."""
-    from articles.ingest.collector import due_sources
+    """Beat, every minute: queue one poll per due source that is not already queued.
 
-    ids = list(due_sources().filter(polling_started_at__isnull=True).values_list("pk", flat=True))
+    ``poll_queued_at`` stops a busy queue from filling with copies of the same poll; a
+    queued poll that never ran (lost message) is queued again after the claim timeout.
+    """
+    from articles.ingest.collector import queueable_sources
+
+    now = timezone.now()
+    ids = list(queueable_sources(now).values_list("pk", flat=True))
+    if ids:
+        queueable_sources(now).filter(pk__in=ids).update(poll_queued_at=now)
     for source_id in ids:
         poll_source_task.delay(source_id)
     return len(ids)

@@ -184,10 +184,11 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+POLL_DUE_EVERY_SECONDS = env_int("POLL_DUE_EVERY_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {
         "task": "articles.tasks.poll_due_sources_task",
-        "schedule": env_int("POLL_DUE_EVERY_SECONDS", 60, minimum=5),
+        "schedule": POLL_DUE_EVERY_SECONDS,
     },
     "requeue-lost-processing": {
         "task": "articles.tasks.requeue_lost_task",
@@ -216,7 +217,6 @@ FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 3, minimum=0)
 POLL_MAX_BACKOFF_MINUTES = env_int("POLL_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
 # A poll claim older than this is presumed dead (its worker was killed) and can be taken.
 POLL_CLAIM_STALE_SECONDS = env_int("POLL_CLAIM_STALE_SECONDS", 900, minimum=1)
-POLL_DUE_EVERY_SECONDS = env_int("POLL_DUE_EVERY_SECONDS", 60, minimum=5)
 
 # --- Pages --------------------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 25, minimum=1)

@@ -67,6 +67,16 @@ def due_sources():
     )
 
 
+def queueable_sources(now):
+    """Due sources that are neither being polled nor already waiting in the queue."""
+    stale = now - timedelta(seconds=settings.POLL_CLAIM_STALE_SECONDS)
+    return (
+        due_sources()
+        .filter(polling_started_at__isnull=True)
+        .filter(Q(poll_queued_at__isnull=True) | Q(poll_queued_at__lt=stale))
+    )
+
+
 def claim(source_id: int, *, force: bool = False) -> Source | None:
     """Take the source for polling; None when another worker has it, or (unless forced)
     when it is disabled or not due yet."""
@@ -126,11 +136,13 @@ def _poll_feed(source: Source, report: PollReport) -> None:
     parsed = parse_feed(result.body, url=source.url, content_type=result.headers.get("content-type"))
     report.warnings.extend(parsed.errors)
     ingest_entries(source, parsed, report)
-    # Validators are stored only after the entries are safely in: a crash before this
-    # point means the next poll fetches the whole feed again rather than skipping it.
-    Source.objects.filter(pk=source.pk).update(
-        etag=result.etag or "", last_modified=result.last_modified or ""
-    )
+    # Validators are stored only after every entry is safely in: after a crash or a
+    # skipped entry the next poll fetches the whole feed again (no 304), so nothing that
+    # failed once is lost for good.
+    if not report.skipped:
+        Source.objects.filter(pk=source.pk).update(
+            etag=result.etag or "", last_modified=result.last_modified or ""
+        )
 
 
 def ingest_entries(source: Source, parsed: ParsedFeed, report: PollReport) -> None:
@@ -225,6 +237,7 @@ def _record(source: Source, report: PollReport, error_kind: str) -> None:
     failures = source.consecutive_failures + 1 if failed else 0
     changes = {
         "polling_started_at": None,
+        "poll_queued_at": None,
         "last_polled_at": now,
         "consecutive_failures": failures,
         "next_poll_at": now + next_poll_delay(source, failures),

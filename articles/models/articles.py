@@ -81,7 +81,11 @@ class Article(models.Model):
         max_length=16, choices=ProcessingStatus.choices, default=ProcessingStatus.PENDING
     )
     processing_error = models.TextField(blank=True)
+    processing_queued_at = models.DateTimeField(null=True, blank=True)
     processing_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Claims since the work was last requested: a worker that dies on an article every time
+    # (out of memory, hard time limit) must not be retried for ever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
     processing_versions = models.JSONField(default=dict, blank=True)
 
@@ -142,7 +146,8 @@ class Article(models.Model):
 
     @property
     def tags_sorted(self) -> list:
-        return [link.tag for link in self.article_tags.all()]
+        """Tags by name; uses the prefetch from ``for_list`` when present."""
+        return sorted((link.tag for link in self.article_tags.all()), key=lambda tag: tag.name)
 
 
 class ArticleAuthor(models.Model):

@@ -52,6 +52,9 @@ class Source(models.Model):
     # Health, written by the collector.
     next_poll_at = models.DateTimeField(null=True, blank=True, help_text="empty: due now")
     polling_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When beat last queued a poll that has not run yet: stops it queueing the same source
+    # every minute while workers are busy.
+    poll_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

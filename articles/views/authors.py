@@ -22,7 +22,8 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except BadCursor:
         raise Http404("damaged page link") from None
-    if not page.items and not request.GET.get("after") and not request.GET.get("before"):
-        # An author whose every article is above this user's clearance does not exist for them.
+    if not page.items and not articles.exists():
+        # An author whose every article is above this user's clearance does not exist for
+        # them, whatever page link is asked for.
         raise Http404("no such author")
     return render(request, "articles/author_detail.html", {"author": author, "page": page, "base_query": ""})

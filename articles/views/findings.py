@@ -100,8 +100,9 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except BadCursor:
         raise Http404("damaged page link") from None
-    if not page.items and not request.GET.get("after") and not request.GET.get("before"):
-        # Known only from articles this user may not read: it does not exist for them.
+    if not page.items and not articles.exists():
+        # Known only from articles this user may not read: it does not exist for them,
+        # whatever page link is asked for.
         raise Http404("no such entity")
     return render(
         request,
@@ -112,25 +113,6 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "base_query": "",
         },
-    )
-
-
-@require_GET
-def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every version of one story the reader may see, as a timeline (first report first)."""
-    versions = list(
-        Article.objects.visible_to(request.user)
-        .filter(story_id=pk)
-        .select_related("source")
-        .order_by("published_at", "id")[:200]
-    )
-    if not versions:
-        raise Http404("no such story")
-    sources = {a.source_id for a in versions}
-    return render(
-        request,
-        "articles/story_detail.html",
-        {"versions": versions, "lead": versions[0], "source_count": len(sources)},
     )
 
 
