@@ -10,6 +10,8 @@ restricted article never shows up as "+1 source".
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from articles.ingest.similarity import hamming, is_near_duplicate, sketch
 from articles.models import Article, SimilarityKey, Story
 
@@ -52,11 +54,15 @@ def _exact_match(article: Article) -> int | None:
 def _near_match(article: Article, text_sketch) -> int | None:
     if not text_sketch.fingerprint or not text_sketch.lsh_keys:
         return None
+    # The articles sharing the most keys first: with a plain DISTINCT … LIMIT, a key common
+    # to many articles could crowd the real duplicate out of the candidates.
     candidate_ids = (
         SimilarityKey.objects.filter(key__in=set(text_sketch.lsh_keys))
         .exclude(article_id=article.pk)
-        .values_list("article_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
+        .values("article_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared")
+        .values_list("article_id", flat=True)[:MAX_CANDIDATES]
     )
     candidates = (
         Article.objects.filter(pk__in=list(candidate_ids)).exclude(story=None).exclude(fingerprint=None)
