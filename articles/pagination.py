@@ -75,3 +75,24 @@ def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows, counting no further than ``cap`` (an exact count is too slow at scale)."""
     found = queryset.order_by().values("pk")[: cap + 1].count()
     return min(found, cap), found > cap
+
+
+def page_of_visible_or_404(request, articles: QuerySet, what: str) -> KeysetPage:
+    """A page of ``articles`` (already limited to what the user may read) for the pages
+    about one thing — an author, an entity. A thing known only from articles the user
+    may not read does not exist for them: 404, whatever page link was asked for."""
+    from django.conf import settings
+    from django.http import Http404
+
+    try:
+        page = paginate(
+            articles.for_list(),
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            per_page=settings.ARTICLES_PER_PAGE,
+        )
+    except BadCursor:
+        raise Http404("damaged page link") from None
+    if not page.items and not articles.exists():
+        raise Http404(f"no such {what}")
+    return page

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +18,7 @@ from articles.enrichment.defang import defang
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
 from articles.highlight import Span, marked_text
 from articles.models import Article, Entity, Mention, Sighting
-from articles.pagination import BadCursor, paginate
+from articles.pagination import page_of_visible_or_404
 
 KIND_LABELS = dict(ENTITY_KINDS)
 
@@ -91,19 +90,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_object_or_404(Entity, pk=pk)
     mentioned = Mention.objects.filter(article=OuterRef("pk"), entity=entity)
     articles = Article.objects.visible_to(request.user).filter(Exists(mentioned))
-    try:
-        page = paginate(
-            articles.for_list(),
-            after=request.GET.get("after"),
-            before=request.GET.get("before"),
-            per_page=settings.ARTICLES_PER_PAGE,
-        )
-    except BadCursor:
-        raise Http404("damaged page link") from None
-    if not page.items and not articles.exists():
-        # Known only from articles this user may not read: it does not exist for them,
-        # whatever page link is asked for.
-        raise Http404("no such entity")
+    page = page_of_visible_or_404(request, articles, "entity")
     return render(
         request,
         "articles/entity_detail.html",
