@@ -239,3 +239,12 @@ def test_a_skipped_entry_keeps_the_validators_unsaved_so_the_next_poll_retries_i
     collector.poll(src.pk, force=True)
     src.refresh_from_db()
     assert src.etag == '"v1"' and Article.objects.filter(title="Explodes").exists()
+
+
+def test_the_folderless_seed_source_from_load_seeds_is_never_due():
+    from django.core.management import call_command
+
+    call_command("load_seeds")
+    seeds = Source.objects.get(name="Seed files")
+    assert not seeds.can_poll
+    assert seeds not in collector.due_sources()

@@ -24,7 +24,7 @@ from articles.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_f
 from articles.ingest.http import FetchError, fetch
 from articles.ingest.seed_loader import load_seed_paths
 from articles.ingest.upsert import IncomingArticle, Outcome, upsert_article
-from articles.models import Source, SourceKind
+from articles.models import FEED_KINDS, Source, SourceKind
 from articles.sanitize import html_to_text
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ def due_sources():
     return (
         Source.objects.filter(enabled=True)
         .exclude(kind=SourceKind.MANUAL)
+        .exclude(kind=SourceKind.SEED_FOLDER, folder="")
+        .exclude(kind__in=FEED_KINDS, url="")
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
     )
 

@@ -76,6 +76,14 @@ class Source(models.Model):
         return self.name
 
     @property
+    def can_poll(self) -> bool:
+        """Whether polling has anything to fetch: manual sources and the folder-less source
+        that ``load_seeds`` creates would only record a bogus failure."""
+        if self.kind == SourceKind.MANUAL:
+            return False
+        return bool(self.folder) if self.kind == SourceKind.SEED_FOLDER else bool(self.url)
+
+    @property
     def is_feed(self) -> bool:
         return self.kind in FEED_KINDS
 

@@ -26,7 +26,7 @@ from articles.forms import PreviewForm
 from articles.ingest.collector import USER_AGENT
 from articles.ingest.feeds import FeedParseError, ParsedFeed, parse_feed
 from articles.ingest.http import FetchError, FetchResult, fetch
-from articles.models import Article, Source, SourceKind
+from articles.models import Article, Source
 from articles.tasks import poll_source_task
 
 RECENT_DAYS = 7
@@ -56,8 +56,7 @@ def with_recent_item_counts(sources: QuerySet[Source], *, user) -> QuerySet[Sour
 
 
 def can_poll(source: Source) -> bool:
-    """Manual sources have nothing to fetch; polling one would only record a bogus failure."""
-    return source.kind != SourceKind.MANUAL
+    return source.can_poll
 
 
 def queue_polls(source_ids: Iterable[int]) -> None:
@@ -93,7 +92,6 @@ def source_health(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     for source in sources:
-        source.can_poll = can_poll(source)
         source.is_overdue = bool(
             source.enabled
             and source.is_feed
