@@ -24,7 +24,7 @@ from articles.admin_mixins import HiddenArticlesDeletionMixin
 from articles.forms import SourceForm
 from articles.ingest.collector import poll
 from articles.models import Source, SourceKind
-from articles.views.sources import RECENT_DAYS, can_poll, queue_polls, with_recent_item_counts
+from articles.views.sources import RECENT_DAYS, queue_polls, with_recent_item_counts
 
 LAST_ERROR_COLUMN_CHARS = 80
 REPORT_LEVELS = {"failed": messages.ERROR, "busy": messages.WARNING, "disabled": messages.WARNING}
@@ -196,7 +196,7 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
         form_url: str = "",
         obj: Source | None = None,
     ) -> HttpResponse:
-        context["can_poll"] = obj is not None and can_poll(obj)
+        context["can_poll"] = obj is not None and obj.can_poll
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -218,7 +218,7 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, source):
             raise PermissionDenied
-        if not can_poll(source):
+        if not source.can_poll:
             self.message_user(request, "A manual source has nothing to poll.", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:articles_source_change", args=[source.pk]))
         report = poll(source.pk, force=True)

@@ -31,9 +31,6 @@ class ArticleQuerySet(models.QuerySet):
             allowed |= Q(tlp=TLP.RED) & granted
         return self.filter(allowed)
 
-    def newest_first(self) -> ArticleQuerySet:
-        return self.order_by("-published_at", "-id")
-
     def for_list(self) -> ArticleQuerySet:
         """What a list row shows, fetched in a constant number of queries."""
         from articles.models import ArticleAuthor, ArticleTag
@@ -72,8 +69,3 @@ class ArticleQuerySet(models.QuerySet):
 
     def by_author(self, author) -> ArticleQuerySet:
         return self.filter(article_authors__author=author)
-
-    def needs_processing(self) -> ArticleQuerySet:
-        from articles.models import ProcessingStatus
-
-        return self.filter(processing_status=ProcessingStatus.PENDING)

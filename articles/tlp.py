@@ -20,14 +20,7 @@ class TLP(models.TextChoices):
 
 TLP_ORDER: list[str] = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
 
-# FIRST's colour specification (https://www.first.org/tlp/): text on a black background.
-TLP_COLOURS: dict[str, str] = {
-    TLP.CLEAR: "#FFFFFF",
-    TLP.GREEN: "#33FF00",
-    TLP.AMBER: "#FFC000",
-    TLP.AMBER_STRICT: "#FFC000",
-    TLP.RED: "#FF2B2B",
-}
+# FIRST's colours (text on black) live in static/css/portal.css, classes .tlp--<label>.
 
 
 def rank(label: str) -> int:

@@ -87,9 +87,5 @@ class Source(models.Model):
     def is_feed(self) -> bool:
         return self.kind in FEED_KINDS
 
-    @property
-    def is_failing(self) -> bool:
-        return self.consecutive_failures > 0
-
     def keyword_list(self, field: str) -> list[str]:
         return [line.strip().lower() for line in getattr(self, field).splitlines() if line.strip()]

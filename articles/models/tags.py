@@ -31,10 +31,6 @@ class Tag(models.Model):
             candidate = f"{base}-{n}"
         return candidate
 
-    @property
-    def is_machine_tag(self) -> bool:
-        return ":" in self.name
-
 
 class ArticleTag(models.Model):
     """A tag on an article, with who (a person) or what (an enricher) put it there."""

@@ -55,10 +55,6 @@ def with_recent_item_counts(sources: QuerySet[Source], *, user) -> QuerySet[Sour
     return sources.annotate(recent_items=Coalesce(Subquery(recent, output_field=IntegerField()), 0))
 
 
-def can_poll(source: Source) -> bool:
-    return source.can_poll
-
-
 def queue_polls(source_ids: Iterable[int]) -> None:
     """Queue a forced poll of each source once the current transaction commits.
 
@@ -112,7 +108,7 @@ def source_health(request: HttpRequest) -> HttpResponse:
 @require_POST
 def poll_source_now(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
-    if not can_poll(source):
+    if not source.can_poll:
         messages.error(request, f"“{source.name}” is a manual source: there is nothing to poll.")
         return redirect("articles:sources-health")
     queue_polls([source.pk])
