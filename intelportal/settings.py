@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "articles",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,11 @@ FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 3, minimum=0)
 POLL_MAX_BACKOFF_MINUTES = env_int("POLL_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
 # A poll claim older than this is presumed dead (its worker was killed) and can be taken.
 POLL_CLAIM_STALE_SECONDS = env_int("POLL_CLAIM_STALE_SECONDS", 900, minimum=1)
+
+# --- Audit trail --------------------------------------------------------------------------
+# Events older than this many days are deleted by a daily sweep; 0 keeps them for ever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=0)
+CELERY_BEAT_SCHEDULE["prune-audit-trail"] = {"task": "audit.tasks.prune_audit_task", "schedule": 24 * 3600}
 
 # --- Pages --------------------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 25, minimum=1)

@@ -1,0 +1,79 @@
+"""Writing and reading the audit trail.
+
+``record`` is the only way events are written; callers pass the request when there
+is one (the actor and the client address come from it). ``visible_events`` applies
+the article visibility rule to events that name an article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.models import AuditEvent
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The peer's address. Behind a proxy, the WSGI server (gunicorn's
+    ``forwarded_allow_ips``) is what rewrites REMOTE_ADDR; headers are not trusted here."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    actor=None,
+    obj: Model | None = None,
+    article_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str = "",
+    username: str = "",
+) -> AuditEvent:
+    """Append one event. ``obj`` names the object acted on; ``article_id`` ties the event
+    to an article for visibility (taken from ``obj`` when it is an article)."""
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    if obj is not None and article_id is None and obj._meta.label_lower == "articles.article":
+        article_id = obj.pk
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=(actor.get_username() if actor is not None else username)[:150],
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        article_id=article_id,
+        before=before or {},
+        after=after or {},
+        client_address=client_address(request),
+        detail=detail,
+    )
+
+
+def visible_events(user) -> QuerySet[AuditEvent]:
+    """Events ``user`` may read: all that name no article, and those naming an article
+    they may read (an event about a deleted article is hidden from everyone)."""
+    from articles.models import Article
+
+    readable = Article.objects.visible_to(user).values("pk")
+    return AuditEvent.objects.filter(Q(article_id__isnull=True) | Q(article_id__in=readable))
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Delete events older than AUDIT_RETENTION_DAYS (0 keeps them for ever)."""
+    days = settings.AUDIT_RETENTION_DAYS
+    if not days:
+        return 0
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
