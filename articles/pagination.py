@@ -1,7 +1,7 @@
 """Keyset ("seek") pagination for newest-first lists.
 
-OFFSET pagination gets slower the deeper a reader goes (DESIGN.md measured
-~45 ms at 50,000 rows on PostgreSQL); a keyset page costs the same at any
+OFFSET pagination gets slower the deeper a reader goes (measured at
+~45 ms at OFFSET 50,000 on PostgreSQL; docs/architecture.md, "Scale"); a keyset page costs the same at any
 depth. The cursor is the (published_at, id) of the boundary row.
 """
 

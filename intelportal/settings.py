@@ -85,7 +85,7 @@ DATABASES = {
 }
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
-    # A backstop, not a plan: pages are designed to stay far below it (DESIGN.md, Scale).
+    # A backstop, not a plan: pages are designed to stay far below it (docs/architecture.md, "Scale").
     statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
     _db.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
 elif _db["ENGINE"] == "django.db.backends.sqlite3":

@@ -30,7 +30,7 @@ CREATE = [
     ON articles_article FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector()
     """,
     "CREATE INDEX IF NOT EXISTS article_search_gin_idx ON articles_article USING gin (search_vector)",
-    # A rare term took over a second until the statistics target was raised (DESIGN.md, Scale).
+    # A rare term took over a second until the statistics target was raised (docs/architecture.md, "Scale").
     "ALTER TABLE articles_article ALTER COLUMN search_vector SET STATISTICS 1000",
 ]
 DROP = [
