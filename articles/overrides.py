@@ -12,6 +12,8 @@ from django.db import transaction
 
 from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS, PRIORITIES
 from articles.models import CLASSIFICATION_FIELDS, Article, ArticleTag, ClassificationOverride, SuppressedTag
+from audit.actions import Action
+from audit.services import record
 
 ALLOWED_VALUES = {
     "category": {value for value, _ in CATEGORIES},
@@ -21,8 +23,13 @@ ALLOWED_VALUES = {
 
 
 @transaction.atomic
-def override_classification(article: Article, changes: dict[str, str], user) -> list[ClassificationOverride]:
-    """Apply ``changes`` ({field: new value}); returns the overrides recorded (unchanged fields skip)."""
+def override_classification(
+    article: Article, changes: dict[str, str], user, request=None
+) -> list[ClassificationOverride]:
+    """Apply ``changes`` ({field: new value}); returns the overrides recorded (unchanged fields skip).
+
+    Each correction is kept as a ``ClassificationOverride`` (which re-enrichment obeys) and
+    as one audit event with every changed field's old and new value."""
     recorded = []
     current = Article.objects.select_for_update().get(pk=article.pk)
     for field, value in changes.items():
@@ -41,6 +48,14 @@ def override_classification(article: Article, changes: dict[str, str], user) -> 
         setattr(current, field, value)
     if recorded:
         Article.objects.filter(pk=current.pk).update(**{o.field: o.new_value for o in recorded})
+        record(
+            Action.CLASSIFICATION,
+            request=request,
+            actor=user,
+            obj=current,
+            before={o.field: o.old_value for o in recorded},
+            after={o.field: o.new_value for o in recorded},
+        )
     return recorded
 
 

@@ -79,3 +79,25 @@ def test_sign_in_success_and_failure_are_recorded_with_the_address(client, analy
         (Action.LOGIN_FAILED, "analyst", "203.0.113.9"),
         (Action.LOGIN, "analyst", "203.0.113.9"),
     ]
+
+
+def test_a_classification_correction_is_audited_with_old_and_new_values(client, analyst):
+    article = ArticleFactory(category="malware", priority="low", intel_level="operational")
+    client.force_login(analyst)
+    client.post(
+        reverse("articles:classify", args=[article.pk]),
+        {"category": "breach", "intel_level": "operational", "priority": "low"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    event = AuditEvent.objects.get(action=Action.CLASSIFICATION)
+    assert (event.actor, event.article_id, event.client_address) == (analyst, article.pk, "198.51.100.7")
+    assert (event.before, event.after) == ({"category": "malware"}, {"category": "breach"})
+
+
+def test_re_enrichment_from_the_article_page_is_audited(client, editor, django_capture_on_commit_callbacks):
+    article = ArticleFactory()
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("articles:reenrich", args=[article.pk]))
+    event = AuditEvent.objects.get(action=Action.REENRICH)
+    assert (event.actor, event.article_id) == (editor, article.pk)

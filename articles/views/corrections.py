@@ -27,7 +27,7 @@ def correct_classification(request: HttpRequest, pk: int) -> HttpResponse:
         problems = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
         messages.error(request, f"The classification was not changed — {problems}")
         return redirect(article)
-    recorded = overrides.override_classification(article, form.cleaned_data, request.user)
+    recorded = overrides.override_classification(article, form.cleaned_data, request.user, request=request)
     if recorded:
         changed = ", ".join(
             f"{o.field.replace('_', ' ')} {o.old_value or '—'} → {o.new_value}" for o in recorded

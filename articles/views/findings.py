@@ -7,18 +7,17 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import processing
 from articles.enrichment.defang import defang
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
 from articles.highlight import Span, marked_text
 from articles.models import Article, Entity, Mention, Sighting
 from articles.pagination import page_of_visible_or_404
+from articles.reenrichment import request_reenrichment
 
 KIND_LABELS = dict(ENTITY_KINDS)
 
@@ -107,7 +106,6 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("articles.reenrich_article", raise_exception=True)
 def reenrich(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
-    with transaction.atomic():
-        processing.enqueue([article.pk])
+    request_reenrichment([article.pk], request=request)
     messages.success(request, "Enrichment queued; the page shows the new findings once a worker is done.")
     return redirect(article)
