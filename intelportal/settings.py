@@ -8,6 +8,7 @@ switch to PostgreSQL and Redis.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from pathlib import Path
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "axes",
     "accounts",
     "articles",
     "audit",
@@ -57,7 +59,11 @@ MIDDLEWARE = [
     # Every page needs a login; views opt out explicitly with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the message middleware: it tells the person why they were signed out.
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "intelportal.urls"
@@ -113,6 +119,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in throttling and session limits (accounts/; docs/settings.md, "Sign-in") ------
+# django-axes counts failed sign-ins per account and, separately, per client address, on
+# every door that calls authenticate() with the request: the portal's and the admin's
+# login pages. Its backend comes first so a locked-out attempt never reaches a password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+# Each list item is counted on its own: too many failures for one account (from anywhere)
+# or from one address (for any accounts) locks out.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same client address the audit trail records (audit.services.client_address).
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
+# Our page: the same words whether or not the account exists.
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+# The audit trail already records every sign-in and sign-out; axes keeps only the counters.
+AXES_DISABLE_ACCESS_LOG = True
+# Registered by accounts/admin_axes.py instead, so that unlocking is audited.
+AXES_ENABLE_ADMIN = False
+
+SESSION_MAX_AGE_HOURS = env_int("SESSION_MAX_AGE_HOURS", 12, minimum=1)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
+# The cookie and the stored session end with the absolute limit; the idle limit is
+# enforced by accounts.middleware.SessionTimeoutMiddleware.
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
