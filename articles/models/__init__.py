@@ -3,6 +3,7 @@ from articles.models.articles import (
     ArticleAuthor,
     ArticleGrant,
     Author,
+    FailureKind,
     ProcessingStatus,
 )
 from articles.models.findings import Entity, Indicator, Mention, Sighting, WatchEntity
@@ -21,6 +22,7 @@ __all__ = [
     "Author",
     "ClassificationOverride",
     "Entity",
+    "FailureKind",
     "Indicator",
     "Mention",
     "ProcessingStatus",

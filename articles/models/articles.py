@@ -38,6 +38,17 @@ class ProcessingStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class FailureKind(models.TextChoices):
+    """Why processing FAILED, which decides whether the sweeper tries again by itself."""
+
+    NONE = "", "—"
+    # The article itself (bad data, a bug, over the time limit, killing its worker every
+    # time): running it again gives the same result, so a person decides.
+    PERMANENT = "permanent", "Permanent"
+    # The database or the broker kept failing: the sweeper queues it again after a backoff.
+    INFRASTRUCTURE = "infrastructure", "Infrastructure"
+
+
 class Article(models.Model):
     source = models.ForeignKey("articles.Source", on_delete=models.PROTECT, related_name="articles")
     # Identity within the source: a feed's GUID, a seed's file name. Upserts key on it.
@@ -86,6 +97,13 @@ class Article(models.Model):
     # Claims since the work was last requested: a worker that dies on an article every time
     # (out of memory, hard time limit) must not be retried for ever.
     processing_attempts = models.PositiveSmallIntegerField(default=0)
+    # Passing database errors since the work was last requested (not worker deaths).
+    processing_retries = models.PositiveSmallIntegerField(default=0)
+    processing_failure_kind = models.CharField(
+        max_length=16, choices=FailureKind.choices, blank=True, default=FailureKind.NONE
+    )
+    # An infrastructure failure is queued again by the sweeper after this moment.
+    processing_retry_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     processing_versions = models.JSONField(default=dict, blank=True)
 
