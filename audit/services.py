@@ -8,6 +8,7 @@ the article visibility rule to events that name an article.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -19,11 +20,27 @@ from audit.models import AuditEvent
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The peer's address. Behind a proxy, the WSGI server (gunicorn's
-    ``forwarded_allow_ips``) is what rewrites REMOTE_ADDR; headers are not trusted here."""
+    """The client's address, for the audit trail and for sign-in throttling.
+
+    The peer's address (REMOTE_ADDR) unless TRUSTED_PROXY_COUNT says that many reverse
+    proxies stand in front of the portal: then each of them appended the address it saw
+    to X-Forwarded-For, and the one the outermost proxy appended is the client. Entries
+    further left were written by the client and are never trusted. (gunicorn's
+    ``forwarded_allow_ips`` only vouches for the scheme; it does not change REMOTE_ADDR.)
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    peer = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies:
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < proxies:
+        return peer  # did not come through every proxy: only the peer is known
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return peer
 
 
 def record(

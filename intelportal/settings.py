@@ -134,7 +134,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 # Each list item is counted on its own: too many failures for one account (from anywhere)
 # or from one address (for any accounts) locks out.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The same client address the audit trail records (audit.services.client_address).
+# The same client address the audit trail records: REMOTE_ADDR, or with reverse proxies
+# in front, the address the outermost one appended to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_address"
 # Our page: the same words whether or not the account exists.
 AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"

@@ -143,3 +143,49 @@ def test_an_analyst_cannot_open_the_failed_sign_in_page(client, analyst):
     response = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+PROXY = "10.0.0.5"
+
+
+def guess_accounts_via_proxy(client, settings, forwarded_for: str) -> None:
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": f"guess-{n}", "password": "wrong password"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+
+def test_behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address(client, settings, analyst):
+    settings.TRUSTED_PROXY_COUNT = 1
+    guess_accounts_via_proxy(client, settings, forwarded_for=f"192.0.2.1, {HOME}")  # first entry forged
+    via_proxy = {"REMOTE_ADDR": PROXY}
+    locked = client.post(
+        reverse("login"),
+        {"username": "analyst", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=HOME,
+        **via_proxy,
+    )
+    other = client.post(
+        reverse("login"),
+        {"username": "analyst", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=ELSEWHERE,
+        **via_proxy,
+    )
+    assert (locked.status_code, other.status_code) == (429, 302)
+    assert set(AuditEvent.objects.values_list("client_address", flat=True)) == {HOME, ELSEWHERE}
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client, settings, analyst):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    guess_accounts_via_proxy(client, settings, forwarded_for=HOME)
+    response = client.post(
+        reverse("login"),
+        {"username": "analyst", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=ELSEWHERE,
+    )
+    assert response.status_code == 429
+    assert set(AuditEvent.objects.values_list("client_address", flat=True)) == {PROXY}
