@@ -1,8 +1,10 @@
 """The Source admin: what admins use to add, tune and watch feeds.
 
-Health columns come from one annotated query (no query per row), "Poll now" as a
-list action queues polls for the workers, and the button on a source's page polls
-synchronously so the admin sees the result at once.
+Health columns come from one annotated query (no query per row); counts are of
+articles the admin may read. "Poll now", as a list action or as the button on a
+source's page, goes through :func:`articles.polling.request_poll` (queued for the
+workers, audited), as on the health page. Saving, switching on or off and deleting
+are audited through :mod:`articles.source_changes`.
 """
 
 from __future__ import annotations
@@ -22,12 +24,19 @@ from django.utils.timesince import timesince, timeuntil
 
 from articles.admin_mixins import HiddenArticlesDeletionMixin
 from articles.forms import SourceForm
-from articles.ingest.collector import poll
-from articles.models import Source, SourceKind
-from articles.views.sources import RECENT_DAYS, queue_polls, with_recent_item_counts
+from articles.models import Article, Source
+from articles.models.sources import RECENT_DAYS
+from articles.polling import attach_visible_results, request_poll, request_polls
+from articles.source_changes import record_deleted, record_saved, set_enabled, snapshot
 
 LAST_ERROR_COLUMN_CHARS = 80
-REPORT_LEVELS = {"failed": messages.ERROR, "busy": messages.WARNING, "disabled": messages.WARNING}
+# The same words whether the source is in use by the rule below or holds articles this
+# admin cannot read: the delete page must not tell the two apart.
+KEEP_INSTEAD_OF_DELETE = (
+    "“{name}” is kept: a source that has been polled, that has nothing to poll "
+    "(manual, folder-less) or that holds articles stays, so its articles keep their "
+    "provenance. Disable it instead."
+)
 
 
 class FailingFilter(admin.SimpleListFilter):
@@ -114,7 +123,58 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return with_recent_item_counts(super().get_queryset(request), user=request.user)
+        return super().get_queryset(request).with_pollable().with_recent_item_counts(request.user)
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Source | None:
+        source = super().get_object(request, object_id, from_field)
+        if source is not None:
+            attach_visible_results([source], request.user)
+        return source
+
+    def save_model(self, request: HttpRequest, obj: Source, form: SourceForm, change: bool) -> None:
+        before = snapshot(Source.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        record_saved(obj, before=before, request=request)
+        if warning := form.address_warning():
+            self.message_user(
+                request, f"The first poll will fail as things stand. {warning}", messages.WARNING
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Source) -> None:
+        record_deleted(obj, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        for source in queryset:
+            record_deleted(source, request=request)
+        super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Only sources unused by a rule that does not depend on hidden articles may go.
+
+        A source's articles protect it from deletion; saying so when the admin cannot
+        read them would reveal that they exist. So sources that were ever polled, or
+        that cannot be polled (where hand-entered and loaded articles live), are kept
+        whatever their articles, and a source refused only because of articles gets
+        the same words.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        sources = list(objs)
+        readable = set(
+            Article.objects.visible_to(request.user)
+            .filter(source__in=sources)
+            .values_list("source", flat=True)
+        )
+        kept = [
+            source
+            for source in sources
+            if protected or source.last_polled_at is not None or not source.can_poll or source.pk in readable
+        ]
+        if kept:
+            protected = [KEEP_INSTEAD_OF_DELETE.format(name=source.name) for source in kept]
+        return deleted, counts, perms_needed, protected
 
     @admin.display(description="last success", ordering="last_success_at")
     def last_success(self, source: Source) -> str:
@@ -126,7 +186,7 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
 
     @admin.display(description="next poll", ordering="next_poll_at")
     def next_poll(self, source: Source) -> str:
-        if not source.enabled:
+        if not source.is_scheduled:
             return "not scheduled"
         return _relative_time(source.next_poll_at, empty="due now")
 
@@ -146,8 +206,9 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
 
     @admin.display(description="last result")
     def last_result_summary(self, source: Source) -> str:
-        result = source.last_result or {}
-        if not result:
+        """Counts of articles this admin may read (``visible_result``, set by ``get_object``)."""
+        result = getattr(source, "visible_result", None) or {}
+        if not result.get("status"):
             return "not polled yet"
         counts = ", ".join(
             f"{result.get(name, 0)} {name}" for name in ("new", "updated", "unchanged", "filtered", "skipped")
@@ -156,20 +217,15 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
         summary = f"{result.get('status', '?')} — {counts}"
         return f"{summary}; warnings: {' | '.join(warnings)}" if warnings else summary
 
-    @admin.action(description="Poll now (queued for the workers)")
+    @admin.action(description="Poll now (queued for the workers)", permissions=["change"])
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        manual = queryset.filter(kind=SourceKind.MANUAL).count()
-        if manual:
-            self.message_user(
-                request,
-                f"Skipped {manual} manual source{pluralize(manual)}: there is nothing to poll.",
-                messages.WARNING,
-            )
-        names = list(queryset.exclude(kind=SourceKind.MANUAL).values_list("pk", "name"))
+        outcomes = request_polls(queryset, request=request)
+        for refused in (outcome for outcome in outcomes if not outcome.queued):
+            self.message_user(request, refused.message, messages.WARNING)
+        names = [outcome.source.name for outcome in outcomes if outcome.queued]
         if not names:
             return
-        queue_polls(pk for pk, _ in names)
-        shown = ", ".join(name for _, name in names[:10]) + (" …" if len(names) > 10 else "")
+        shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
         self.message_user(
             request,
             f"Queued a poll of {len(names)} source{pluralize(len(names))} ({shown}); "
@@ -177,14 +233,14 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Enable selected sources")
+    @admin.action(description="Enable selected sources", permissions=["change"])
     def enable(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        changed = queryset.filter(enabled=False).update(enabled=True)
+        changed = set_enabled(queryset, True, request=request)
         self.message_user(request, f"Enabled {changed} source{pluralize(changed)}.", messages.SUCCESS)
 
-    @admin.action(description="Disable selected sources")
+    @admin.action(description="Disable selected sources", permissions=["change"])
     def disable(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        changed = queryset.filter(enabled=True).update(enabled=False)
+        changed = set_enabled(queryset, False, request=request)
         self.message_user(request, f"Disabled {changed} source{pluralize(changed)}.", messages.SUCCESS)
 
     def render_change_form(
@@ -196,7 +252,7 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
         form_url: str = "",
         obj: Source | None = None,
     ) -> HttpResponse:
-        context["can_poll"] = obj is not None and obj.can_poll
+        context["can_poll"] = obj is not None and obj.can_poll and self.has_change_permission(request, obj)
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -210,7 +266,7 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
         return [poll_url, *super().get_urls()]
 
     def poll_now_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """The change page's "Poll now" button: poll in this request and report the result."""
+        """The change page's "Poll now" button: the same queued, audited poll as everywhere."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         source = self.get_object(request, unquote(object_id))
@@ -218,9 +274,6 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, source):
             raise PermissionDenied
-        if not source.can_poll:
-            self.message_user(request, "A manual source has nothing to poll.", messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:articles_source_change", args=[source.pk]))
-        report = poll(source.pk, force=True)
-        self.message_user(request, report.line(), REPORT_LEVELS.get(report.status, messages.SUCCESS))
+        outcome = request_poll(source, request=request)
+        self.message_user(request, outcome.message, messages.SUCCESS if outcome.queued else messages.WARNING)
         return HttpResponseRedirect(reverse("admin:articles_source_change", args=[source.pk]))

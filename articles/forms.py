@@ -1,17 +1,19 @@
 """Forms for sources: the one set of rules for adding a source, whoever adds it.
 
 The admin, the ``add_source`` command and the preview page all validate through
-these forms, so a rule (feeds need an http(s) URL, a seed folder must exist) is
-written once and every door enforces it.
+these forms, so a rule (feeds need an http(s) URL, a seed folder must be inside
+``SEED_FOLDERS_ROOT``) is written once and every door enforces it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 
+from articles.ingest.addresses import AddressRefused, parse_networks, resolve
+from articles.ingest.seed_folders import SeedFolderRefused, confined_folder
 from articles.models import FEED_KINDS, Source, SourceKind
 
 WEB_SCHEMES = ("http", "https")
@@ -23,6 +25,29 @@ def web_url_error(url: str) -> str | None:
     if scheme not in WEB_SCHEMES:
         shown = f"{scheme}://" if scheme else "no scheme"
         return f"The address uses {shown}; only http:// and https:// feeds can be fetched."
+    return None
+
+
+def address_guard_warning(url: str) -> str | None:
+    """The private-address guard's refusal of ``url`` as things stand, or None.
+
+    Resolved and checked exactly as a poll would (``addresses.resolve`` with
+    FETCH_ALLOW_NETWORKS), so an admin adding a feed on the local network hears at
+    once that the first poll would fail, instead of finding it backed off an hour later.
+    Only a warning: the operator may be about to allow that network. A name that does
+    not resolve is not reported here; the first poll says so.
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if not host:
+        return None
+    try:
+        resolve(host, port, parse_networks(settings.FETCH_ALLOW_NETWORKS), url)
+    except AddressRefused as refused:
+        return str(refused) if refused.kind == "blocked-address" else None
     return None
 
 
@@ -76,13 +101,19 @@ class SourceForm(forms.ModelForm):
             folder = (cleaned.get("folder") or "").strip()
             if not folder:
                 self.add_error("folder", "A seed-folder source needs the folder to watch.")
-            elif not Path(folder).is_dir():
-                self.add_error(
-                    "folder",
-                    f"The folder {folder!r} does not exist on the server (or is not a folder); "
-                    "create it first or correct the path.",
-                )
+            else:
+                try:
+                    confined_folder(folder, settings.SEED_FOLDERS_ROOT)
+                except SeedFolderRefused as refused:
+                    self.add_error("folder", f"{str(refused)[:1].upper()}{str(refused)[1:]}.")
         return cleaned
+
+    def address_warning(self) -> str | None:
+        """After a valid form: the guard's refusal of the feed address, if it would refuse it."""
+        url = self.cleaned_data.get("url")
+        if self.cleaned_data.get("kind") not in FEED_KINDS or not url:
+            return None
+        return address_guard_warning(url)
 
 
 class PreviewForm(forms.Form):

@@ -87,12 +87,12 @@ def poll_due_sources_task() -> int:
     ``poll_queued_at`` stops a busy queue from filling with copies of the same poll; a
     queued poll that never ran (lost message) is queued again after the claim timeout.
     """
-    from articles.ingest.collector import queueable_sources
+    from articles.models import Source
 
     now = timezone.now()
-    ids = list(queueable_sources(now).values_list("pk", flat=True))
+    ids = list(Source.objects.queueable(now).values_list("pk", flat=True))
     if ids:
-        queueable_sources(now).filter(pk__in=ids).update(poll_queued_at=now)
+        Source.objects.queueable(now).filter(pk__in=ids).update(poll_queued_at=now)
     for source_id in ids:
         poll_source_task.delay(source_id)
     return len(ids)

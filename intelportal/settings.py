@@ -257,6 +257,11 @@ FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 3, minimum=0)
 POLL_MAX_BACKOFF_MINUTES = env_int("POLL_MAX_BACKOFF_MINUTES", 24 * 60, minimum=1)
 # A poll claim older than this is presumed dead (its worker was killed) and can be taken.
 POLL_CLAIM_STALE_SECONDS = env_int("POLL_CLAIM_STALE_SECONDS", 900, minimum=1)
+# Seed-folder sources may only read folders inside this one (after following links).
+SEED_FOLDERS_ROOT = Path(env_str("SEED_FOLDERS_ROOT", str(BASE_DIR / "seeds")))
+if not SEED_FOLDERS_ROOT.is_absolute():
+    raise ImproperlyConfigured(f"SEED_FOLDERS_ROOT={str(SEED_FOLDERS_ROOT)!r} must be an absolute path.")
+SEED_FOLDERS_ROOT = SEED_FOLDERS_ROOT.resolve()
 
 # --- Audit trail --------------------------------------------------------------------------
 # Events older than this many days are deleted by a daily sweep; 0 keeps them for ever.

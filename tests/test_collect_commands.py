@@ -175,9 +175,10 @@ def test_poll_with_an_unknown_name_polls_nothing_and_names_the_culprit(local_fee
 def test_poll_of_a_named_manual_source_is_refused():
     SourceFactory(name="Typed in", kind="manual", url="")
     _, error = failing_run("poll", "Typed in")
-    assert str(error) == "'Typed in': manual sources have nothing to poll"
+    assert str(error) == "not polled — 'Typed in': a manual source has nothing to poll"
     assert Source.objects.get(name="Typed in").last_polled_at is None
 
 
-def test_poll_with_no_feed_sources_says_there_is_nothing_to_do():
-    assert run("poll") == "No enabled feed sources to poll; add one with `manage.py add_source`.\n"
+def test_poll_with_no_pollable_sources_says_there_is_nothing_to_do():
+    SourceFactory(name="Typed in", kind="manual", url="")
+    assert run("poll") == "No enabled sources to poll; add one with `manage.py add_source`.\n"

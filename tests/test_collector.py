@@ -184,7 +184,7 @@ def test_a_source_being_polled_is_not_polled_twice_at_once(site):
 
 def test_disabled_sources_are_not_due_and_not_polled_unless_forced(site):
     src = source_for(site.put("/f.xml", rss(item(1))), enabled=False)
-    assert src not in collector.due_sources()
+    assert src not in Source.objects.due()
     assert collector.poll(src.pk).status == "busy"
     assert collector.poll(src.pk, force=True).status == "ok"
 
@@ -205,7 +205,8 @@ def test_new_articles_start_at_the_sources_default_tlp(site):
     assert Article.objects.get().tlp == "amber"
 
 
-def test_seed_folder_sources_load_their_folder(tmp_path):
+def test_seed_folder_sources_load_their_folder(tmp_path, settings):
+    settings.SEED_FOLDERS_ROOT = tmp_path
     (tmp_path / "a.txt").write_text("Jan 2, 2026 • Ann\nTitle\nTeaser\nSummary\nText.\n")
     (tmp_path / "bad.txt").write_text("garbage")
     src = Source.objects.create(name="drop", kind="seed-folder", folder=str(tmp_path))
@@ -247,4 +248,4 @@ def test_the_folderless_seed_source_from_load_seeds_is_never_due():
     call_command("load_seeds")
     seeds = Source.objects.get(name="Seed files")
     assert not seeds.can_poll
-    assert seeds not in collector.due_sources()
+    assert seeds not in Source.objects.due()

@@ -101,6 +101,9 @@ def test_a_healthy_source_shows_its_last_result_and_labels_for_its_state(staff_c
         last_polled_at=timezone.now(),
         last_result={"status": "ok", "new": 4, "updated": 1, "warnings": ["one", "two"]},
     )
+    new = [ArticleFactory(source=polled).pk for _ in range(4)]
+    polled.last_result["article_ids"] = {"new": new, "updated": [ArticleFactory(source=polled).pk]}
+    polled.save()
     never = SourceFactory(name="Never", enabled=False)
     overdue = SourceFactory(name="Stuck", next_poll_at=timezone.now() - dt.timedelta(hours=2))
 
@@ -169,7 +172,7 @@ def test_poll_now_queues_a_poll_after_commit_and_returns_to_the_page(
     assert response.status_code == 302
     assert response.url == HEALTH
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "A poll of “Wire” was queued; reload this page in a moment to see the result."
+        "A poll of “Wire” was queued; reload the page in a moment to see the result."
     ]
     source.refresh_from_db()
     assert source.last_result["new"] == 3
@@ -194,7 +197,7 @@ def test_manual_sources_get_no_poll_button_and_polling_one_is_refused(
 
     assert callbacks == []
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "“Typed in” is a manual source: there is nothing to poll."
+        "“Typed in” was not polled: a manual source has nothing to poll."
     ]
 
 

@@ -13,7 +13,6 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -22,9 +21,10 @@ from django.utils import timezone
 
 from articles.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from articles.ingest.http import FetchError, fetch
-from articles.ingest.seed_loader import load_seed_paths
+from articles.ingest.seed_folders import SeedFolderRefused
+from articles.ingest.seed_loader import load_seed_folder
 from articles.ingest.upsert import IncomingArticle, Outcome, upsert_article
-from articles.models import FEED_KINDS, Source, SourceKind
+from articles.models import Source, SourceKind
 from articles.sanitize import html_to_text
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ USER_AGENT = "IntelPortal/0.1 (+https://github.com/intelportal; feed collector)"
 @dataclass
 class PollReport:
     source: str
-    status: str  # "ok", "not-modified", "failed", "busy", "disabled"
+    status: str  # "ok", "not-modified", "failed", "busy", "nothing-to-poll"
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -44,54 +44,43 @@ class PollReport:
     skipped: int = 0
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Which articles the poll created, changed or found unchanged: stored on the source so
+    # that pages count, per viewer, only the ones that viewer may read (``visible_to``).
+    article_ids: dict[str, list[int]] = field(
+        default_factory=lambda: {"new": [], "updated": [], "unchanged": []}
+    )
 
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in ("new", "updated", "unchanged", "filtered", "skipped")}
 
+    def count_article(self, outcome: Outcome, article_id: int) -> None:
+        name = {Outcome.CREATED: "new", Outcome.UPDATED: "updated"}.get(outcome, "unchanged")
+        setattr(self, name, getattr(self, name) + 1)
+        self.article_ids[name].append(article_id)
+
     def line(self) -> str:
         if self.status == "failed":
             return f"{self.source}: FAILED — {self.error}"
-        if self.status in {"busy", "disabled"}:
+        if self.status == "nothing-to-poll":
+            return f"{self.source}: nothing to poll — {self.error}"
+        if self.status == "busy":
             return f"{self.source}: {self.status}"
         counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
         suffix = f" ({len(self.warnings)} warning(s): {self.warnings[0]})" if self.warnings else ""
         return f"{self.source}: {self.status} — {counts}{suffix}"
 
 
-def due_sources():
-    now = timezone.now()
-    return (
-        Source.objects.filter(enabled=True)
-        .exclude(kind=SourceKind.MANUAL)
-        .exclude(kind=SourceKind.SEED_FOLDER, folder="")
-        .exclude(kind__in=FEED_KINDS, url="")
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-    )
-
-
-def queueable_sources(now):
-    """Due sources that are neither being polled nor already waiting in the queue."""
-    stale = now - timedelta(seconds=settings.POLL_CLAIM_STALE_SECONDS)
-    return (
-        due_sources()
-        .filter(polling_started_at__isnull=True)
-        .filter(Q(poll_queued_at__isnull=True) | Q(poll_queued_at__lt=stale))
-    )
-
-
 def claim(source_id: int, *, force: bool = False) -> Source | None:
-    """Take the source for polling; None when another worker has it, or (unless forced)
-    when it is disabled or not due yet."""
+    """Take the source for polling; None when another worker has it, when it has nothing
+    to poll (``Source.objects.pollable``), or (unless forced) when it is disabled or not
+    due yet."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.POLL_CLAIM_STALE_SECONDS)
     free = Q(polling_started_at__isnull=True) | Q(polling_started_at__lt=stale)
-    rows = Source.objects.filter(pk=source_id).filter(free)
-    if not force:
-        # Beat may queue a source twice while a worker is busy; the second message must
-        # find it no longer due rather than poll it again right after the first.
-        due = Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
-        rows = rows.filter(due, enabled=True)
-    if not rows.update(polling_started_at=now):
+    # Beat may queue a source twice while a worker is busy; unless forced, the second
+    # message must find it no longer due rather than poll it again right after the first.
+    rows = Source.objects.pollable() if force else Source.objects.due(now)
+    if not rows.filter(pk=source_id).filter(free).update(polling_started_at=now):
         return None
     return Source.objects.get(pk=source_id)
 
@@ -100,8 +89,12 @@ def poll(source_id: int, *, force: bool = False) -> PollReport:
     """Poll one source now. ``force`` polls a disabled source too (an admin's "poll now")."""
     source = claim(source_id, force=force)
     if source is None:
-        name = Source.objects.filter(pk=source_id).values_list("name", flat=True).first() or f"#{source_id}"
-        return PollReport(source=name, status="busy")
+        unclaimed = Source.objects.filter(pk=source_id).first()
+        if unclaimed is not None and not unclaimed.can_poll:
+            return PollReport(
+                source=unclaimed.name, status="nothing-to-poll", error=unclaimed.nothing_to_poll_reason
+            )
+        return PollReport(source=unclaimed.name if unclaimed else f"#{source_id}", status="busy")
     report = PollReport(source=source.name, status="ok")
     try:
         if source.kind == SourceKind.SEED_FOLDER:
@@ -111,6 +104,9 @@ def poll(source_id: int, *, force: bool = False) -> PollReport:
     except (FetchError, FeedParseError) as exc:
         report.status, report.error = "failed", str(exc)
         error_kind = getattr(exc, "kind", "parse")
+    except SeedFolderRefused as exc:
+        report.status, report.error = "failed", f"Refused to read the seed folder: {exc}."
+        error_kind = "seed-folder"
     except Exception as exc:  # a bug must not leave the source claimed or crash the worker
         log.exception("polling %s failed unexpectedly", source.name)
         report.status, report.error = "failed", f"unexpected error ({type(exc).__name__}: {exc})"
@@ -118,6 +114,9 @@ def poll(source_id: int, *, force: bool = False) -> PollReport:
     else:
         error_kind = ""
     _record(source, report, error_kind)
+    if report.status == "failed":
+        # A warning, not the task's INFO "succeeded": a source that fails is something to look at.
+        log.warning("polling source %r (#%s) failed: %s", source.name, source.pk, report.error)
     return report
 
 
@@ -171,18 +170,13 @@ def ingest_entries(source: Source, parsed: ParsedFeed, report: PollReport) -> No
 def _ingest_one(source: Source, entry: FeedEntry, now, report: PollReport) -> None:
     try:
         with transaction.atomic():  # a savepoint inside the chunk's transaction
-            _, outcome = upsert_article(source, to_incoming(entry, now=now))
+            article, outcome = upsert_article(source, to_incoming(entry, now=now))
     except Exception as exc:  # one bad entry must not lose the others
         log.warning("entry %r of %s skipped: %s", entry.guid, source.name, exc)
         report.skipped += 1
         report.warnings.append(f"entry {entry.title[:60]!r} skipped: {exc}")
         return
-    if outcome == Outcome.CREATED:
-        report.new += 1
-    elif outcome == Outcome.UPDATED:
-        report.updated += 1
-    else:
-        report.unchanged += 1
+    report.count_article(outcome, article.pk)
 
 
 def to_incoming(entry: FeedEntry, *, now) -> IncomingArticle:
@@ -227,13 +221,10 @@ def _passes_filters(entry: FeedEntry, include: list[str], exclude: list[str]) ->
 
 
 def _poll_folder(source: Source, report: PollReport) -> None:
-    folder = Path(source.folder)
-    if not folder.is_dir():
-        raise FeedParseError(f"the folder {source.folder!r} does not exist or is not a folder")
-    loaded = load_seed_paths([folder], tlp=source.default_tlp, source_name=source.name)
-    report.new = loaded.count(Outcome.CREATED)
-    report.updated = loaded.count(Outcome.UPDATED)
-    report.unchanged = loaded.count(Outcome.UNCHANGED)
+    """Read the folder, confined to SEED_FOLDERS_ROOT again now (it may have become a link)."""
+    loaded = load_seed_folder(source, root=settings.SEED_FOLDERS_ROOT)
+    for path, outcome in loaded.outcomes.items():
+        report.count_article(outcome, loaded.article_ids[path])
     report.skipped = len(loaded.errors)
     report.warnings.extend(loaded.errors)
 
@@ -257,7 +248,12 @@ def _record(source: Source, report: PollReport, error_kind: str) -> None:
         "last_polled_at": now,
         "consecutive_failures": failures,
         "next_poll_at": now + next_poll_delay(source, failures),
-        "last_result": {"status": report.status, **report.counts(), "warnings": report.warnings[:20]},
+        "last_result": {
+            "status": report.status,
+            **report.counts(),
+            "article_ids": report.article_ids,
+            "warnings": report.warnings[:20],
+        },
     }
     if failed:
         changes.update(last_error=report.error[:4000], last_error_kind=error_kind, last_error_at=now)

@@ -1,4 +1,9 @@
-"""Load seed files into articles: one transaction per file, nothing half-saved."""
+"""Load seed files into articles: one transaction per file, nothing half-saved.
+
+Two callers: ``manage.py load_seeds`` (an operator at the machine, who may name any
+path) and the polling of a seed-folder source (an admin's setting, so confined to
+``SEED_FOLDERS_ROOT`` by :mod:`articles.ingest.seed_folders`).
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,24 @@ from pathlib import Path
 
 from django.db import transaction
 
+from articles.ingest.seed_folders import SEED_SUFFIXES, confined_folder, confined_seed_files
 from articles.ingest.seeds import SeedDocument, SeedFormatError, parse_seed_file
 from articles.ingest.upsert import IncomingArticle, Outcome, upsert_article
 from articles.models import Source, SourceKind
 from articles.sanitize import text_to_html
 
-SEED_SUFFIXES = {".txt"}
-
 
 @dataclass
 class LoadReport:
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # path -> outcome
+    article_ids: dict[str, int] = field(default_factory=dict)  # path -> article id
     errors: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes.values() if o == outcome)
+
+    def ids(self, outcome: Outcome) -> list[int]:
+        return [self.article_ids[path] for path, o in self.outcomes.items() if o == outcome]
 
 
 def seed_files(paths: Iterable[Path]) -> list[Path]:
@@ -38,12 +46,27 @@ def seed_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_seed_paths(paths: Iterable[Path], *, tlp: str, source_name: str) -> LoadReport:
-    report = LoadReport()
-    files = seed_files(paths)
+    """The operator's load: any file or folder given on the command line."""
     with transaction.atomic():
         source, _ = Source.objects.get_or_create(
             name=source_name, defaults={"kind": SourceKind.SEED_FOLDER, "default_tlp": tlp}
         )
+    return _load(seed_files(paths), source, tlp=tlp, report=LoadReport())
+
+
+def load_seed_folder(source: Source, *, root: Path) -> LoadReport:
+    """A seed-folder source's poll: only files that are really inside ``root``.
+
+    Raises :class:`~articles.ingest.seed_folders.SeedFolderRefused` when the folder
+    itself is not (any more) inside the root; files that link outside it are skipped
+    with a warning each.
+    """
+    folder = confined_folder(source.folder, root)
+    files, refused = confined_seed_files(folder, root)
+    return _load(files, source, tlp=source.default_tlp, report=LoadReport(errors=refused))
+
+
+def _load(files: list[Path], source: Source, *, tlp: str, report: LoadReport) -> LoadReport:
     for path in files:
         try:
             document = parse_seed_file(path)
@@ -51,8 +74,9 @@ def load_seed_paths(paths: Iterable[Path], *, tlp: str, source_name: str) -> Loa
             report.errors.append(str(exc))
             continue
         with transaction.atomic():
-            _, outcome = upsert_article(source, to_incoming(document, guid=path.name, tlp=tlp))
+            article, outcome = upsert_article(source, to_incoming(document, guid=path.name, tlp=tlp))
         report.outcomes[str(path)] = outcome
+        report.article_ids[str(path)] = article.pk
     return report
 
 

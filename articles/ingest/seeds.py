@@ -14,6 +14,8 @@ Layout::
 
 Pure Python, no Django: :func:`parse_seed` returns a :class:`SeedDocument` or
 raises :class:`SeedFormatError` naming the file, the line and what was expected.
+Messages never quote the file's text: a seed folder is read on an admin's say-so,
+and an error must not become a way to read a file line by line.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ SECTIONS = {
     "summary": "summary",
     "published analysis": "analysis",
 }
+_SECTION_HEADINGS = {key: name.title() for name, key in SECTIONS.items()}
 MAX_SEED_BYTES = 5 * 1024 * 1024
 
 _MONTHS = {
@@ -181,7 +184,7 @@ def _decode(raw: bytes, path: str) -> str:
         raise SeedFormatError(
             path,
             line,
-            f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            f"is not UTF-8 (an invalid byte at offset {exc.start}); save the file as UTF-8",
         ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -193,17 +196,19 @@ def _parse_dateline(line: str, path: str, number: int) -> tuple[dt.date, list[st
     expected = "expected a dateline such as 'Apr 15, 2026 • Author Name'"
     match = _DATELINE.match(line.strip())
     if not match:
-        raise SeedFormatError(path, number, f"{expected}, found {_excerpt(line)}")
+        raise SeedFormatError(path, number, f"{expected}; this line is not in that form")
     month = _MONTHS.get(match["month"].lower())
     if month is None:
-        raise SeedFormatError(path, number, f"{match['month']!r} is not a month name; {expected}")
+        raise SeedFormatError(
+            path, number, f"the word before the day is not a month name (Jan to Dec, or in full); {expected}"
+        )
     try:
         published = dt.date(int(match["year"]), month, int(match["day"]))
     except ValueError as exc:
         raise SeedFormatError(
             path,
             number,
-            f"impossible date {match['month']} {match['day']}, {match['year']} ({exc})",
+            f"impossible date ({exc}); {expected}",
         ) from None
     authors = [a.strip() for a in _AUTHOR_SPLIT.split(match["authors"]) if a.strip()]
     if not authors:
@@ -233,7 +238,8 @@ def _parse_sections(lines: list[str], start: int, path: str) -> dict[str, str]:
         key = _section_key(line)
         if key is not None:
             if key in sections:
-                raise SeedFormatError(path, index + 1, f"section {line.strip()!r} appears a second time")
+                heading = _SECTION_HEADINGS[key]
+                raise SeedFormatError(path, index + 1, f"section {heading!r} appears a second time")
             sections[key] = []
             current = key
             continue
@@ -243,7 +249,7 @@ def _parse_sections(lines: list[str], start: int, path: str) -> dict[str, str]:
                 raise SeedFormatError(
                     path,
                     index + 1,
-                    f"expected a section heading ({names}) after the teaser, found {_excerpt(line)}",
+                    f"expected a section heading ({names}) after the teaser, found other text",
                 )
             continue
         sections[current].append(line.rstrip())
@@ -262,8 +268,3 @@ def _join_paragraphs(lines: list[str]) -> str:
     if current:
         paragraphs.append(" ".join(current))
     return "\n\n".join(paragraphs)
-
-
-def _excerpt(line: str, limit: int = 60) -> str:
-    line = line.strip()
-    return repr(line if len(line) <= limit else line[:limit] + "…")

@@ -1,22 +1,21 @@
-"""Admin-only pages about sources: which ones fail and why, and a dry-run preview of a feed.
+"""Pages about sources for administrators: which ones fail and why, and a dry-run preview.
 
-The Django admin (``articles/admin_sources.py``) shares two pieces with these pages:
-the recent-items annotation and :func:`queue_polls`, so a count or a "poll now"
-means the same thing wherever an admin sees it.
+They share with the Django admin (``articles/admin_sources.py``) the queryset
+vocabulary (``Source.objects.with_pollable()``, ``with_recent_item_counts``) and
+:mod:`articles.polling`, so a count, a schedule or a "poll now" means the same thing
+wherever an admin sees it. Access follows the model permissions, as in the admin:
+the health page needs "view source"; polling and previewing need "change source".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,71 +25,47 @@ from articles.forms import PreviewForm
 from articles.ingest.collector import USER_AGENT
 from articles.ingest.feeds import FeedParseError, ParsedFeed, parse_feed
 from articles.ingest.http import FetchError, FetchResult, fetch
-from articles.models import Article, Source
-from articles.tasks import poll_source_task
+from articles.models import Source
+from articles.models.sources import RECENT_DAYS
+from articles.polling import attach_visible_results, request_poll
 
-RECENT_DAYS = 7
 PREVIEW_TEXT_CHARS = 200
 PREVIEW_MAX_ENTRIES = 50
 # A source whose next poll is this late is not being scheduled: the beat is probably down.
 OVERDUE_AFTER = timedelta(minutes=15)
 
 
-def with_recent_item_counts(sources: QuerySet[Source], *, user) -> QuerySet[Source]:
-    """Annotate ``recent_items``: articles published in the last week that ``user`` may read.
+def staff_with_permission(
+    permission: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """403 unless the signed-in user is staff and holds ``permission`` (the middleware
+    sends anonymous visitors to the login page)."""
 
-    One correlated subquery (served by the source + published_at index) rather than a
-    query per row; counted through ``visible_to`` because a count is also a way to
-    learn that restricted articles exist.
-    """
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    recent = (
-        Article.objects.visible_to(user)
-        .filter(source=OuterRef("pk"), published_at__gte=since)
-        .order_by()
-        .values("source")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return sources.annotate(recent_items=Coalesce(Subquery(recent, output_field=IntegerField()), 0))
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not (request.user.is_staff and request.user.has_perm(permission)):
+                raise PermissionDenied("This source page needs a permission you do not have.")
+            return view(request, *args, **kwargs)
 
+        return wrapped
 
-def queue_polls(source_ids: Iterable[int]) -> None:
-    """Queue a forced poll of each source once the current transaction commits.
-
-    After the commit, so a worker never reads a source state older than the one the
-    admin just saved; forced, because an admin asking for a poll means now, even
-    for a disabled source or one in back-off.
-    """
-    for source_id in source_ids:
-        transaction.on_commit(lambda pk=source_id: poll_source_task.delay(pk, True), robust=True)
+    return decorator
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """403 for signed-in users who are not staff (the middleware handles anonymous ones)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied("Source pages are for administrators.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@staff_required
+@staff_with_permission("articles.view_source")
 @require_http_methods(["GET", "HEAD"])
 def source_health(request: HttpRequest) -> HttpResponse:
     sources = list(
-        with_recent_item_counts(Source.objects.all(), user=request.user).order_by(
-            "-consecutive_failures", "name"
-        )
+        Source.objects.with_pollable()
+        .with_recent_item_counts(request.user)
+        .order_by("-consecutive_failures", "name")
     )
+    attach_visible_results(sources, request.user)
     now = timezone.now()
     for source in sources:
         source.is_overdue = bool(
-            source.enabled
-            and source.is_feed
+            source.is_scheduled
             and source.next_poll_at
             and source.next_poll_at < now - OVERDUE_AFTER
             and source.polling_started_at is None
@@ -100,25 +75,20 @@ def source_health(request: HttpRequest) -> HttpResponse:
         "healthy": [s for s in sources if not s.consecutive_failures],
         "recent_days": RECENT_DAYS,
         "now": now,
+        "can_poll_sources": request.user.has_perm("articles.change_source"),
     }
     return render(request, "articles/sources/health.html", context)
 
 
-@staff_required
+@staff_with_permission("articles.change_source")
 @require_POST
 def poll_source_now(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk)
-    if not source.can_poll:
-        messages.error(request, f"“{source.name}” is a manual source: there is nothing to poll.")
-        return redirect("articles:sources-health")
-    queue_polls([source.pk])
-    messages.success(
-        request, f"A poll of “{source.name}” was queued; reload this page in a moment to see the result."
-    )
+    outcome = request_poll(get_object_or_404(Source, pk=pk), request=request)
+    (messages.success if outcome.queued else messages.error)(request, outcome.message)
     return redirect("articles:sources-health")
 
 
-@staff_required
+@staff_with_permission("articles.change_source")
 @require_http_methods(["GET", "HEAD", "POST"])
 def source_preview(request: HttpRequest) -> HttpResponse:
     """Fetch and parse a feed exactly as the collector would, and save nothing."""

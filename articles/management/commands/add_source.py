@@ -1,7 +1,9 @@
 """``manage.py add_source NAME URL``: add a feed source from a script or a shell.
 
 It validates through the same form as the admin, so a source added here obeys the
-same rules (http(s) URL, interval of at least a minute, unique name).
+same rules (http(s) URL, interval of at least a minute, unique name), is audited as
+the admin's are, and warns, as the admin does, when the private-address guard would
+refuse the address (FETCH_ALLOW_NETWORKS).
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.forms import SourceForm
 from articles.models import FEED_KINDS, Reliability, Source, SourceKind
+from articles.source_changes import record_saved
 from articles.tlp import TLP, parse_label
+
+AUDIT_NAME = "manage.py add_source"
 
 FEED_KIND_NAMES = sorted(str(kind) for kind in FEED_KINDS)
 
@@ -61,6 +66,11 @@ class Command(BaseCommand):
             )
             raise CommandError(f"the source was not added — {problems}")
         source: Source = form.save()
+        record_saved(source, before=None, username=AUDIT_NAME)
+        if warning := form.address_warning():
+            self.stderr.write(
+                self.style.WARNING(f"Warning: the first poll will fail as things stand. {warning}")
+            )
         self.stdout.write(
             f"Added source #{source.pk} “{source.name}”: {source.get_kind_display()} feed at {source.url}, "
             f"polled every {source.poll_interval_minutes} min, {source.get_default_tlp_display()}, "

@@ -2,37 +2,43 @@
 
 For admins checking a feed by hand and for cron-style setups without celery beat:
 one line per source, and a non-zero exit status when any source failed.
+
+Unlike "Poll now" in the admin and on the health page, which queue the poll for the
+workers, this polls in the foreground (no worker needed) and waits for the result.
+Which sources can be polled is the same rule (``Source.objects.pollable()``), and
+each poll is audited (``articles.polling.poll_in_foreground``).
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.ingest.collector import poll
-from articles.models import FEED_KINDS, Source, SourceKind
+from articles.models import Source
+from articles.polling import poll_in_foreground
+
+AUDIT_NAME = "manage.py poll"
 
 
 class Command(BaseCommand):
     help = (
-        "Poll sources now, synchronously. Without names: every enabled feed source. "
-        "Named sources are polled even when disabled or backing off."
+        "Poll sources now, in the foreground. Without names: every enabled source that has "
+        "something to poll (feeds, seed folders). Named sources are polled even when disabled "
+        "or backing off."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "names", nargs="*", metavar="NAME", help="source names (default: all enabled feeds)"
+            "names", nargs="*", metavar="NAME", help="source names (default: all enabled pollable sources)"
         )
 
     def handle(self, *args, names: list[str], **options) -> None:
-        sources = (
-            self._named(names) if names else list(Source.objects.filter(enabled=True, kind__in=FEED_KINDS))
-        )
+        sources = self._named(names) if names else list(Source.objects.pollable().filter(enabled=True))
         if not sources:
-            self.stdout.write("No enabled feed sources to poll; add one with `manage.py add_source`.")
+            self.stdout.write("No enabled sources to poll; add one with `manage.py add_source`.")
             return
         failed = 0
         for source in sources:
-            report = poll(source.pk, force=True)
+            report = poll_in_foreground(source, by=AUDIT_NAME)
             if report.status == "failed":
                 failed += 1
                 self.stdout.write(self.style.ERROR(report.line()))
@@ -53,8 +59,9 @@ class Command(BaseCommand):
                 ", ".join(Source.objects.order_by("name").values_list("name", flat=True)[:20]) or "none yet"
             )
             raise CommandError(f"no source named {', '.join(map(repr, unknown))}; known sources: {known}")
-        manual = [name for name in names if by_name[name].kind == SourceKind.MANUAL]
-        if manual:
-            raise CommandError(f"{', '.join(map(repr, manual))}: manual sources have nothing to poll")
+        unpollable = [name for name in names if not by_name[name].can_poll]
+        if unpollable:
+            reasons = "; ".join(f"{name!r}: {by_name[name].nothing_to_poll_reason}" for name in unpollable)
+            raise CommandError(f"not polled — {reasons}")
         # Keep the order the user typed, once per source.
         return list({name: by_name[name] for name in names}.values())
