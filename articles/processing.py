@@ -1,37 +1,81 @@
 """Asynchronous processing of one article: claim it, compute, record the outcome.
 
-The Celery tasks in ``articles/tasks.py`` are thin wrappers around
-:func:`process_article`. The claim is a conditional UPDATE, so two workers
-never process the same article at once; every later write is conditional on
-that same claim, so a stale run can never overwrite a newer one. An article
-whose worker died mid-task (status stuck in RUNNING) becomes claimable again
-after ``PROCESSING_STALE_SECONDS``; after ``MAX_ATTEMPTS`` such deaths it is
-marked FAILED instead of being retried for ever.
+The protocol, in the order things happen (the Celery tasks in ``articles/tasks.py``
+are thin wrappers around :func:`process_article` and :func:`process_batch`):
+
+1. **Request.** :func:`enqueue` and :func:`enqueue_batches` mark the article PENDING
+   with ``processing_queued_at`` *before* a message is sent (after the commit, through
+   :mod:`articles.dispatch`). A message lost, or never sent because the broker was down,
+   therefore leaves a visible request behind.
+2. **Claim.** A conditional UPDATE takes a PENDING article, or a RUNNING one whose claim
+   is older than ``PROCESSING_STALE_SECONDS``, to RUNNING with ``processing_claimed_at``
+   and one more ``processing_attempts``: two workers never process it at once. A passing
+   database error during the claim is retried on a fresh connection.
+3. **Work, then one write.** The pipeline runs outside any transaction; the result is
+   stored in one transaction that first re-checks the claim (:func:`_owned`). Every write
+   after the claim is conditional on it, so a stale run never overwrites a newer one.
+4. **Outcome.** DONE; or, for a passing database error (:data:`TRANSIENT_ERRORS`), the
+   connection is replaced and the article goes back to PENDING. That run did not kill
+   its worker, so its attempt is given back, but ``processing_retries`` counts it: after
+   ``MAX_RETRIES`` of them in a row it is FAILED with kind INFRASTRUCTURE and a
+   ``processing_retry_at``. Anything else is FAILED with kind PERMANENT and its reason.
+   A release that meets a dead connection is retried on a fresh one.
+5. **Worker death.** A killed worker leaves RUNNING behind; once the claim is stale it
+   can be taken again, counting an attempt. After ``MAX_ATTEMPTS`` deaths the article is
+   FAILED, PERMANENT: it is the article that kills its worker (memory, hard time limit).
+6. **Sweeper.** :func:`articles.sweeper.requeue_lost` (beat, every
+   ``REQUEUE_LOST_EVERY_SECONDS``) queues again, in batches: stale RUNNING claims;
+   PENDING requests nobody has vouched for within the stale window (only while the
+   broker's queue is short, so a deep backlog is not sent twice); and INFRASTRUCTURE
+   failures whose retry time has come, ``MAX_REVIVALS`` times at most with a doubling
+   backoff. A batch task vouches for the articles it still holds by refreshing their
+   ``processing_queued_at`` as it goes, so they do not look lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
+from typing import TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import F, Q
 from django.utils import timezone
 
+from articles import dispatch
 from articles.enrichment.pipeline import Pipeline, get_pipeline
-from articles.enrichment.types import Document
-from articles.findings import store_result
-from articles.models import Article, ProcessingStatus, WatchEntity
+from articles.findings import document_for, store_result
+from articles.models import Article, FailureKind, ProcessingStatus, WatchEntity
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WORDS_PER_MINUTE = 230
 STATS_VERSION = "stats-1"
+# Claims that ended with the worker gone (killed, out of memory, over the hard limit).
 MAX_ATTEMPTS = 5
+# Passing errors in a row before an article is FAILED (INFRASTRUCTURE) and left to the
+# sweeper's slower schedule; it revives such an article MAX_REVIVALS times, waiting
+# REVIVAL_BACKOFF_SECONDS × 2^(n-1) before the n-th.
+MAX_RETRIES = 5
+MAX_REVIVALS = 5
+REVIVAL_BACKOFF_SECONDS = 120
+# Tries of a claim or a release on a fresh connection before giving the error back.
+DB_TRIES = 3
+BATCH_SIZE = 50
 # SQLite allows 32,766 parameters per statement and psycopg 65,535: bulk updates go in chunks.
 CHUNK = 5000
 # Errors worth retrying: the database went away or is busy. Integrity and data errors are
@@ -40,7 +84,12 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 
 
 class TransientFailure(Exception):
-    """Processing hit a passing error; the article is PENDING again and may be retried."""
+    """Processing hit a passing error; the article is PENDING again unless ``retry`` is False."""
+
+    def __init__(self, message: str, *, retries: int = 0, retry: bool = True) -> None:
+        super().__init__(message)
+        self.retries = retries
+        self.retry = retry
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -58,41 +107,76 @@ def mark_pending(article_ids: Iterable[int]) -> None:
             processing_claimed_at=None,
             processing_queued_at=now,
             processing_attempts=0,
+            processing_retries=0,
+            processing_failure_kind=FailureKind.NONE,
+            processing_retry_at=None,
         )
 
 
 def enqueue(article_ids: Iterable[int]) -> None:
     """Mark articles pending and queue one task each once the current transaction commits."""
+    from articles.tasks import process_article_task
+
     ids = list(article_ids)
     if ids:
         mark_pending(ids)
-        _dispatch(ids)
+        dispatch.send_on_commit(process_article_task, [(pk,) for pk in ids])
 
 
-def _dispatch(ids: list[int]) -> None:
-    from articles.tasks import process_article_task
-
-    for article_id in ids:
-        # robust: a broker hiccup is logged, not raised; the article stays PENDING and the
-        # sweeper (requeue_lost) queues it again later.
-        transaction.on_commit(lambda pk=article_id: process_article_task.delay(pk), robust=True)
-
-
-def enqueue_batches(article_ids: Iterable[int], batch_size: int = 50) -> int:
+def enqueue_batches(article_ids: Iterable[int], batch_size: int = BATCH_SIZE) -> int:
     """Like :func:`enqueue`, for bulk work: one message per ``batch_size`` articles."""
-    from articles.tasks import process_batch_task
-
     ids = list(article_ids)
     mark_pending(ids)
-    for offset in range(0, len(ids), batch_size):
-        batch = ids[offset : offset + batch_size]
-        transaction.on_commit(lambda batch=batch: process_batch_task.delay(batch), robust=True)
+    send_batches(ids, batch_size)
     return len(ids)
 
 
+def send_batches(ids: list[int], batch_size: int = BATCH_SIZE) -> None:
+    from articles.tasks import process_batch_task
+
+    batches = [ids[offset : offset + batch_size] for offset in range(0, len(ids), batch_size)]
+    dispatch.send_on_commit(process_batch_task, [(batch,) for batch in batches])
+
+
+def _fresh_connection() -> None:
+    """Drop this thread's database connection, so the next query opens a new one.
+
+    Not inside a transaction a caller opened (a test, an eager task inside a request):
+    that block owns the connection and sees the error itself.
+    """
+    if connection.in_atomic_block:
+        return
+    with contextlib.suppress(DatabaseError):
+        connection.close()
+
+
+def _on_fresh_connections(step: Callable[[], T], what: str) -> T:
+    """Run ``step``; after a passing database error, again on a new connection."""
+    for attempt in range(1, DB_TRIES + 1):
+        try:
+            return step()
+        except TRANSIENT_ERRORS as exc:
+            _fresh_connection()
+            if attempt == DB_TRIES or connection.in_atomic_block:
+                raise
+            log.warning("%s: %s; trying again on a new connection", what, exc)
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
 def claim(article_id: int) -> Article | None:
-    """Take the article for processing; None when another worker has it or it is done."""
-    now = timezone.now()
+    """Take the article for processing; None when another worker has it or it is done.
+
+    Raises :class:`TransientFailure` when the database stays unreachable (nothing changed).
+    """
+    now = timezone.now()  # one time for every try: it is how a try recognises its own claim
+    try:
+        return _on_fresh_connections(lambda: _claim_once(article_id, now), f"claiming article {article_id}")
+    except TRANSIENT_ERRORS as exc:
+        raise TransientFailure(f"could not claim article {article_id}: {exc}") from exc
+
+
+def _claim_once(article_id: int, now) -> Article | None:
     stale_before = now - timedelta(seconds=settings.PROCESSING_STALE_SECONDS)
     claimable = Q(processing_status=ProcessingStatus.PENDING) | Q(
         processing_status=ProcessingStatus.RUNNING, processing_claimed_at__lt=stale_before
@@ -101,26 +185,29 @@ def claim(article_id: int) -> Article | None:
     given_up = rows.filter(processing_attempts__gte=MAX_ATTEMPTS).update(
         processing_status=ProcessingStatus.FAILED,
         processing_claimed_at=None,
+        processing_failure_kind=FailureKind.PERMANENT,
         processing_error=f"gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time "
         "(out of memory or over the hard time limit?)",
     )
     if given_up:
         return None
-    taken = rows.update(
+    rows.update(
         processing_status=ProcessingStatus.RUNNING,
         processing_claimed_at=now,
         processing_attempts=F("processing_attempts") + 1,
     )
-    if not taken:
-        return None
-    return Article.objects.get(pk=article_id)
+    # Also finds a claim an earlier try made just before its connection died.
+    return Article.objects.filter(
+        pk=article_id, processing_status=ProcessingStatus.RUNNING, processing_claimed_at=now
+    ).first()
 
 
 def process_article(article_id: int) -> str:
     """Process one article; returns what happened ("done", "skipped", "changed").
 
-    Raises :class:`TransientFailure` for passing errors (the article is PENDING again),
-    and re-raises anything else after recording it on the article as FAILED.
+    Raises :class:`TransientFailure` for passing errors (the article is PENDING again, or
+    FAILED for the sweeper after ``MAX_RETRIES``), and re-raises anything else after
+    recording it on the article as FAILED.
     """
     article = claim(article_id)
     if article is None:
@@ -129,22 +216,60 @@ def process_article(article_id: int) -> str:
     try:
         return _process_claimed(article)
     except TRANSIENT_ERRORS as exc:
-        _release(article, ProcessingStatus.PENDING, f"transient error, will retry: {exc}")
-        raise TransientFailure(str(exc)) from exc
+        _fresh_connection()
+        retry = _release_transient(article, exc)
+        raise TransientFailure(str(exc), retries=article.processing_retries + 1, retry=retry) from exc
     except SoftTimeLimitExceeded:
-        _release(article, ProcessingStatus.FAILED, "took longer than the time limit")
+        _release(article, ProcessingStatus.FAILED, "took longer than the time limit", FailureKind.PERMANENT)
         raise
     except Exception as exc:
-        _release(article, ProcessingStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        _release(article, ProcessingStatus.FAILED, f"{type(exc).__name__}: {exc}", FailureKind.PERMANENT)
         raise
+
+
+def process_batch(article_ids: list[int]) -> dict[str, int]:
+    """Process several articles, each claimed and committed on its own; counts per outcome.
+
+    A dead database connection costs one article a retry, not the rest of the batch: the
+    connection is checked (and replaced) between articles. The articles still to come are
+    vouched for (``processing_queued_at``) so the sweeper does not queue them twice.
+    """
+    outcomes: dict[str, int] = {}
+    vouched_at = -math.inf
+    for index, article_id in enumerate(article_ids):
+        if not connection.in_atomic_block:  # else the caller's transaction owns the connection
+            close_old_connections()
+        if time.monotonic() - vouched_at > settings.PROCESSING_STALE_SECONDS / 3:
+            _vouch_for(article_ids[index:])
+            vouched_at = time.monotonic()
+        try:
+            outcome = process_article(article_id)
+        except SoftTimeLimitExceeded:
+            raise
+        except TransientFailure as exc:
+            log.warning("article %s: %s (left for a retry)", article_id, exc)
+            outcome = "retry-later"
+        except Exception:  # recorded on the article as FAILED; the batch goes on
+            log.exception("article %s failed", article_id)
+            outcome = "failed"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _vouch_for(article_ids: list[int]) -> None:
+    """Tell the sweeper these PENDING articles are in a live worker's hands, not lost."""
+    try:
+        Article.objects.filter(pk__in=article_ids, processing_status=ProcessingStatus.PENDING).update(
+            processing_queued_at=timezone.now()
+        )
+    except TRANSIENT_ERRORS:
+        _fresh_connection()  # only advice for the sweeper; the claim that follows will retry
 
 
 def _process_claimed(article: Article) -> str:
     stats = compute_stats(article)
     # The slow part runs outside any transaction: no lock is held while it computes.
-    result = current_pipeline().run(
-        Document(text=article.enrichment_text, title=article.title, metadata={"source": article.source_id})
-    )
+    result = current_pipeline().run(document_for(article))  # every section, see findings.py
     with transaction.atomic():
         current = _owned(article).select_for_update().first()
         if current is None:
@@ -155,6 +280,9 @@ def _process_claimed(article: Article) -> str:
             **stats,
             processing_status=ProcessingStatus.DONE,
             processing_error="",
+            processing_retries=0,
+            processing_failure_kind=FailureKind.NONE,
+            processing_retry_at=None,
             processed_at=timezone.now(),
             processing_versions={"stats": STATS_VERSION, **result.versions},
         )
@@ -170,18 +298,60 @@ def _owned(article: Article):
     )
 
 
-def _release(article: Article, status: str, reason: str) -> None:
-    """Record the outcome of a failed run, unless a newer run has taken the article since."""
-    _owned(article).update(
-        processing_status=status, processing_error=reason[:2000], processing_claimed_at=None
-    )
+def _release(article: Article, status: str, reason: str, kind: str = FailureKind.NONE, **fields) -> None:
+    """Record the outcome of a failed run, unless a newer run has taken the article since.
+
+    Retried on a fresh connection; if the database stays away the article stays RUNNING
+    and the sweeper takes it back once the claim is stale.
+    """
+
+    def write() -> None:
+        _owned(article).update(
+            processing_status=status,
+            processing_error=reason[:2000],
+            processing_claimed_at=None,
+            processing_failure_kind=kind,
+            **fields,
+        )
+
+    try:
+        _on_fresh_connections(write, f"releasing article {article.pk}")
+    except TRANSIENT_ERRORS as exc:
+        log.error("article %s stays RUNNING until its claim is stale: %s", article.pk, exc)
 
 
-def give_up(article_id: int, reason: str) -> None:
-    """After the last retry of a transient error: FAILED, if nothing newer has happened."""
-    Article.objects.filter(pk=article_id, processing_status=ProcessingStatus.PENDING).update(
-        processing_status=ProcessingStatus.FAILED, processing_error=reason[:2000]
+def _release_transient(article: Article, exc: Exception) -> bool:
+    """PENDING again, the attempt given back; FAILED (INFRASTRUCTURE) after MAX_RETRIES.
+
+    Returns whether an immediate retry makes sense.
+    """
+    retries = article.processing_retries + 1
+    attempt_given_back = {"processing_attempts": F("processing_attempts") - 1, "processing_retries": retries}
+    if retries % MAX_RETRIES:
+        _release(
+            article, ProcessingStatus.PENDING, f"transient error, will retry: {exc}", **attempt_given_back
+        )
+        return True
+    revivals_left = MAX_REVIVALS - (retries // MAX_RETRIES - 1)
+    if revivals_left > 0:
+        wait = REVIVAL_BACKOFF_SECONDS * 2 ** (retries // MAX_RETRIES - 1)
+        reason = f"{retries} passing errors, the last: {exc}. The sweeper tries again in {wait} s."
+        retry_at = timezone.now() + timedelta(seconds=wait)
+    else:
+        reason = (
+            f"gave up after {retries} passing errors, the last: {exc}. "
+            "Run `manage.py enrich --stale` once the database is healthy."
+        )
+        retry_at = None
+    _release(
+        article,
+        ProcessingStatus.FAILED,
+        reason,
+        FailureKind.INFRASTRUCTURE,
+        processing_retry_at=retry_at,
+        **attempt_given_back,
     )
+    return False
 
 
 def current_pipeline() -> Pipeline:
@@ -219,49 +389,14 @@ def detect_language(text: str) -> str:
         return ""
 
 
-def requeue_lost(limit: int = 500) -> int:
-    """Re-queue articles whose work was lost: stale RUNNING claims and old PENDING requests.
-
-    A worker killed mid-task leaves RUNNING behind; a broker restart can drop a
-    queued message and leave PENDING. Each update is conditional on the state that
-    was selected, so an article a worker claims in the meantime is left alone.
-    Re-queueing keeps the attempt count, so an article that kills its worker every
-    time ends FAILED rather than looping.
-    """
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.PROCESSING_STALE_SECONDS)
-    lost_running = Q(processing_status=ProcessingStatus.RUNNING, processing_claimed_at__lt=stale_before)
-    lost_pending = Q(processing_status=ProcessingStatus.PENDING) & (
-        Q(processing_queued_at__lt=stale_before) | Q(processing_queued_at__isnull=True)
-    )
-    candidates = list(
-        Article.objects.filter(lost_running | lost_pending).values_list("pk", flat=True)[:limit]
-    )
-    if not candidates:
-        return 0
-    with transaction.atomic():
-        Article.objects.filter(lost_running | lost_pending, pk__in=candidates).update(
-            processing_status=ProcessingStatus.PENDING, processing_claimed_at=None, processing_queued_at=now
-        )
-        ours = list(
-            Article.objects.filter(
-                pk__in=candidates, processing_status=ProcessingStatus.PENDING, processing_queued_at=now
-            ).values_list("pk", flat=True)
-        )
-        _dispatch(ours)
-    if ours:
-        log.warning("re-queued %d articles whose processing was lost", len(ours))
-    return len(ours)
-
-
 __all__ = [
     "MAX_ATTEMPTS",
+    "MAX_RETRIES",
     "TransientFailure",
     "claim",
     "enqueue",
     "enqueue_batches",
-    "give_up",
     "mark_pending",
     "process_article",
-    "requeue_lost",
+    "process_batch",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_init
 from django.utils import timezone
 
@@ -36,14 +35,15 @@ def preload_pipeline(**kwargs) -> None:
         connections.close_all()  # never share a database connection across fork
 
 
-@shared_task(bind=True, max_retries=5, acks_late=True)
+@shared_task(bind=True, max_retries=processing.MAX_RETRIES, acks_late=True)
 def process_article_task(self, article_id: int) -> str:
     try:
         return processing.process_article(article_id)
     except processing.TransientFailure as exc:
-        if self.request.retries < self.max_retries:
+        # The article records its own count; when it is FAILED (for the sweeper's slower
+        # schedule) or Celery's retries run out, it stays where the sweeper finds it.
+        if exc.retry and self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=min(300, 2 ** (self.request.retries + 1))) from exc
-        processing.give_up(article_id, f"gave up after {self.max_retries} retries: {exc}")
         raise
 
 
@@ -52,24 +52,14 @@ def process_batch_task(article_ids: list[int]) -> dict[str, int]:
     """Process several articles in one message; each is claimed and committed on its own,
     so a worker killed mid-batch loses at most the article it was on (and the sweeper
     re-queues that one). A passing error leaves its article PENDING for the sweeper."""
-    outcomes: dict[str, int] = {}
-    for article_id in article_ids:
-        try:
-            outcome = processing.process_article(article_id)
-        except SoftTimeLimitExceeded:
-            raise
-        except processing.TransientFailure:
-            outcome = "retry-later"
-        except Exception:  # recorded on the article as FAILED; the batch goes on
-            log.exception("article %s failed", article_id)
-            outcome = "failed"
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+    return processing.process_batch(article_ids)
 
 
 @shared_task
 def requeue_lost_task() -> int:
-    return processing.requeue_lost()
+    from articles.sweeper import requeue_lost
+
+    return requeue_lost()
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)

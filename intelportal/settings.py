@@ -197,7 +197,9 @@ if REDIS_URL:
     # A message a worker took but never acknowledged (the worker died) is delivered again
     # after this many seconds. Longer than the slowest task, or it would run twice at once.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
+        "visibility_timeout": env_int("BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        # A broker that does not answer is down: say so in seconds, not after a TCP timeout.
+        "socket_connect_timeout": 3,
     }
 else:
     # kombu's file-system transport: a real queue with no server, for a laptop.
@@ -222,6 +224,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a message with the broker down fails after one quick retry (not ~0.7 s of them):
+# the work is already recorded as PENDING, and the sweeper sends it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_max": 0.1}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 POLL_DUE_EVERY_SECONDS = env_int("POLL_DUE_EVERY_SECONDS", 60, minimum=5)
@@ -232,12 +237,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-lost-processing": {
         "task": "articles.tasks.requeue_lost_task",
-        "schedule": env_int("REQUEUE_LOST_EVERY_SECONDS", 300, minimum=10),
+        "schedule": env_int("REQUEUE_LOST_EVERY_SECONDS", 30, minimum=1),
     },
 }
 
-# Articles whose processing has been "running" this long are presumed lost (worker killed).
-PROCESSING_STALE_SECONDS = env_int("PROCESSING_STALE_SECONDS", 600, minimum=1)
+# An article RUNNING this long is presumed lost (its worker was killed), and a PENDING request
+# nobody vouched for this long is sent again. Above the slowest single article (a batch task
+# claims, and vouches for, its articles one at a time), well under the two minutes in which
+# lost work should be back.
+PROCESSING_STALE_SECONDS = env_int("PROCESSING_STALE_SECONDS", 90, minimum=1)
+# Articles the sweeper queues again per run at most, counting what already waits in the queue:
+# about what two workers drain between sweeps, so a wiped broker's backlog comes back in a few
+# minutes without being sent twice.
+REQUEUE_LOST_MAX_PER_SWEEP = env_int("REQUEUE_LOST_MAX_PER_SWEEP", 2000, minimum=1)
 
 # --- Collection ---------------------------------------------------------------------------
 FETCH_ALLOW_NETWORKS = env_list("FETCH_ALLOW_NETWORKS")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import processing
 from articles.models import Article, ProcessingStatus, Source
+from articles.sweeper import requeue_lost
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_an_article_that_kills_its_worker_every_time_ends_failed(settings):
         Article.objects.filter(pk=article.pk).update(
             processing_claimed_at=timezone.now() - dt.timedelta(seconds=5)
         )
-        assert processing.requeue_lost() == 1
+        assert requeue_lost() == 1
     assert processing.claim(article.pk) is None
     article.refresh_from_db()
     assert article.processing_status == ProcessingStatus.FAILED
@@ -56,7 +57,7 @@ def test_the_sweeper_leaves_fresh_requests_alone_and_requeues_old_ones(settings)
     fresh = pending()
     old = pending()
     Article.objects.filter(pk=old.pk).update(processing_queued_at=timezone.now() - dt.timedelta(minutes=5))
-    assert processing.requeue_lost() == 1
+    assert requeue_lost() == 1
     fresh.refresh_from_db()
     old.refresh_from_db()
     assert old.processing_queued_at > fresh.processing_queued_at
@@ -70,7 +71,7 @@ def test_the_sweeper_does_not_touch_an_article_claimed_since_it_looked(settings)
     )
     claimed = processing.claim(article.pk)
     assert claimed is not None
-    assert processing.requeue_lost() == 0
+    assert requeue_lost() == 0
     assert Article.objects.get(pk=article.pk).processing_status == ProcessingStatus.RUNNING
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from articles import processing
+from articles import dispatch, processing
 from articles.enrichment.pipeline import current_versions
 from articles.models import Article, ProcessingStatus
 
@@ -34,8 +34,15 @@ class Command(BaseCommand):
             selected = list(Article.objects.values_list("pk", flat=True))
         else:
             selected = stale_ids()
-        with transaction.atomic():
+        dispatch.forget_outage()  # an operator running this wants the broker tried now
+        with dispatch.watching() as tally, transaction.atomic():
             processing.enqueue_batches(selected, batch_size=batch_size)
+        if tally.unsent:
+            raise CommandError(
+                f"the message broker is unreachable ({tally.error}); {len(selected)} article(s) are "
+                "marked pending and will be queued by the sweeper once it is back",
+                returncode=1,
+            )
         self.stdout.write(f"queued {len(selected)} article(s)")
 
 

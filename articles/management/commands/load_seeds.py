@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles import dispatch
 from articles.ingest.seed_loader import load_seed_paths
 from articles.ingest.upsert import Outcome
 from articles.tlp import parse_label
@@ -28,12 +29,20 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
 
-        report = load_seed_paths(paths, tlp=label, source_name=source)
+        dispatch.forget_outage()  # an operator running this wants the broker tried now
+        with dispatch.watching() as tally:
+            report = load_seed_paths(paths, tlp=label, source_name=source)
         for error in report.errors:
             self.stderr.write(f"skipped {error}")
         self.stdout.write(
             f"{report.count(Outcome.CREATED)} created, {report.count(Outcome.UPDATED)} updated, "
             f"{report.count(Outcome.UNCHANGED)} unchanged, {len(report.errors)} skipped"
         )
+        if tally.unsent:
+            # The load itself succeeded (exit status 0); only the enrichment waits for the broker.
+            self.stderr.write(
+                f"the message broker is unreachable ({tally.error}); enrichment of the loaded "
+                "articles starts once it is back (the sweeper queues them)"
+            )
         if report.errors:
             raise CommandError(f"{len(report.errors)} file(s) could not be loaded; see the messages above")
