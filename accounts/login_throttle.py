@@ -23,14 +23,18 @@ from audit.services import record
 LOCKOUT_STATUS = 429
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
     """The page a locked-out sign-in gets, on the portal's and the admin's login pages."""
     context = {"minutes": settings.LOGIN_COOLOFF_MINUTES}
     return render(request, "registration/locked_out.html", context, status=LOCKOUT_STATUS)
 
 
 @receiver(user_locked_out, dispatch_uid="accounts-audit-lockout")
-def on_locked_out(sender, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs):
+def on_locked_out(
+    sender, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs
+) -> None:
     # axes signals again for every attempt made while locked out (each one restarts the
     # cool-off); the trail records the moment a limit was reached, the attempts themselves
     # are already recorded as failed sign-ins.

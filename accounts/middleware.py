@@ -19,6 +19,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def stamp_session_start(request: HttpRequest) -> None:
     request.session[SEEN_KEY] = now
 
 
-def expiry_reason(session, now: int) -> str | None:
+def expiry_reason(session: SessionBase, now: int) -> str | None:
     """Why this signed-in session is over, in words for the person, or None if it is not."""
     started = session.get(STARTED_KEY)
     seen = session.get(SEEN_KEY)
