@@ -95,6 +95,26 @@ def test_after_the_cool_off_the_right_password_signs_in(client, settings, analys
     assert signed_in(client)
 
 
+def test_an_attempt_while_locked_out_restarts_the_pause(client, settings, analyst, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    fail_until_locked(client, settings, "analyst")
+    time_machine.shift(dt.timedelta(minutes=10))
+    assert sign_in(client, "login", "analyst", PASSWORD).status_code == 429
+    time_machine.shift(dt.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES - 1))
+    assert sign_in(client, "login", "analyst", PASSWORD).status_code == 429
+    time_machine.shift(dt.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES, seconds=1))
+    assert sign_in(client, "login", "analyst", PASSWORD).status_code == 302
+
+
+def test_a_successful_sign_in_does_not_clear_earlier_failures(client, settings, analyst):
+    # Otherwise anyone with an account could clear their address's count between guesses.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "login", "analyst", "wrong password")
+    sign_in(client, "login", "analyst", PASSWORD)
+    client.logout()
+    assert sign_in(client, "login", "analyst", "wrong password").status_code == 429
+
+
 @pytest.mark.parametrize("door", DOORS)
 def test_failures_and_the_lockout_are_audited_with_the_address(client, settings, admin_user, door):
     fail_until_locked(client, settings, "boss", door=door)
