@@ -8,7 +8,8 @@ removed tags are respected.
 
 from __future__ import annotations
 
-from articles.enrichment.types import EnrichmentResult
+from articles.enrichment.sections import SECTION_NAMES
+from articles.enrichment.types import Document, EnrichmentResult, Section
 from articles.models import (
     CLASSIFICATION_FIELDS,
     Article,
@@ -31,6 +32,27 @@ TAGGED_KINDS = {"threat-actor", "malware", "tool"}
 MAX_INDICATOR_CHARS = 2000  # Indicator.value's length; a longer "URL" is prose run together
 
 
+def article_sections(article: Article) -> dict[str, str]:
+    """Every text section of the article by name, in reading order; findings point into these."""
+    texts = {
+        "title": article.title,
+        "teaser": article.teaser,
+        "executive_summary": article.executive_summary,
+        "summary": article.summary,
+        "body": article.body_text,
+    }
+    return {name: texts[name] for name in SECTION_NAMES}
+
+
+def document_for(article: Article) -> Document:
+    """What the pipeline reads for an article: all of its sections (see enrichment/sections.py)."""
+    return Document(
+        text="",
+        sections=tuple(Section(name, text) for name, text in article_sections(article).items()),
+        metadata={"source": article.source_id},
+    )
+
+
 def store_result(article: Article, result: EnrichmentResult) -> None:
     result.indicators = [f for f in result.indicators if len(f.value) <= MAX_INDICATOR_CHARS]
     entities = _entities_by_key(result)
@@ -40,9 +62,10 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
     Mention.objects.filter(article=article).delete()
     Mention.objects.bulk_create(
         {
-            (f.kind, f.name, f.start, f.end): Mention(
+            (f.kind, f.name, f.section, f.start, f.end): Mention(
                 article=article,
                 entity=entities[(f.kind, f.name)],
+                section=f.section or "body",
                 start=f.start,
                 end=f.end,
                 matched=f.matched[:300],
@@ -55,9 +78,10 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
     Sighting.objects.filter(article=article).delete()
     Sighting.objects.bulk_create(
         {
-            (f.type, f.value, f.start, f.end): Sighting(
+            (f.type, f.value, f.section, f.start, f.end): Sighting(
                 article=article,
                 indicator=indicators[(f.type, f.value)],
+                section=f.section or "body",
                 start=f.start,
                 end=f.end,
                 matched=f.matched[:2000],

@@ -1,8 +1,10 @@
 """Render an article's plain text with its findings marked, safely.
 
-Every segment of text is HTML-escaped; only the ``<mark>``, ``<p>`` and ``<br>``
-tags we write are markup. The text is cut into paragraphs first and spans are
-clipped to their paragraph, and a span that overlaps an earlier (longer) one is
+One section at a time (title, teaser, executive summary, summary, body): spans
+are relative to the section they are given with. Every segment of text is
+HTML-escaped; only the ``<mark>``, ``<p>`` and ``<br>`` tags we write are
+markup. The text is cut into paragraphs first and spans are clipped to their
+paragraph, and a span that overlaps an earlier (longer) one is
 left unmarked rather than nested — so the output is always well-formed.
 """
 
@@ -37,17 +39,29 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def marked_text(text: str, spans: list[Span]) -> SafeString:
+    """``text`` as paragraphs (``<p>``), its spans marked."""
+    chosen = _well_formed(text, spans)
+    html_paragraphs = []
+    for para_start, para_end in paragraphs(text):
+        inside = [s for s in chosen if s.start < para_end and s.end > para_start]
+        html_paragraphs.append(_mark_range(text, para_start, para_end, inside))
+    return mark_safe("".join(f"<p>{p}</p>" for p in html_paragraphs))  # noqa: S308 (all text escaped)
+
+
+def marked_line(text: str, spans: list[Span]) -> SafeString:
+    """A one-line section (a title, a teaser) with its spans marked, without paragraph tags."""
+    return mark_safe(_mark_range(text, 0, len(text), _well_formed(text, spans)))  # noqa: S308 (all text escaped)
+
+
+def _well_formed(text: str, spans: list[Span]) -> list[Span]:
+    """Spans inside the text, in order, each starting after the previous one ends."""
     chosen: list[Span] = []
     last_end = -1
     for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
         if span.start >= last_end and 0 <= span.start < span.end <= len(text):
             chosen.append(span)
             last_end = span.end
-    html_paragraphs = []
-    for para_start, para_end in paragraphs(text):
-        inside = [s for s in chosen if s.start < para_end and s.end > para_start]
-        html_paragraphs.append(_mark_range(text, para_start, para_end, inside))
-    return mark_safe("".join(f"<p>{p}</p>" for p in html_paragraphs))  # noqa: S308 (all text escaped)
+    return chosen
 
 
 def _mark_range(text: str, start: int, end: int, spans: list[Span]) -> str:

@@ -93,3 +93,39 @@ def test_filter_sidebar_works_on_a_phone_sized_screen(browser, live_server, make
     page.wait_for_selector(".row__title")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "phone-list.png"), full_page=True)
+
+
+def test_article_with_long_hashes_and_urls_does_not_overflow_a_phone(browser, live_server, make_user):
+    from articles.processing import process_article
+    from tests.factories import ArticleFactory
+
+    make_user("clear", username="phone")
+    sha512 = "ab12" * 32  # 128 hex characters, one unbreakable word
+    url = "https://files.example.org/download/" + "x" * 265  # 300 characters, no break opportunity
+    text = f"The loader drops {sha512} and fetches {url} before it calls home."
+    article = ArticleFactory(
+        title=f"Loader fetches {url}",
+        teaser=f"Hash {sha512} seen.",
+        executive_summary=text,
+        summary=text,
+        body_text=text,
+        body_html=f"<p>{text}</p><table><tr><td>{sha512}</td><td>{url}</td></tr></table><pre>{url}</pre>",
+        tags=[f'misp-galaxy:malpedia="{sha512}"'],
+        processing_status="pending",
+    )
+    process_article(article.pk)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "phone")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/articles/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the list row
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    page.wait_for_selector(".findings")
+    # The original formatting (a table and a <pre>) must fit too once opened.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "phone-long-values.png"), full_page=True)
+    assert page.locator("mark.finding").count() >= 5  # every section has its findings marked
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from articles.enrichment import assessment, classify, keywords, summarize
-from articles.enrichment.types import Document, EnrichmentResult
+from articles.enrichment import assessment, classify, keywords, sections, summarize
+from articles.enrichment.sections import SectionLayout
+from articles.enrichment.types import Document, EnrichmentResult, EntityFinding, IndicatorFinding
 
 if TYPE_CHECKING:
     from articles.enrichment.entities import WatchEntity
@@ -76,14 +77,46 @@ class Pipeline:
         return self._run(doc, timed)
 
     def _run(self, doc: Document, stage: Callable[[str, Callable[[], Any]], Any]) -> EnrichmentResult:
+        if doc.sections:
+            return self._run_sections(doc, stage)
         indicators = stage("indicators", lambda: self.indicator_extractor.run(doc))
         entities = stage("entities", lambda: self.entity_extractor.run(doc))
+        return self._weigh(doc, indicators, entities, doc, stage)
+
+    def _run_sections(
+        self, doc: Document, stage: Callable[[str, Callable[[], Any]], Any]
+    ) -> EnrichmentResult:
+        """Every section searched; spans relative to their section; repeated text weighed once."""
+        layout = SectionLayout(doc.sections)
+        joined = Document(text=layout.text, title=layout.title, metadata=doc.metadata)
+        indicators = stage("indicators", lambda: self.indicator_extractor.run(joined))
+        entities = stage("entities", lambda: self.entity_extractor.run(joined))
+        reading = Document(text=layout.reading_text, title=layout.title, metadata=doc.metadata)
+        prose = Document(text=layout.reading_text[layout.after_title :], title=layout.title)
+        result = self._weigh(
+            reading, layout.for_reading(indicators), layout.for_reading(entities), prose, stage
+        )
+        result.indicators = layout.place(indicators)
+        result.entities = layout.place(entities)
+        # Only sectioned runs record it, so one-text output (``extract`` on raw text) is as before.
+        result.versions["sections"] = sections.VERSION
+        return result
+
+    def _weigh(
+        self,
+        doc: Document,
+        indicators: list[IndicatorFinding],
+        entities: list[EntityFinding],
+        prose: Document,
+        stage: Callable[[str, Callable[[], Any]], Any],
+    ) -> EnrichmentResult:
+        """Classification, assessment, summary and key phrases from ``doc`` and its findings."""
         classification = stage("classify", lambda: classify.classify(doc, indicators, entities))
         assessment_text = stage(
             "assess", lambda: assessment.assess(doc, indicators, entities, classification)
         )
-        summary = stage("summarize", lambda: summarize.summarize(doc.text, SUMMARY_SENTENCES))
-        key_phrases = stage("keywords", lambda: _keywords(doc))
+        summary = stage("summarize", lambda: summarize.summarize(prose.text, SUMMARY_SENTENCES))
+        key_phrases = stage("keywords", lambda: _keywords(prose))
         return EnrichmentResult(
             indicators=list(indicators),
             entities=list(entities),
@@ -107,6 +140,8 @@ def current_versions() -> dict[str, str]:
         "assess": assessment.VERSION,
         "summarize": summarize.VERSION,
         "keywords": keywords.VERSION,
+        # How an article's sections are read (articles are always enriched section by section).
+        "sections": sections.VERSION,
     }
 
 

@@ -2,7 +2,9 @@
 
 Every finding carries the character span (``start``/``end``, Python slice
 semantics) in the document's plain text that it came from, so a person can
-check it. Nothing here imports Django.
+check it. A document given as sections (title, teaser, ..., body) gets findings
+whose ``section`` names the section and whose span points into that section's
+text. Nothing here imports Django.
 """
 
 from __future__ import annotations
@@ -12,13 +14,27 @@ from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """One named text of an article: "title", "teaser", "executive_summary", "summary", "body"."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """What an enricher reads: the article's plain text plus light metadata."""
+    """What an enricher reads: the article's plain text plus light metadata.
+
+    A pipeline given ``sections`` enriches every one of them (``text`` and ``title``
+    are then ignored, see ``enrichment/sections.py``); without, ``text`` is one
+    unnamed section and its findings carry ``section=""``.
+    """
 
     text: str
     title: str = ""
     # e.g. {"source": "...", "language": "en"}; enrichers must not rely on keys being present.
     metadata: dict[str, Any] = field(default_factory=dict)
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +46,13 @@ class IndicatorFinding:
     matched: str  # the exact text[start:end]
     defanged: bool
     benign: str | None = None  # name of the MISP warning list that lists it, else None
+    section: str = ""  # the section start/end point into; "" for a document given as one text
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.section:
+            del data["section"]  # one-text output stays as it always was
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +65,7 @@ class EntityFinding:
     ref: str  # where the name comes from, e.g. "misp-galaxy:threat-actor", "gazetteer", "watch"
     external_id: str | None = None  # ATT&CK ID for attack-pattern ("T1059.001"), else None
     uuid: str | None = None  # galaxy cluster UUID when there is one
+    section: str = ""  # the section start/end point into; "" for a document given as one text
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -55,6 +76,8 @@ class EntityFinding:
             "end": self.end,
             "ref": self.ref,
         }
+        if self.section:
+            data["section"] = self.section
         if self.external_id:
             data["id"] = self.external_id
         if self.uuid:

@@ -1,10 +1,11 @@
 """What enrichment found in articles, each finding with its evidence span.
 
 Entities and indicators are shared across articles (one row per canonical
-thing); a Mention or a Sighting ties one to one span of one article's text,
-with the enricher and version that produced it. Unique constraints on
-(article, thing, start, end) make duplicate findings impossible even if two
-workers ever raced.
+thing); a Mention or a Sighting ties one to one span of one section of one
+article's text (title, teaser, executive summary, summary or body; offsets are
+relative to that section), with the enricher and version that produced it.
+Unique constraints on (article, thing, section, start, end) make duplicate
+findings impossible even if two workers ever raced.
 """
 
 from __future__ import annotations
@@ -12,9 +13,20 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from articles.enrichment.sections import SECTION_LABELS, SECTION_NAMES
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
 
 INDICATOR_TYPE_CHOICES = [(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES]
+SECTION_CHOICES = [(name, SECTION_LABELS[name]) for name in SECTION_NAMES]
+
+
+def section_field() -> models.CharField:
+    return models.CharField(
+        max_length=20,
+        choices=SECTION_CHOICES,
+        default="body",
+        help_text="the article text start/end point into",
+    )
 
 
 class Entity(models.Model):
@@ -39,6 +51,7 @@ class Entity(models.Model):
 class Mention(models.Model):
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="mentions")
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    section = section_field()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     matched = models.CharField(max_length=300)
@@ -48,12 +61,14 @@ class Mention(models.Model):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "entity", "start", "end"], name="mention_unique_span"),
+            models.UniqueConstraint(
+                fields=["article", "entity", "section", "start", "end"], name="mention_unique_span"
+            ),
         ]
         indexes = [models.Index(fields=["entity", "article"], name="mention_entity_article_idx")]
 
     def __str__(self) -> str:
-        return f"{self.entity} at {self.start}-{self.end} of {self.article_id}"
+        return f"{self.entity} at {self.section} {self.start}-{self.end} of {self.article_id}"
 
 
 class Indicator(models.Model):
@@ -76,6 +91,7 @@ class Sighting(models.Model):
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="sightings")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="sightings")
+    section = section_field()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     matched = models.CharField(max_length=2000)
@@ -87,13 +103,13 @@ class Sighting(models.Model):
         ordering = ["start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "indicator", "start", "end"], name="sighting_unique_span"
+                fields=["article", "indicator", "section", "start", "end"], name="sighting_unique_span"
             ),
         ]
         indexes = [models.Index(fields=["indicator", "article"], name="sighting_indicator_article_idx")]
 
     def __str__(self) -> str:
-        return f"{self.indicator} at {self.start}-{self.end} of {self.article_id}"
+        return f"{self.indicator} at {self.section} {self.start}-{self.end} of {self.article_id}"
 
 
 class WatchEntity(models.Model):

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.enrichment.defang import defang
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
-from articles.highlight import Span, marked_text
+from articles.findings import article_sections
+from articles.highlight import Span, marked_line, marked_text
 from articles.models import Article, Entity, Mention, Sighting
 from articles.pagination import page_of_visible_or_404
 from articles.reenrichment import request_reenrichment
@@ -28,11 +29,36 @@ class FindingGroup:
     items: list[dict] = field(default_factory=list)
 
 
+# Sections shown on one line (inside a heading or a teaser paragraph) rather than as paragraphs.
+INLINE_SECTIONS = {"title", "teaser"}
+
+
 def findings_context(article: Article) -> dict:
-    """Indicators grouped by type, entities grouped by kind, and the marked-up text."""
-    sightings = list(Sighting.objects.filter(article=article).select_related("indicator").order_by("start"))
-    mentions = list(Mention.objects.filter(article=article).select_related("entity").order_by("start"))
-    spans: list[Span] = []
+    """Indicators grouped by type, entities grouped by kind, and each section's marked-up text.
+
+    A finding's link points at its first span in reading order (title, teaser, executive
+    summary, summary, body), so it works without JavaScript; the script highlights all.
+    """
+    texts = article_sections(article)
+    order = {name: position for position, name in enumerate(texts)}
+
+    def in_place(row: Mention | Sighting) -> bool:
+        # Rows written for an older text of the article (before it is re-enriched) are
+        # left out rather than marking the wrong words.
+        return texts.get(row.section, "")[row.start : row.end].startswith(row.matched) and bool(row.matched)
+
+    def reading_order(row: Mention | Sighting) -> tuple[int, int]:
+        return order.get(row.section, len(order)), row.start
+
+    sightings = sorted(
+        filter(in_place, Sighting.objects.filter(article=article).select_related("indicator")),
+        key=reading_order,
+    )
+    mentions = sorted(
+        filter(in_place, Mention.objects.filter(article=article).select_related("entity")),
+        key=reading_order,
+    )
+    spans: dict[str, list[Span]] = {name: [] for name in texts}
 
     indicator_groups: OrderedDict[str, FindingGroup] = OrderedDict(
         (t, FindingGroup(INDICATOR_LABELS[t])) for t in INDICATOR_TYPES
@@ -40,6 +66,7 @@ def findings_context(article: Article) -> dict:
     by_indicator: dict[int, dict] = {}
     for s in sightings:
         key = f"i{s.indicator_id}"
+        anchor = f"f-{key}-{s.section}-{s.start}"
         item = by_indicator.get(s.indicator_id)
         if item is None:
             item = {
@@ -47,13 +74,13 @@ def findings_context(article: Article) -> dict:
                 "value": s.indicator.value,
                 "shown": defang(s.indicator.value, s.indicator.type),
                 "benign": s.indicator.benign,
-                "anchor": f"f-{key}-{s.start}",
+                "anchor": anchor,
                 "count": 0,
             }
             by_indicator[s.indicator_id] = item
             indicator_groups[s.indicator.type].items.append(item)
         item["count"] += 1
-        spans.append(Span(s.start, s.end, key, "finding--indicator", f"f-{key}-{s.start}"))
+        spans[s.section].append(Span(s.start, s.end, key, "finding--indicator", anchor))
 
     entity_groups: OrderedDict[str, FindingGroup] = OrderedDict(
         (k, FindingGroup(label)) for k, label in ENTITY_KINDS
@@ -61,12 +88,13 @@ def findings_context(article: Article) -> dict:
     by_entity: dict[int, dict] = {}
     for m in mentions:
         key = f"e{m.entity_id}"
+        anchor = f"f-{key}-{m.section}-{m.start}"
         item = by_entity.get(m.entity_id)
         if item is None:
             item = {
                 "key": key,
                 "entity": m.entity,
-                "anchor": f"f-{key}-{m.start}",
+                "anchor": anchor,
                 "count": 0,
                 "matched": set(),
             }
@@ -74,13 +102,19 @@ def findings_context(article: Article) -> dict:
             entity_groups[m.entity.kind].items.append(item)
         item["count"] += 1
         item["matched"].add(m.matched)
-        spans.append(Span(m.start, m.end, key, f"finding--{m.entity.kind}", f"f-{key}-{m.start}"))
+        spans[m.section].append(Span(m.start, m.end, key, f"finding--{m.entity.kind}", anchor))
 
+    marked = {
+        name: (marked_line if name in INLINE_SECTIONS else marked_text)(text, spans[name])
+        for name, text in texts.items()
+    }
+    # The body without findings keeps its original (sanitized) HTML instead.
+    marked["body"] = marked["body"] if spans["body"] else None
     return {
         "indicator_groups": [g for g in indicator_groups.values() if g.items],
         "entity_groups": [g for g in entity_groups.values() if g.items],
-        "marked_text": marked_text(article.enrichment_text, spans) if spans else None,
-        "has_findings": bool(spans),
+        "marked": marked,
+        "has_findings": bool(sightings or mentions),
     }
 
 
