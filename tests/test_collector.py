@@ -249,3 +249,14 @@ def test_the_folderless_seed_source_from_load_seeds_is_never_due():
     seeds = Source.objects.get(name="Seed files")
     assert not seeds.can_poll
     assert seeds not in Source.objects.due()
+
+
+def test_a_failed_poll_is_logged_as_a_warning_naming_the_source_and_the_reason(site, caplog):
+    src = source_for(site.put("/gone.xml", b"gone", content_type="text/plain", status=404))
+    with caplog.at_level("INFO", logger="articles.ingest.collector"):
+        report = collector.poll(src.pk)
+    assert report.status == "failed"
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert [r.getMessage() for r in warnings] == [
+        f"polling source {src.name!r} (#{src.pk}) failed: {report.error}"
+    ]

@@ -9,6 +9,7 @@ refuse the address (FETCH_ALLOW_NETWORKS).
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from articles.forms import SourceForm
 from articles.models import FEED_KINDS, Reliability, Source, SourceKind
@@ -65,8 +66,9 @@ class Command(BaseCommand):
                 f"{_argument(field)}: {' '.join(errors)}" for field, errors in form.errors.items()
             )
             raise CommandError(f"the source was not added — {problems}")
-        source: Source = form.save()
-        record_saved(source, before=None, username=AUDIT_NAME)
+        with transaction.atomic():
+            source: Source = form.save()
+            record_saved(source, before=None, username=AUDIT_NAME)
         if warning := form.address_warning():
             self.stderr.write(
                 self.style.WARNING(f"Warning: the first poll will fail as things stand. {warning}")
