@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +33,73 @@ def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
             return True
     except OSError:
         return False
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now (the kernel picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A Redis of the test's own on a spare port, so the test may kill and restart it.
+
+    No snapshots and no append-only file: a restart comes back empty, exactly like a
+    broker whose data was lost.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            cwd=self.folder,
+            stdout=(self.folder / "redis.log").open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(
+            lambda: redis_reachable(port=self.port), timeout=10, what=f"redis-server on port {self.port}"
+        )
+        return self
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def redis_server_available() -> bool:
+    return shutil.which("redis-server") is not None
+
+
+@contextlib.contextmanager
+def own_broker(folder: Path) -> Iterator[RedisServer]:
+    """A private Redis, and this process's tasks sent to it (no worker: they just wait)."""
+    server = RedisServer(folder).start()
+    try:
+        with broker(server.url):
+            yield server
+    finally:
+        server.kill()
 
 
 def flush_redis(url: str = REDIS_TEST_URL) -> None:
