@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from articles.highlight import Span, marked_text
+from articles.highlight import Span, marked_line, marked_text
 
 
 class TagBalance(HTMLParser):
@@ -58,3 +58,12 @@ def test_overlapping_spans_are_not_nested():
 def test_hostile_attribute_values_are_escaped():
     html = marked_text("abc", [Span(0, 3, '"><img src=x onerror=1>', 'x" onclick="y', "z")])
     assert "<img" not in html and 'onclick="y' not in html
+
+
+def test_a_one_line_section_is_marked_without_paragraph_tags():
+    html = marked_line("Patch <CVE-2024-3400> now", [Span(7, 20, "i1", "finding--indicator", "a1")])
+
+    assert html == (
+        'Patch &lt;<mark class="finding finding--indicator" id="a1" data-finding="i1">'
+        "CVE-2024-3400</mark>&gt; now"
+    )

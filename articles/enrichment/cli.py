@@ -1,6 +1,10 @@
-"""The core of ``manage.py extract``: raw text in, enrichment JSON out.
+"""The core of ``manage.py extract``: raw text or a seed file in, enrichment JSON out.
 
-Kept free of Django so it can be tested (and used) without a project: the
+Raw text is enriched as one text, and its JSON is what it always was. A seed-format
+file (it starts with a dateline, "Apr 15, 2026 • Author") is enriched section by
+section like an article in the portal: title, teaser, executive summary, summary and
+published analysis ("body"), and every finding says which ``section`` its span points
+into. Kept free of Django so it can be tested (and used) without a project: the
 management command only opens the input and maps the exit code. Nothing here
 touches a database.
 """
@@ -12,7 +16,8 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from articles.enrichment.pipeline import Pipeline, get_pipeline
-from articles.enrichment.types import Document
+from articles.enrichment.types import Document, Section
+from articles.ingest.seeds import SeedFormatError, parse_seed, starts_with_dateline
 
 EXIT_OK = 0
 EXIT_SOME_LINES_FAILED = 1
@@ -90,9 +95,34 @@ def run_extract(
             raise
         stream_err.write(f"extract: {error}\n")
         return EXIT_BAD_INPUT
-    result = pipeline_factory().run(Document(text=text, title=title))
+    try:
+        doc = document_from_text(text, source, title)
+    except InputError as error:
+        if stream_err is None:
+            raise
+        stream_err.write(f"extract: {error}\n")
+        return EXIT_BAD_INPUT
+    result = pipeline_factory().run(doc)
     stream_out.write(_dump(result.to_dict(), indent) + "\n")
     return EXIT_OK
+
+
+def document_from_text(text: str, source: str, title: str = "") -> Document:
+    """A seed file's sections, or raw text as one section (with ``title`` as its title)."""
+    if not starts_with_dateline(text):
+        return Document(text=text, title=title)
+    try:
+        seed = parse_seed(text.encode("utf-8"), source)
+    except SeedFormatError as error:
+        raise InputError(f"{error} (it starts like a seed file; fix it, or drop the dateline)") from error
+    sections = {
+        "title": seed.title,
+        "teaser": seed.teaser,
+        "executive_summary": seed.executive_summary,
+        "summary": seed.summary,
+        "body": seed.analysis,
+    }
+    return Document(text="", sections=tuple(Section(name, body) for name, body in sections.items()))
 
 
 def _run_jsonl(stream_in: IO[Any], stream_out: IO[str], pipeline_factory: Callable[[], Pipeline]) -> int:

@@ -87,6 +87,12 @@ class SeedDocument:
     content_hash: str = field(default="")
 
 
+def starts_with_dateline(text: str) -> bool:
+    """Does ``text`` begin like a seed file ("Apr 15, 2026 • Author")? Tells seeds from raw text."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return _DATELINE.match(first.strip()) is not None
+
+
 def parse_seed_file(path: Path) -> SeedDocument:
     """Read and parse one file; every problem becomes a :class:`SeedFormatError`."""
     name = str(path)

@@ -53,6 +53,49 @@ def test_text_in_gives_one_json_document_out():
     assert result["classification"]["priority"] == "critical"
 
 
+SEED = b"""Apr 15, 2026 \xe2\x80\xa2 Robert Lemos
+CVE-2024-3400 under attack
+Firewalls are being probed.
+Summary
+Patch PAN-OS now.
+Published Analysis
+Attackers are exploiting the flaw.
+"""
+
+
+def test_a_seed_file_is_enriched_section_by_section():
+    code, out, err = extract(SEED)
+
+    result = json.loads(out)
+    assert code == 0 and err == ""
+    # The fake extractor finds a CVE at the start of the text it is given: the title.
+    assert result["indicators"][0] == {
+        "type": "cve",
+        "value": "CVE-2024-3400",
+        "start": 0,
+        "end": 13,
+        "matched": "CVE-2024-3400",
+        "defanged": False,
+        "benign": None,
+        "section": "title",
+    }
+    assert result["versions"]["sections"]
+
+
+def test_a_broken_seed_file_is_refused_with_the_line_at_fault():
+    code, out, err = extract(b"Apr 15, 2026 \xe2\x80\xa2 Robert Lemos\n\nTitle\nTeaser\nStray text\n")
+
+    assert code == 2 and out == ""
+    assert "line 5" in err and "section heading" in err
+
+
+def test_raw_text_output_names_no_sections():
+    _, out, _ = extract(b"CVE-2024-3400 is exploited in the wild.")
+
+    result = json.loads(out)
+    assert "section" not in result["indicators"][0] and "sections" not in result["versions"]
+
+
 def test_non_utf8_input_is_refused_with_the_offset_and_exit_code_2():
     code, out, err = extract(b"caf\xe9 au lait", source="notes.txt")
 

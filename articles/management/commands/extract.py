@@ -1,4 +1,4 @@
-"""``manage.py extract [FILE | -] [--jsonl]``: run the enrichment pipeline on raw text.
+"""``manage.py extract [FILE | -] [--jsonl]``: run the enrichment pipeline on raw text or a seed file.
 
 For analysts, and for checking extraction quality against outside test sets.
 It never touches the database: no system or migration checks, no models.
@@ -17,7 +17,8 @@ from articles.enrichment.cli import EXIT_BAD_INPUT, EXIT_OK, InputError, run_ext
 class Command(BaseCommand):
     help = (
         "Print the enrichment (indicators, entities, classification, assessment, summary, "
-        "keywords) of a text FILE or of standard input as JSON. With --jsonl, read one JSON "
+        "keywords) of a text FILE or of standard input as JSON. A seed-format file is enriched "
+        "section by section (each finding names its section). With --jsonl, read one JSON "
         'object per line ({"text": ..., "title": ...}) and write one result per line.'
     )
     # Pure text processing: it must work without a migrated (or any) database.
