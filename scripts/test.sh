@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The second README command: set up and run the whole suite — lint, migration and deploy
-# checks, then the tests on SQLite and on PostgreSQL. `.ci/run` calls this script.
+# checks, a worker from requirements.txt alone on Redis, then the tests on SQLite and on PostgreSQL. `.ci/run` calls this script.
 #   extra arguments go to both pytest runs, e.g.  scripts/test.sh -k seeds
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ DEBUG=true python manage.py makemigrations --check --dry-run
 echo "==> deploy checks with production settings"
 SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" ALLOWED_HOSTS=intel.example \
   python manage.py check --deploy --fail-level WARNING
+echo "==> a worker installed from requirements.txt alone runs on Redis"
+bash scripts/check-redis-worker.sh
 
 echo "==> tests on SQLite"
 pytest "$@"
