@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The second README command: set up and run the whole suite — lint, migration and deploy
-# checks, a worker from requirements.txt alone on Redis, then the tests on SQLite and on PostgreSQL. `.ci/run` calls this script.
+# checks, a worker from requirements.txt alone on Redis, then the tests on SQLite and on
+# PostgreSQL. `.ci/run` calls this script.
 #   extra arguments go to both pytest runs, e.g.  scripts/test.sh -k seeds
 set -euo pipefail
 cd "$(dirname "$0")/.."
