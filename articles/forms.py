@@ -78,6 +78,10 @@ class SourceForm(forms.ModelForm):
         error_messages = {
             "name": {"unique": "A source with this name already exists; pick another name."},
         }
+        help_texts = {
+            "folder": "seed-folder sources: a folder inside SEED_FOLDERS_ROOT (the project's seeds/ "
+            "unless the operator set it); a relative path is taken from there",
+        }
 
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url", "")

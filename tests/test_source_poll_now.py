@@ -194,3 +194,10 @@ def test_staff_who_may_change_sources_can_poll_and_preview(
     assert len(callbacks) == 1
     assert client.get(PREVIEW).status_code == 200
     assert "Poll now" in client.get(HEALTH).content.decode()
+
+
+def test_the_sources_link_in_the_nav_is_shown_only_to_staff_who_may_view_sources(make_user, login):
+    link = f'<a href="{HEALTH}">Sources</a>'
+    articles = reverse("articles:list")
+    assert link not in login(staff_with(make_user)).get(articles).content.decode()
+    assert link in login(staff_with(make_user, "view_source")).get(articles).content.decode()
