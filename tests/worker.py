@@ -49,9 +49,9 @@ class RedisServer:
     broker whose data was lost.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, port: int | None = None) -> None:
         self.folder = folder
-        self.port = free_port()
+        self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 
     @property
