@@ -14,6 +14,7 @@ from datetime import datetime
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import pluralize, truncatechars
@@ -146,6 +147,7 @@ class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
         record_deleted(obj, request=request)
         super().delete_model(request, obj)
 
+    @transaction.atomic  # no "deleted" events for a deletion that did not happen
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         for source in queryset:
             record_deleted(source, request=request)
