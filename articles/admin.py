@@ -6,11 +6,13 @@ staff does not bypass TLP clearance or RED grants.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from articles import overrides, processing
+from articles import access_changes, overrides, processing
 from articles.admin_mixins import HiddenArticlesDeletionMixin, seen_or_unused
 from articles.admin_sources import SourceAdmin  # noqa: F401  (registers the Source admin)
 from articles.models import (
@@ -36,6 +38,11 @@ class AuthorAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Also what the byline inline's autocomplete offers: an author known only from
+        # articles this admin cannot read is not theirs to see.
+        return seen_or_unused(super().get_queryset(request), ArticleAuthor, "author", request.user)
+
 
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
@@ -51,17 +58,39 @@ class ArticleTagInline(admin.TabularInline):
     readonly_fields = ("added_by", "added_by_enricher", "created_at")
 
 
+class GrantFormSet(forms.BaseInlineFormSet):
+    """Refuses, as a form error, a grant the admin would be giving themselves."""
+
+    granting_admin = None  # set per request by ArticleGrantInline.get_formset
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            user = form.cleaned_data.get("user") if hasattr(form, "cleaned_data") else None
+            if user is None or form.cleaned_data.get("DELETE") or "user" not in form.changed_data:
+                continue
+            try:
+                access_changes.check_may_grant(user, by=self.granting_admin)
+            except access_changes.SelfGrantError as refused:
+                raise ValidationError(str(refused)) from None
+
+
 class ArticleGrantInline(admin.TabularInline):
     model = ArticleGrant
+    formset = GrantFormSet
     fk_name = "article"
     extra = 0
     autocomplete_fields = ("user",)
     readonly_fields = ("granted_by", "granted_at")
     verbose_name = "RED grant"
 
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"granting_admin": request.user})
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "source",
@@ -103,10 +132,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is ArticleGrant:
+            self._save_grants(request, form.instance, formset)
+            return
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, ArticleGrant) and instance.granted_by_id is None:
-                instance.granted_by = request.user
             if (
                 isinstance(instance, ArticleTag)
                 and instance.added_by_id is None
@@ -121,17 +151,40 @@ class ArticleAdmin(admin.ModelAdmin):
                 obj.delete()
         formset.save_m2m()
 
+    def _save_grants(self, request: HttpRequest, article: Article, formset) -> None:
+        """Every grant given, moved or taken back goes through the audited grant service."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for form in formset.forms:
+            if not form.has_changed():
+                continue
+            deleting = form in formset.deleted_forms
+            if form.instance.pk is not None and (deleting or "user" in form.changed_data):
+                previous = ArticleGrant.objects.select_related("user", "article").get(pk=form.instance.pk)
+                access_changes.revoke(previous, by=request.user, request=request)
+                formset.deleted_objects.append(previous)
+            if not deleting and form.cleaned_data.get("user") is not None:
+                given = access_changes.grant(
+                    article, form.cleaned_data["user"], by=request.user, request=request
+                )
+                formset.new_objects.append(given)
+
     def save_model(self, request, obj, form, change) -> None:
         # Classification edits go through the override service, so they are recorded and
-        # survive re-enrichment; everything else saves normally.
+        # survive re-enrichment; a TLP change goes through the audited access service;
+        # everything else saves normally.
         corrected = {
             f: form.cleaned_data[f] for f in CLASSIFICATION_FIELDS if change and f in form.changed_data
         }
         for field in corrected:
             setattr(obj, field, form.initial.get(field, getattr(obj, field)))
+        relabel = change and "tlp" in form.changed_data
+        if relabel:
+            obj.tlp = form.initial["tlp"]
         super().save_model(request, obj, form, change)
         if corrected:
             overrides.override_classification(obj, corrected, request.user)
+        if relabel:
+            access_changes.change_tlp(obj, form.cleaned_data["tlp"], by=request.user, request=request)
 
     @admin.action(description="Process the selected articles again")
     def reprocess(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -139,8 +192,22 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(request, f"Queued {queryset.count()} article(s).")
 
 
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+        help_texts = {"slug": "Leave empty to have one made from the name."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Tag.save() fills an empty slug (unique, with a suffix when taken), so the admin
+        # need not invent one; Django then leaves the empty value out of model validation.
+        self.fields["slug"].required = False
+
+
 @admin.register(Tag)
 class TagAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+    form = TagForm
     list_display = ("name", "slug")
     search_fields = ("name",)
 
@@ -165,14 +232,14 @@ ArticleAdmin.inlines = (*ArticleAdmin.inlines, ClassificationOverrideInline)
 
 
 @admin.register(WatchEntity)
-class WatchEntityAdmin(admin.ModelAdmin):
+class WatchEntityAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     list_display = ("name", "enabled", "created_at")
     list_filter = ("enabled",)
     search_fields = ("name", "aliases")
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "external_id", "ref")
     list_filter = ("kind", "ref")
     search_fields = ("name", "external_id", "uuid")
@@ -183,7 +250,7 @@ class EntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
     list_display = ("value", "type", "benign")
     list_filter = ("type",)
     search_fields = ("value",)

@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import PortalLoginView
+from articles.admin_view_on_site import view_on_site
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before the admin's own "view on site" shortcut, which would redirect for hidden objects.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
