@@ -91,7 +91,7 @@ class Pipeline:
         joined = Document(text=layout.text, title=layout.title, metadata=doc.metadata)
         indicators = stage("indicators", lambda: self.indicator_extractor.run(joined))
         entities = stage("entities", lambda: self.entity_extractor.run(joined))
-        reading = Document(text=layout.reading_text, title=layout.title, metadata=doc.metadata)
+        reading = Document(text=layout.text_beside_title, title=layout.title, metadata=doc.metadata)
         prose = Document(text=layout.reading_text[layout.after_title :], title=layout.title)
         result = self._weigh(
             reading, layout.for_reading(indicators), layout.for_reading(entities), prose, stage

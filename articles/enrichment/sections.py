@@ -14,9 +14,9 @@ assessment, summary, key phrases — reads :attr:`SectionLayout.reading_text` in
 title, then every other section with each sentence kept only where it first appears
 (compared ignoring case and runs of white space), so a restated paragraph counts once.
 Classification and assessment get the findings that fall in that reading text (an
-indicator only in the title still counts; the title's words also count once as text,
-besides their title weight); the summary is drawn from the reading text after the
-title, key phrases from all of it.
+indicator only in the title still counts) with the title's words weighed as the title
+only; the summary is drawn from the reading text after the title, key phrases from all
+of it.
 
 Pure Python, no Django.
 """
@@ -89,6 +89,10 @@ class SectionLayout:
         self.text = "".join(parts)
         self._pieces = pieces
         self._runs, self.reading_text, self.after_title = self._reading()
+        # The same text with the title blanked out: offsets into the reading text still hold
+        # (a finding in the title is still counted), but the title's words are weighed as
+        # the title only, as classification always has, not a second time as body text.
+        self.text_beside_title = " " * self.after_title + self.reading_text[self.after_title :]
 
     def place(self, findings: Iterable[Finding]) -> list[Finding]:
         """Findings with offsets into :attr:`text` → the same findings relative to their section.

@@ -90,6 +90,18 @@ def test_every_span_of_the_labelled_corpus_points_into_its_section(pipeline, pat
     assert_spans_point_into_their_section(doc, result)
 
 
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.json")), ids=lambda p: p.stem)
+def test_title_words_weigh_as_much_as_they_did_when_only_the_body_was_read(pipeline, path):
+    article = json.loads(path.read_text())
+    as_one_text = pipeline.run(Document(text=article["text"], title=article["title"]))
+
+    by_section = pipeline.run(sectioned(title=article["title"], body=article["text"]))
+
+    assert by_section.classification.category == as_one_text.classification.category
+    assert by_section.classification.intel_level == as_one_text.classification.intel_level
+    assert by_section.summary == as_one_text.summary
+
+
 @pytest.mark.parametrize(
     ("first", "second", "glued"),
     [
