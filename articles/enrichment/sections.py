@@ -63,10 +63,9 @@ class _Run:
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """A stretch of one section copied into a joined text at ``joined_start``."""
+    """One section, copied whole into the joined text at ``joined_start``."""
 
     section: str
-    section_start: int
     joined_start: int
     length: int
 
@@ -83,7 +82,7 @@ class SectionLayout:
             if parts:
                 parts.append(SEPARATOR)
                 cursor += len(SEPARATOR)
-            pieces.append(_Piece(section.name, 0, cursor, len(section.text)))
+            pieces.append(_Piece(section.name, cursor, len(section.text)))
             parts.append(section.text)
             cursor += len(section.text)
         self.text = "".join(parts)
@@ -168,8 +167,7 @@ def _locate(pieces: list[_Piece], start: int, end: int) -> tuple[str, int, int] 
     piece = pieces[index]
     if end > piece.joined_start + piece.length:
         return None
-    offset = piece.section_start - piece.joined_start
-    return piece.section, start + offset, end + offset
+    return piece.section, start - piece.joined_start, end - piece.joined_start
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
