@@ -44,13 +44,13 @@ def terminate(pid: int) -> None:
 
 
 def terminate_everyone_else() -> int:
-    """What an operator's restart does: every other connection to the test database ends."""
-    with _side_connection() as side:
-        rows = side.execute(
+    """What a database restart does to everyone but us: their connections end."""
+    with connection.cursor() as cursor:
+        cursor.execute(
             "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return len(rows)
+        )
+        return len(cursor.fetchall())
 
 
 @contextlib.contextmanager
