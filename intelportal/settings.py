@@ -279,6 +279,10 @@ SEED_FOLDERS_ROOT = SEED_FOLDERS_ROOT.resolve()
 # Events older than this many days are deleted by a daily sweep; 0 keeps them for ever.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=0)
 CELERY_BEAT_SCHEDULE["prune-audit-trail"] = {"task": "audit.tasks.prune_audit_task", "schedule": 24 * 3600}
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "accounts.tasks.clear_expired_sessions_task",
+    "schedule": 24 * 3600,
+}
 
 # --- Pages --------------------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 25, minimum=1)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.middleware import SEEN_KEY, STARTED_KEY
+from accounts.tasks import clear_expired_sessions_task
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,14 @@ def test_a_session_from_before_the_limits_starts_counting_at_its_next_request(cl
     assert stored_session(client)[STARTED_KEY] == int(timezone.now().timestamp())
     clock.shift(dt.timedelta(minutes=59))
     assert client.get(reverse("articles:list")).status_code == 200
+
+
+def test_expired_sessions_are_deleted_by_the_daily_sweep(client, analyst, admin_user, clock):
+    client.force_login(analyst)
+    clock.shift(dt.timedelta(hours=11))
+    other = client.__class__()
+    other.force_login(admin_user)
+    clock.shift(dt.timedelta(hours=1, seconds=1))
+    clear_expired_sessions_task.delay()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [other.session.session_key]
+    assert "clear-expired-sessions" in django_settings.CELERY_BEAT_SCHEDULE
