@@ -4,7 +4,10 @@ Prints micro precision and recall per indicator type and per entity kind, the
 accuracy of the proposed intelligence level and category, and then every false
 positive and false negative with the article it came from.
 
-    python bench/enrichment_quality.py [--corpus DIR]
+    python bench/enrichment_quality.py [--corpus DIR] [--as-articles]
+
+With ``--as-articles`` each labelled article is read the way the portal reads one: its
+title and its text as sections (so names and indicators in the title are found too).
 
 ``tests/enrichment/test_quality.py`` asserts bars on the same numbers.
 """
@@ -24,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from articles.enrichment.pipeline import Pipeline, get_pipeline  # noqa: E402
-from articles.enrichment.types import Document, EnrichmentResult  # noqa: E402
+from articles.enrichment.types import Document, EnrichmentResult, Section  # noqa: E402
 
 CORPUS = ROOT / "tests" / "enrichment" / "corpus"
 # "LockBit (Windows)" and "LockBit" are one family for a reader; the platform suffix of
@@ -103,14 +106,20 @@ def _compare(
         report.false_negatives.append((article, what, f"{kind} {value}"))
 
 
-def evaluate(corpus: Path = CORPUS, pipeline: Pipeline | None = None) -> QualityReport:
+def evaluate(
+    corpus: Path = CORPUS, pipeline: Pipeline | None = None, *, as_articles: bool = False
+) -> QualityReport:
     """Run the pipeline over every labelled article and tally the results."""
     pipeline = pipeline or get_pipeline()
     report = QualityReport()
     for path in sorted(corpus.glob("*.json")):
         article = json.loads(path.read_text(encoding="utf-8"))
         expected = article["expected"]
-        result = pipeline.run(Document(text=article["text"], title=article["title"]))
+        if as_articles:
+            sections = (Section("title", article["title"]), Section("body", article["text"]))
+            result = pipeline.run(Document(text="", sections=sections))
+        else:
+            result = pipeline.run(Document(text=article["text"], title=article["title"]))
         name = path.stem
         report.articles += 1
 
@@ -189,8 +198,11 @@ def render(report: QualityReport) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--as-articles", action="store_true", help="read title and text as sections, as the portal does"
+    )
     args = parser.parse_args()
-    print(render(evaluate(args.corpus)))
+    print(render(evaluate(args.corpus, as_articles=args.as_articles)))
 
 
 if __name__ == "__main__":
