@@ -51,7 +51,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from tests.factories import ArticleFactory, AuthorFactory, SourceFactory, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Hidden rows get distinctive ids, 1,000 apart: SQLite numbers the next row of a table
 # max(id) + 1, so a visible row created after a hidden one (a sign-in event, say) gets an
