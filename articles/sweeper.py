@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import dispatch
@@ -49,7 +49,11 @@ def requeue_lost(limit: int | None = None) -> int:
     waiting = dispatch.queued_messages()
     room = limit - len(candidates) - (waiting or 0) * BATCH_SIZE
     if room > 0:
-        candidates += Article.objects.filter(lost_pending).values_list("pk", flat=True)[:room]
+        # Oldest request first: what the last sweep sent (and still waits in the queue) comes last.
+        oldest_first = F("processing_queued_at").asc(nulls_first=True)
+        candidates += (
+            Article.objects.filter(lost_pending).order_by(oldest_first).values_list("pk", flat=True)[:room]
+        )
     if not candidates:
         return 0
     with transaction.atomic():
