@@ -143,3 +143,53 @@ def test_a_stale_span_is_not_marked_on_the_wrong_words(restated, analyst, login)
     teaser = re.search(r'<p class="story__teaser">(.*?)</p>', html, re.S)[1]
     assert "<mark" not in teaser
     assert "203.0.113.9" not in html  # its only span is gone, so it is not listed either
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_points_spans_written_before_sections_at_the_text_they_were_in():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("articles", "0010_processing_failure_kind_and_retries")],
+        [("articles", "0011_finding_sections")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        source = old.get_model("articles", "Source").objects.create(name="s")
+        entity = old.get_model("articles", "Entity").objects.create(kind="country", name="Japan")
+        texts = {
+            "body": {"body_text": "Japan"},
+            "summary": {"summary": "Japan"},
+            "teaser": {"teaser": "Japan"},
+        }
+        for guid, fields in texts.items():
+            article = old.get_model("articles", "Article").objects.create(
+                source=source,
+                guid=guid,
+                title="t",
+                published_at="2026-01-01T00:00Z",
+                content_hash=guid,
+                **fields,
+            )
+            old.get_model("articles", "Mention").objects.create(
+                article=article,
+                entity=entity,
+                start=0,
+                end=5,
+                matched="Japan",
+                enricher="e",
+                enricher_version="1",
+            )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+
+        new = executor.loader.project_state(after).apps
+        sections = dict(new.get_model("articles", "Mention").objects.values_list("article__guid", "section"))
+        assert sections == {"body": "body", "summary": "summary", "teaser": "teaser"}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
