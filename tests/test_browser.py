@@ -72,6 +72,10 @@ def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_
     page.click(".finding-link:has-text('Japan')")
     highlighted = page.locator("mark.finding.is-active").all_inner_texts()
     assert highlighted and set(highlighted) == {"Japan"}
+    # ...in every section it occurs in: title, teaser, executive summary and analysis.
+    assert page.locator("h1 mark.finding.is-active").count() == 1
+    assert page.locator(".story__teaser mark.finding.is-active").count() == 1
+    assert len(highlighted) == 1 + 1 + 2 + 2
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "seed-article.png"), full_page=True)
 
