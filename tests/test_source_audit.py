@@ -115,3 +115,10 @@ def test_add_source_records_the_creation_by_the_command():
         "add_source", "Wire", "https://feeds.example.org/wire.xml", stdout=StringIO(), stderr=StringIO()
     )
     assert events() == [(Action.SOURCE_CREATE, "manage.py add_source", "Wire")]
+
+
+def test_load_seeds_records_the_creation_of_its_source_once(tmp_path):
+    (tmp_path / "a.txt").write_text("Jan 2, 2026 • Ann\nTitle\nTeaser\nSummary\nText.\n")
+    call_command("load_seeds", str(tmp_path), "--source", "Partner drops", stdout=StringIO())
+    call_command("load_seeds", str(tmp_path), "--source", "Partner drops", stdout=StringIO())
+    assert events() == [(Action.SOURCE_CREATE, "manage.py load_seeds", "Partner drops")]

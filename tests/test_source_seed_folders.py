@@ -133,6 +133,18 @@ def test_files_that_link_outside_the_root_are_skipped_with_a_warning_and_the_oth
     assert list(Article.objects.values_list("title", flat=True)) == ["A title"]
 
 
+def test_a_subfolder_that_links_outside_the_root_is_not_read(root):
+    (root / "drop").mkdir()
+    (root / "drop" / "elsewhere").symlink_to(root.parent / "outside")
+    source = Source.objects.create(name="Drop", kind="seed-folder", folder="drop")
+
+    report = collector.poll(source.pk, force=True)
+
+    assert (report.status, report.new) == ("ok", 0)
+    assert all(SECRET not in warning for warning in report.warnings)
+    assert not Article.objects.exists()
+
+
 def test_a_seed_folder_source_with_no_folder_never_reads_the_working_directory(root, tmp_path):
     cwd = tmp_path / "cwd"
     cwd.mkdir()

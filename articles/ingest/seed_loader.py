@@ -19,6 +19,9 @@ from articles.ingest.seeds import SeedDocument, SeedFormatError, parse_seed_file
 from articles.ingest.upsert import IncomingArticle, Outcome, upsert_article
 from articles.models import Source, SourceKind
 from articles.sanitize import text_to_html
+from articles.source_changes import snapshot
+from audit.actions import Action
+from audit.services import record
 
 
 @dataclass
@@ -48,9 +51,11 @@ def seed_files(paths: Iterable[Path]) -> list[Path]:
 def load_seed_paths(paths: Iterable[Path], *, tlp: str, source_name: str) -> LoadReport:
     """The operator's load: any file or folder given on the command line."""
     with transaction.atomic():
-        source, _ = Source.objects.get_or_create(
+        source, created = Source.objects.get_or_create(
             name=source_name, defaults={"kind": SourceKind.SEED_FOLDER, "default_tlp": tlp}
         )
+        if created:
+            record(Action.SOURCE_CREATE, obj=source, username="manage.py load_seeds", after=snapshot(source))
     return _load(seed_files(paths), source, tlp=tlp, report=LoadReport())
 
 
