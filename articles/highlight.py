@@ -40,7 +40,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def marked_text(text: str, spans: list[Span]) -> SafeString:
     """``text`` as paragraphs (``<p>``), its spans marked."""
-    chosen = _well_formed(text, spans)
+    chosen = well_formed(text, spans)
     html_paragraphs = []
     for para_start, para_end in paragraphs(text):
         inside = [s for s in chosen if s.start < para_end and s.end > para_start]
@@ -50,10 +50,10 @@ def marked_text(text: str, spans: list[Span]) -> SafeString:
 
 def marked_line(text: str, spans: list[Span]) -> SafeString:
     """A one-line section (a title, a teaser) with its spans marked, without paragraph tags."""
-    return mark_safe(_mark_range(text, 0, len(text), _well_formed(text, spans)))  # noqa: S308 (all text escaped)
+    return mark_safe(_mark_range(text, 0, len(text), well_formed(text, spans)))  # noqa: S308 (all text escaped)
 
 
-def _well_formed(text: str, spans: list[Span]) -> list[Span]:
+def well_formed(text: str, spans: list[Span]) -> list[Span]:
     """Spans inside the text, in order, each starting after the previous one ends."""
     chosen: list[Span] = []
     last_end = -1

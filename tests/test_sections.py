@@ -11,7 +11,7 @@ from articles import processing
 from articles.enrichment.pipeline import current_versions
 from articles.findings import article_sections
 from articles.management.commands.enrich import stale_ids
-from articles.models import Article, Indicator, Mention, Sighting
+from articles.models import Article, Entity, Indicator, Mention, Sighting
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,21 @@ def test_a_finding_link_jumps_to_its_first_span_in_reading_order(enrich, analyst
 
     assert anchors == [f"f-i{indicator.pk}-executive_summary-27", f"f-i{indicator.pk}-body-0"]
     assert f'href="#{anchors[0]}"' in html and f'href="#{anchors[1]}"' not in html
+
+
+def test_a_link_skips_a_first_span_hidden_inside_a_longer_one(analyst, login):
+    body = "Visit hxxp://japan[.]example/x today. Japan was hit."
+    article = ArticleFactory(body_text=body, teaser="", title="Report")
+    url = Indicator.objects.create(type="url", value="http://japan.example/x")
+    japan = Entity.objects.create(kind="country", name="Japan")
+    common = {"article": article, "section": "body", "enricher": "t", "enricher_version": "0"}
+    Sighting.objects.create(**common, indicator=url, start=6, end=30, matched=body[6:30])
+    Mention.objects.create(**common, entity=japan, start=13, end=18, matched="japan")
+    Mention.objects.create(**common, entity=japan, start=38, end=43, matched="Japan")
+
+    html = login(analyst).get(article.get_absolute_url()).content.decode()
+
+    assert f'href="#f-e{japan.pk}-body-38"' in html and f'id="f-e{japan.pk}-body-38"' in html
 
 
 def test_a_stale_span_is_not_marked_on_the_wrong_words(restated, analyst, login):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.enrichment.defang import defang
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
 from articles.findings import article_sections
-from articles.highlight import Span, marked_line, marked_text
+from articles.highlight import Span, marked_line, marked_text, well_formed
 from articles.models import Article, Entity, Mention, Sighting
 from articles.pagination import page_of_visible_or_404
 from articles.reenrichment import request_reenrichment
@@ -74,12 +74,13 @@ def findings_context(article: Article) -> dict:
                 "value": s.indicator.value,
                 "shown": defang(s.indicator.value, s.indicator.type),
                 "benign": s.indicator.benign,
-                "anchor": anchor,
+                "anchors": [],
                 "count": 0,
             }
             by_indicator[s.indicator_id] = item
             indicator_groups[s.indicator.type].items.append(item)
         item["count"] += 1
+        item["anchors"].append(anchor)
         spans[s.section].append(Span(s.start, s.end, key, "finding--indicator", anchor))
 
     entity_groups: OrderedDict[str, FindingGroup] = OrderedDict(
@@ -94,13 +95,14 @@ def findings_context(article: Article) -> dict:
             item = {
                 "key": key,
                 "entity": m.entity,
-                "anchor": anchor,
+                "anchors": [],
                 "count": 0,
                 "matched": set(),
             }
             by_entity[m.entity_id] = item
             entity_groups[m.entity.kind].items.append(item)
         item["count"] += 1
+        item["anchors"].append(anchor)
         item["matched"].add(m.matched)
         spans[m.section].append(Span(m.start, m.end, key, f"finding--{m.entity.kind}", anchor))
 
@@ -110,6 +112,11 @@ def findings_context(article: Article) -> dict:
     }
     # The body without findings keeps its original (sanitized) HTML instead.
     marked["body"] = marked["body"] if spans["body"] else None
+    # A span that overlaps a longer one is not marked, so it has no element to jump to:
+    # each link goes to the finding's first span that is.
+    drawn = {span.anchor for name, text in texts.items() for span in well_formed(text, spans[name])}
+    for item in [*by_indicator.values(), *by_entity.values()]:
+        item["anchor"] = next((a for a in item["anchors"] if a in drawn), item["anchors"][0])
     return {
         "indicator_groups": [g for g in indicator_groups.values() if g.items],
         "entity_groups": [g for g in entity_groups.values() if g.items],
