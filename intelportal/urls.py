@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts.views import PortalLoginView
 from articles.admin_view_on_site import view_on_site
+from intelportal.views import favicon
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
@@ -13,5 +14,6 @@ urlpatterns = [
     # Before the admin's own "view on site" shortcut, which would redirect for hidden objects.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,395 @@
+"""No address answers 500, whatever is in it.
+
+The URL patterns are found, not listed: the test walks ``get_resolver()`` (the admin's
+patterns included), fills every parameter with a valid value and, one parameter at a
+time, with hostile ones (NUL, huge and negative ids, very long strings, ``../``, broken
+UTF-8, SQL and HTML metacharacters), then sends every query parameter name the pages
+themselves use (form fields, filter links) plus the usual suspects (``q``, ``o``, ``p``,
+``page``, ``cursor``, ``next``, ``term``, ``_to_field``...) with hostile values, the admin's
+date drill-downs with absurd dates, and the admin autocomplete with hostile terms. It does
+so as a superuser and as an anonymous visitor; the suite runs on SQLite and on
+PostgreSQL, which is where NUL characters used to crash. Only 2xx, 3xx and 4xx answers
+pass. POSTs with a missing or forged CSRF token are refused with 403 everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import parse_qsl, quote
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from articles.models import Article, Entity, Indicator, Mention, Sighting, Story, Tag, WatchEntity
+from audit.actions import Action
+from audit.services import record
+from tests.factories import ArticleFactory, AuthorFactory, SourceFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+# Put into the address as they are (already percent-encoded where they need to be).
+HOSTILE_PATH_VALUES = [
+    "0",
+    "-1",
+    "99999999999999999999999",
+    "9223372036854775808",
+    "%00",
+    "a%00b",
+    "x" * 3000,
+    "..",
+    "../../../etc/passwd",
+    "..%2F..%2Fetc%2Fpasswd",
+    "%ff%fe",
+    quote("ünïcødé-😀"),
+    quote("' OR 1=1 --"),
+    quote('<script>alert("x")</script>'),
+    "1.5e308",
+    "%25",
+]
+# Sent as query values, like the path values already percent-encoded where they need to be.
+HOSTILE_QUERY_VALUES = [
+    "%00",
+    "a%00b",
+    "x" * 1000,
+    "-1",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "%ff%fe",
+    quote("ünïcødé-😀"),
+    quote("' OR 1=1 --"),
+    quote('<script>alert("x")</script>'),
+    "%",
+    "",
+]
+# Names no page shows in a form but that the views or the admin read.
+USUAL_PARAMETERS = [
+    "q",
+    "o",
+    "p",
+    "page",
+    "cursor",
+    "after",
+    "before",
+    "next",
+    "term",
+    "all",
+    "e",
+    "_popup",
+    "_facets",
+    "_changelist_filters",
+    "app_label",
+    "model_name",
+    "field_name",
+    "url",
+]
+DRILL_DOWNS = [
+    {"__year": "99999"},
+    {"__year": "9999"},
+    {"__year": "9999", "__month": "12"},
+    {"__year": "9999", "__month": "12", "__day": "31"},
+    {"__year": "1"},
+    {"__year": "0"},
+    {"__year": "-1"},
+    {"__year": "2026", "__month": "13"},
+    {"__year": "2026", "__month": "0"},
+    {"__year": "2026", "__month": "2", "__day": "30"},
+    {"__year": "2026", "__month": "1", "__day": "0"},
+    {"__year": "2026", "__month": "1", "__day": "99999999999999999999"},
+]
+PARAMETER = re.compile(r"\{(\w+)\}")
+FORM_FIELD_NAME = re.compile(r'\bname="([^"]+)"')
+QUERY_LINK = re.compile(r'\bhref="(\?[^"]*)"')
+TO_FIELD = "_to_field"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A URL pattern as an address with ``{name}`` holes, and a valid value for each hole."""
+
+    template: str
+    valid: dict[str, str]
+
+    def address(self, **values: str) -> str:
+        filled = {**self.valid, **values}
+        return "/" + PARAMETER.sub(lambda m: filled[m.group(1)], self.template)
+
+
+def _as_template(pattern) -> tuple[str, dict[str, str]]:
+    """('articles/{pk}/', {}) from a route; regex groups with fixed choices give a sample."""
+    text = str(pattern.pattern)
+    if text.startswith("^") or text.endswith("$"):  # a regular expression (re_path)
+        samples = {}
+
+        def hole(match: re.Match) -> str:
+            name, body = match.group(1), match.group(2)
+            if re.fullmatch(r"[\w|]+", body):
+                samples[name] = body.split("|")[0]
+            return "{" + name + "}"
+
+        text = re.sub(r"\(\?P<(\w+)>([^)]*)\)", hole, text.removeprefix("^").removesuffix("$"))
+        return text, samples
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", text), {}
+
+
+def _walk(patterns, prefix: str = "", samples: dict | None = None) -> Iterator[tuple[str, dict, str | None]]:
+    for pattern in patterns:
+        text, found = _as_template(pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + text, {**(samples or {}), **found})
+        elif isinstance(pattern, URLPattern):
+            yield prefix + text, {**(samples or {}), **found}, pattern.name
+
+
+def _valid_value(template: str, name: str, url_name: str | None, world: dict) -> str:
+    """A value for one hole that reaches the view's real work (an object that exists)."""
+    admin_model = re.match(r"admin/(\w+)/(\w+)/\{", template)
+    if admin_model and name in {"object_id", "id"}:
+        model = apps.get_model(*admin_model.groups())
+        return str(model._default_manager.order_by("pk").values_list("pk", flat=True).first())
+    if name == "content_type_id":
+        return str(ContentType.objects.get_for_model(Article).pk)
+    if template.startswith("admin/r/") and name == "object_id":
+        return str(world["article"].pk)
+    by_url_name = {"entity": "entity", "story": "story", "sources-poll": "source", "author": "author"}
+    key = by_url_name.get(url_name or "", "article")
+    if name == "slug":
+        return world["author"].slug
+    if name == "pk":
+        return str(world[key].pk)
+    return "nothing-here"
+
+
+def every_route(world: dict) -> list[Route]:
+    routes = []
+    for template, samples, url_name in _walk(get_resolver().url_patterns):
+        holes = PARAMETER.findall(template)
+        valid = {name: samples.get(name) or _valid_value(template, name, url_name, world) for name in holes}
+        routes.append(Route(template, valid))
+    return routes
+
+
+@pytest.fixture
+def world(db) -> dict:
+    """One object of every kind a page can be about, so valid ids reach the views' real work."""
+    superuser = make_user("root", clearance="red", role="admin")
+    assert superuser.is_superuser and superuser.is_staff
+    author = AuthorFactory(name="Dana Reporter")
+    source = SourceFactory(name="Wire")
+    story = Story.objects.create()
+    article = ArticleFactory(title="Crew report", source=source, story=story, authors=[author], tags=["apt"])
+    entity = Entity.objects.create(kind="threat-actor", name="Crew")
+    indicator = Indicator.objects.create(type="domain", value="c2.example")
+    span = {"start": 0, "end": 4, "matched": "Crew", "enricher": "e", "enricher_version": "1"}
+    Mention.objects.create(article=article, entity=entity, **span)
+    Sighting.objects.create(article=article, indicator=indicator, **span)
+    Tag.objects.get_or_create(name="ransomware")
+    WatchEntity.objects.create(name="Our Company")
+    record(Action.TLP, actor=superuser, obj=article, detail="hostile-input fixture")
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="x", ip_address="192.0.2.7", user_agent="curl", failures_since_start=1
+    )
+    for model in admin.site._registry:
+        assert model._default_manager.exists(), (
+            f"the fixture has no {model._meta.label} for the admin's pages"
+        )
+    return {
+        "superuser": superuser,
+        "author": author,
+        "source": source,
+        "story": story,
+        "article": article,
+        "entity": entity,
+    }
+
+
+def _client(user=None, **kwargs) -> Client:
+    client = Client(raise_request_exception=False, **kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def parameter_names(client: Client, routes: list[Route]) -> list[str]:
+    """Every query parameter name the pages use: their form fields and their ``?...`` links."""
+    names = set(USUAL_PARAMETERS)
+    for route in routes:
+        response = client.get(route.address())
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        text = response.content.decode(errors="replace")
+        names.update(FORM_FIELD_NAME.findall(text))
+        for link in QUERY_LINK.findall(text):
+            names.update(name for name, _ in parse_qsl(unescape(link)[1:], keep_blank_values=True))
+    names -= {"csrfmiddlewaretoken", TO_FIELD}
+    return sorted(names)
+
+
+def query(pairs: dict[str, str]) -> str:
+    """A query string from names and values that are already percent-encoded."""
+    return "?" + "&".join(f"{quote(name, safe='')}={value}" for name, value in pairs.items())
+
+
+def hostile_requests(routes: list[Route], names: list[str], world: dict) -> Iterator[str]:
+    for route in routes:
+        for hole in PARAMETER.findall(route.template):
+            for value in HOSTILE_PATH_VALUES:
+                yield route.address(**{hole: value})
+        for value in HOSTILE_QUERY_VALUES:
+            yield route.address() + query(dict.fromkeys(names, value))
+        if route.template.startswith("admin/"):
+            # Alone: the admin refuses a bad _to_field (400) before it reads anything else.
+            for value in HOSTILE_QUERY_VALUES:
+                yield route.address() + query({TO_FIELD: value})
+    yield from drill_downs()
+    yield from autocompletes()
+
+
+def drill_downs() -> Iterator[str]:
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.date_hierarchy:
+            continue
+        changelist = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for drill_down in DRILL_DOWNS:
+            drill = {model_admin.date_hierarchy + suffix: value for suffix, value in drill_down.items()}
+            yield changelist + query(drill)
+
+
+def autocompletes() -> Iterator[str]:
+    for model_admin in admin.site._registry.values():
+        owners = [model_admin, *(inline(model_admin.model, admin.site) for inline in model_admin.inlines)]
+        for owner in owners:
+            for field_name in owner.autocomplete_fields:
+                target = {
+                    "app_label": owner.model._meta.app_label,
+                    "model_name": owner.model._meta.model_name,
+                    "field_name": field_name,
+                }
+                for value in HOSTILE_QUERY_VALUES:
+                    yield "/admin/autocomplete/" + query({**target, "term": value})
+                    yield "/admin/autocomplete/" + query({**target, "term": "a", "page": value})
+
+
+def server_errors(client: Client, addresses: Iterator[str]) -> list[str]:
+    failures = []
+    for address in addresses:
+        status = client.get(address).status_code
+        if status >= 500:
+            failures.append(f"{status} GET {address[:200]}")
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("persona", ["superuser", "anonymous"])
+def test_no_address_answers_500_to_hostile_paths_and_queries(world, persona):
+    user = world["superuser"] if persona == "superuser" else None
+    routes = every_route(world)
+    names = parameter_names(_client(world["superuser"]), routes)
+    assert {"q", "tlp", "source"} <= set(names), "the article list's filter names were not found"
+    failures = server_errors(_client(user), hostile_requests(routes, names, world))
+    assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", ["superuser", "anonymous"])
+@pytest.mark.parametrize("token", ["missing", "forged"])
+def test_every_post_without_a_valid_csrf_token_is_refused_with_403(world, persona, token):
+    client = _client(world["superuser"] if persona == "superuser" else None, enforce_csrf_checks=True)
+    data = {}
+    if token == "forged":
+        client.cookies["csrftoken"] = "f" * 32
+        data = {"csrfmiddlewaretoken": "g" * 32}
+    answers = {}
+    for route in every_route(world):
+        address = route.address()
+        answers[address] = client.post(address, data).status_code
+    wrong = {address: status for address, status in answers.items() if status != 403}
+    assert not wrong, f"POSTs not refused with 403: {wrong}"
+
+
+# --- the specific crashes the walk found, as sentences -----------------------------------------------
+
+
+def test_a_nul_in_the_address_is_a_400_that_says_why(world):
+    response = _client(world["superuser"]).get("/authors/%00/")
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    assert "the address" in response.content.decode()
+
+
+def test_a_nul_in_an_admin_search_or_autocomplete_term_is_a_400(world):
+    client = _client(world["superuser"])
+    assert client.get("/admin/articles/article/?q=%00").status_code == 400
+    autocomplete = "/admin/autocomplete/?app_label=articles&model_name=articleauthor&field_name=author"
+    assert client.get(autocomplete + "&term=%00").status_code == 400
+
+
+def test_a_nul_in_a_submitted_form_or_a_cookie_is_a_400_before_any_view(world):
+    client = _client()
+    assert client.post("/accounts/login/", {"username": "a\x00", "password": "x"}).status_code == 400
+    client.cookies["sessionid"] = "abcdefgh\x00ijk"
+    assert client.get("/articles/").status_code == 400
+
+
+def test_a_broken_multipart_form_is_refused_not_a_500(world):
+    response = _client().generic(
+        "POST", "/accounts/login/", b"--x\r\nbroken", content_type="multipart/form-data; boundary=x"
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "drill_down",
+    [
+        "published_at__year=9999",
+        "published_at__year=99999",
+        "published_at__year=1",
+        "published_at__year=2026&published_at__month=13",
+        "published_at__year=2026&published_at__month=1&published_at__day=0",
+        "published_at__year=2026&published_at__month=1&published_at__day=99999999999999999999",
+    ],
+)
+def test_an_absurd_admin_date_drill_down_is_a_400_that_says_why(world, drill_down):
+    response = _client(world["superuser"]).get(f"/admin/articles/article/?{drill_down}")
+    assert response.status_code == 400
+    assert "must be a number from" in response.content.decode()
+
+
+def test_an_ordinary_admin_date_drill_down_still_works(world):
+    client = _client(world["superuser"])
+    response = client.get("/admin/articles/article/?published_at__year=2026&published_at__month=1")
+    assert response.status_code == 200
+    assert "Crew report" in response.content.decode()
+
+
+def test_february_30_is_the_admins_own_incorrect_lookup_redirect(world):
+    client = _client(world["superuser"])
+    query = "published_at__year=2026&published_at__month=2&published_at__day=30"
+    response = client.get(f"/admin/articles/article/?{query}")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def test_an_empty_to_field_on_an_admin_change_page_is_a_400(world):
+    response = _client(world["superuser"]).get(
+        f"/admin/articles/article/{world['article'].pk}/change/?_to_field="
+    )
+    assert response.status_code == 400
+    assert "_to_field is empty" in response.content.decode()
+
+
+def test_the_walk_reaches_the_admin_and_the_portal_with_real_objects(world):
+    addresses = {route.address() for route in every_route(world)}
+    article = world["article"]
+    assert f"/articles/{article.pk}/" in addresses
+    assert f"/admin/articles/article/{article.pk}/change/" in addresses
+    assert f"/authors/{world['author'].slug}/" in addresses
+    assert "/admin/auth/" in addresses  # the app index, a regular-expression pattern
