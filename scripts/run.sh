@@ -36,6 +36,7 @@ stop_children() {
     # shellcheck disable=SC2086
     wait $pids 2>/dev/null || true
   fi
+  SERVER="" WORKER=""  # reaped: never signal these PIDs again (they may be reused)
 }
 on_signal() {
   trap - INT TERM
@@ -63,8 +64,10 @@ SERVER=$!
 status=0
 wait -n "$SERVER" "$WORKER" || status=$?
 if kill -0 "$SERVER" 2>/dev/null; then
+  WORKER=""
   echo "==> the worker stopped (status $status; see $VAR_DIR/worker.log); stopping the web server" >&2
 else
+  SERVER=""
   echo "==> the web server stopped (status $status); stopping the worker" >&2
 fi
 exit "$status"

@@ -123,6 +123,7 @@ def gunicorn(tmp_path_factory) -> Iterator[Served]:
                 "ALLOWED_HOSTS": HOST,
                 "DATABASE_URL": database_url,
                 "BEHIND_TLS_PROXY": "true",
+                "TRUSTED_PROXY_COUNT": "1",
                 "STATIC_ROOT": str(served.static_root),
                 "INTELPORTAL_VAR_DIR": str(tmp / "var"),
                 "GUNICORN_BIND": f"127.0.0.1:{served.port}",
@@ -293,3 +294,16 @@ def test_pages_carry_the_security_headers(article_page):
     assert "default-src 'none'" in page.header("Content-Security-Policy")
     assert "no-store" in page.header("Cache-Control")
     assert page.header("Permissions-Policy")
+
+
+def test_the_access_log_names_the_client_but_not_what_it_searched_for(signed_in, gunicorn):
+    listing_line = re.compile(r'^127\.0\.0\.1 xff="203\.0\.113\.7" .* "GET /articles/ HTTP/1\.1" 200 ', re.M)
+    logged_before = len(listing_line.findall(gunicorn.log()))
+
+    assert signed_in.get("/articles/?q=acme-victim-corp").status == 200
+
+    deadline = time.monotonic() + 10  # gunicorn writes the line after sending the response
+    while len(listing_line.findall(gunicorn.log())) == logged_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(listing_line.findall(gunicorn.log())) == logged_before + 1
+    assert "acme-victim-corp" not in gunicorn.log()

@@ -66,9 +66,22 @@ def live_processes_in_group(pgid: int) -> list[str]:
     return found
 
 
+def children_of(parent_pid: int) -> list[tuple[int, str]]:
+    children = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat_file.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if ppid == parent_pid:
+            children.append((int(stat_file.parent.name), cmdline))
+    return children
+
+
 class RunningPortal:
-    def __init__(self, command: list[str], tmp_path: Path) -> None:
-        self.port = free_port()
+    def __init__(self, command: list[str], tmp_path: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.log_path = tmp_path / "output.log"
         env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
         env.update({"PORT": str(self.port), "INTELPORTAL_VAR_DIR": str(tmp_path / "var")})
@@ -113,8 +126,8 @@ class RunningPortal:
 def start_portal(tmp_path):
     started: list[RunningPortal] = []
 
-    def start(command: list[str]) -> RunningPortal:
-        portal = RunningPortal(command, tmp_path)
+    def start(command: list[str], port: int | None = None) -> RunningPortal:
+        portal = RunningPortal(command, tmp_path, port)
         started.append(portal)
         return portal
 
@@ -160,3 +173,19 @@ def test_ctrl_c_ends_make_run_cleanly_without_a_make_error(start_portal):
     # make itself received the SIGINT; after its recipe ends it re-raises it on itself, as an
     # interrupted program should (the shell shows status 130 and no message).
     assert portal.process.returncode in (0, -signal.SIGINT)
+
+
+def test_a_worker_that_dies_takes_the_web_server_down_with_it(start_portal):
+    portal = start_portal(["bash", "scripts/run.sh"])
+    portal.wait_until_serving()
+    [worker_pid] = [pid for pid, cmdline in children_of(portal.process.pid) if "celery" in cmdline]
+
+    os.kill(worker_pid, signal.SIGKILL)
+
+    try:
+        status = portal.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the script kept serving without its worker:\n{portal.output()}")
+    assert status == 128 + signal.SIGKILL
+    assert "the worker stopped" in portal.output()
+    assert portal.survivors_after(timeout=15) == []
