@@ -74,7 +74,9 @@ class SectionLayout:
     """The joined text of some sections, and the maps from its offsets back to them."""
 
     def __init__(self, sections: Sequence[Section]) -> None:
-        self.sections = tuple(s for s in sections if s.text)
+        # The title leads (the reading text and its blanked copy rely on it); the rest keep
+        # the order they were given in.
+        self.sections = tuple(sorted((s for s in sections if s.text), key=lambda s: s.name != "title"))
         self.texts = {s.name: s.text for s in self.sections}
         self.title = self.texts.get("title", "")
         pieces, cursor, parts = [], 0, []

@@ -184,3 +184,10 @@ def test_the_reading_text_keeps_each_sentence_once_and_starts_with_the_title():
 
     assert layout.reading_text == "A title\n\nFirst point. Second point.\n\nA new point."
     assert layout.reading_text[layout.after_title :] == "First point. Second point.\n\nA new point."
+
+
+def test_the_title_leads_the_reading_text_whatever_order_sections_come_in():
+    layout = SectionLayout([Section("body", "The body."), Section("title", "The title")])
+
+    assert layout.reading_text == "The title\n\nThe body."
+    assert layout.text_beside_title == " " * len("The title\n\n") + "The body."
