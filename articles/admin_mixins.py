@@ -7,10 +7,14 @@ articles the admin may not read.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -49,7 +53,12 @@ def visible_deleted_objects(objs, request, admin_site) -> tuple[list, dict[str, 
     everything = [obj for found in collector.data.values() for obj in found] + list(collector.protected)
     hidden = _hidden_article_ids(everything, request.user)
 
+    log_entries = [obj for obj in everything if isinstance(obj, LogEntry)]
+    readable_entries = readable_log_entries(log_entries, request, admin_site)
+
     def is_hidden(obj: Model) -> bool:
+        if isinstance(obj, LogEntry):
+            return obj.pk not in readable_entries
         return any(article_id in hidden for article_id in _article_ids_of(obj))
 
     counts: Counter[str] = Counter()
@@ -61,6 +70,40 @@ def visible_deleted_objects(objs, request, admin_site) -> tuple[list, dict[str, 
         protected_lines.append(PROTECTED_ARTICLES)
     perms_needed = _perms_needed(everything, request, admin_site)
     return _format_tree(shown_tree, label), dict(counts), perms_needed, protected_lines
+
+
+def readable_log_entries(entries: Iterable[LogEntry], request, admin_site=admin.site) -> set[int]:
+    """Ids of admin log entries about an object ``request.user`` can open in the admin now.
+
+    An entry names its object (a title, say) as it was: after a relabel to RED, or in
+    another admin's history, that name is hidden data. What is gone or not in the admin
+    cannot be checked, so it is not shown either."""
+    by_model: dict[type[Model], list[LogEntry]] = defaultdict(list)
+    for entry in entries:
+        model = (
+            ContentType.objects.get_for_id(entry.content_type_id).model_class()
+            if entry.content_type_id
+            else None
+        )
+        if model is not None and admin_site.is_registered(model):
+            by_model[model].append(entry)
+    readable: set[int] = set()
+    for model, group in by_model.items():
+        pk_field = model._meta.pk
+        wanted: dict[object, list[int]] = defaultdict(list)
+        for entry in group:
+            try:
+                wanted[pk_field.to_python(entry.object_id)].append(entry.pk)
+            except ValidationError:
+                continue
+        openable = admin_site.get_model_admin(model).get_queryset(request)
+        pks = list(wanted)
+        for start in range(0, len(pks), _VISIBILITY_CHUNK):
+            for pk in openable.filter(pk__in=pks[start : start + _VISIBILITY_CHUNK]).values_list(
+                "pk", flat=True
+            ):
+                readable.update(wanted[pk])
+    return readable
 
 
 def _article_ids_of(obj: Model) -> list[int]:
