@@ -154,7 +154,8 @@ class Article(models.Model):
 
     @property
     def enrichment_text(self) -> str:
-        """The plain text enrichment reads; every finding's offsets point into it."""
+        """The article's main plain text (for story fingerprints); findings point into every
+        section instead, see ``articles.findings.article_sections``."""
         return self.body_text or self.summary or self.teaser
 
     @property
