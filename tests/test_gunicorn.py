@@ -134,8 +134,8 @@ def gunicorn(tmp_path_factory) -> Iterator[Served]:
         manage(env, "check", "--deploy", "--fail-level", "WARNING")
         manage(env, "migrate", "--no-input")
         manage(env, "collectstatic", "--no-input")
-        manage(env, "create_user", "reader", "--role", "analyst", "--clearance", "green",
-               "--password-env", "READER_PASSWORD")  # fmt: skip
+        reader = ["reader", "--role", "analyst", "--clearance", "green", "--password-env", "READER_PASSWORD"]
+        manage(env, "create_user", *reader)
         manage(env, "load_seeds")
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
