@@ -51,3 +51,19 @@ def test_the_favicon_file_itself_is_public(settings):
 
 def test_pages_point_browsers_at_the_favicon(login, analyst):
     assert 'rel="icon" href="/static/img/favicon.svg"' in login(analyst).get("/articles/").content.decode()
+
+
+def test_a_form_sent_without_a_valid_token_gets_our_403_page_which_needs_no_inline_style():
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This form has expired" in body
+    assert "<style" not in body  # Django's own page styles itself inline, which the CSP blocks
+
+
+def test_a_request_for_another_host_gets_our_400_page():
+    response = Client(HTTP_HOST="evil.example").get("/accounts/login/")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Bad request" in body
+    assert "<style" not in body
