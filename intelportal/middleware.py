@@ -31,7 +31,7 @@ from django.views.defaults import page_not_found
 
 NUL = "\x00"
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-DRILL_DOWN_RANGES = {"__year": range(2, 9999), "__month": range(1, 13), "__day": range(1, 32)}
+DRILL_DOWN_RANGES = {"year": range(2, 9999), "month": range(1, 13), "day": range(1, 32)}
 TO_FIELD = "_to_field"  # django.contrib.admin.options.TO_FIELD_VAR
 
 # Browser features the portal never uses; denying them means injected content cannot
@@ -61,26 +61,6 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
 Middleware = Callable[[HttpRequest], HttpResponse]
 
 
-def _contains_nul(pairs: Iterable[tuple[str, list[str]]]) -> bool:
-    return any(NUL in key or any(NUL in value for value in values) for key, values in pairs)
-
-
-def _absurd_drill_down(request: HttpRequest) -> str | None:
-    for name, values in request.GET.lists():
-        suffix = "__" + name.rpartition("__")[2]
-        allowed = DRILL_DOWN_RANGES.get(suffix)
-        if allowed is None:
-            continue
-        for value in values:
-            try:
-                number = int(value)
-            except ValueError:
-                continue  # not a number: the admin itself answers "incorrect lookup"
-            if number not in allowed:
-                return f"{name} must be a number from {allowed.start} to {allowed.stop - 1}"
-    return None
-
-
 def what_is_malformed(request: HttpRequest) -> str | None:
     """Why the request cannot be served, in words for the person; None when it can."""
     place = where_is_nul(request)
@@ -94,15 +74,6 @@ def what_is_malformed(request: HttpRequest) -> str | None:
     return None
 
 
-def _submitted_form(request: HttpRequest) -> QueryDict | None:
-    if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
-        return None
-    try:
-        return request.POST
-    except MultiPartParserError:
-        return None  # the form now reads as empty, so the CSRF check refuses the request
-
-
 def where_is_nul(request: HttpRequest) -> str | None:
     """Which part of the request carries a NUL character, in words; None when none does."""
     if NUL in request.path_info:
@@ -114,6 +85,35 @@ def where_is_nul(request: HttpRequest) -> str | None:
         return "the submitted form"
     if _contains_nul((name, [value]) for name, value in request.COOKIES.items()):
         return "a cookie"
+    return None
+
+
+def _contains_nul(pairs: Iterable[tuple[str, list[str]]]) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in pairs)
+
+
+def _submitted_form(request: HttpRequest) -> QueryDict | None:
+    if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
+        return None
+    try:
+        return request.POST
+    except MultiPartParserError:
+        return None  # the form now reads as empty, so the CSRF check refuses the request
+
+
+def _absurd_drill_down(request: HttpRequest) -> str | None:
+    for name, values in request.GET.lists():
+        field, separator, part = name.rpartition("__")
+        allowed = DRILL_DOWN_RANGES.get(part) if field and separator else None
+        if allowed is None:
+            continue
+        for value in values:
+            try:
+                number = int(value)
+            except ValueError:
+                continue  # not a number: the admin itself answers "incorrect lookup"
+            if number not in allowed:
+                return f"{name} must be a number from {allowed.start} to {allowed.stop - 1}"
     return None
 
 

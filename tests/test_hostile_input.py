@@ -378,6 +378,10 @@ def test_february_30_is_the_admins_own_incorrect_lookup_redirect(world):
     assert response["Location"].endswith("?e=1")
 
 
+def test_only_drill_down_lookups_are_range_checked_not_any_parameter_called_day(world):
+    assert _client(world["superuser"]).get("/articles/?day=0&year=99999").status_code == 200
+
+
 def test_an_empty_to_field_on_an_admin_change_page_is_a_400(world):
     response = _client(world["superuser"]).get(
         f"/admin/articles/article/{world['article'].pk}/change/?_to_field="
