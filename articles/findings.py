@@ -4,6 +4,10 @@ Called inside the transaction that also marks the article DONE, so readers see
 either the old findings or the new ones, never a mix. Running it twice with
 the same result leaves the same rows; a person's classification overrides and
 removed tags are respected.
+
+Findings point into the article's sections (:func:`article_sections`): what the
+pipeline reads (:func:`document_for`) and what the article page marks up are the
+same five texts, so a stored span always means the same characters.
 """
 
 from __future__ import annotations
