@@ -307,3 +307,17 @@ def test_the_access_log_names_the_client_but_not_what_it_searched_for(signed_in,
         time.sleep(0.1)
     assert len(listing_line.findall(gunicorn.log())) == logged_before + 1
     assert "acme-victim-corp" not in gunicorn.log()
+
+
+def test_a_malformed_web_server_setting_stops_start_up_naming_the_variable():
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--check-config"],
+        cwd=ROOT,
+        env={**os.environ, "GUNICORN_TIMEOUT": "soon"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "GUNICORN_TIMEOUT='soon' is not a whole number." in result.stderr
