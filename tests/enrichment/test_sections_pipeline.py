@@ -191,3 +191,18 @@ def test_the_title_leads_the_reading_text_whatever_order_sections_come_in():
 
     assert layout.reading_text == "The title\n\nThe body."
     assert layout.text_beside_title == " " * len("The title\n\n") + "The body."
+
+
+def test_the_section_code_and_the_extract_core_import_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, articles.enrichment.cli, articles.enrichment.sections, articles.enrichment.pipeline; "
+        "sys.exit('django' in sys.modules)"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, check=False
+    )
+
+    assert finished.returncode == 0
