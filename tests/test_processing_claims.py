@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles import processing
-from articles.models import Article, ProcessingStatus, Source
+from articles.models import Article, FailureKind, ProcessingStatus, Source
 from articles.sweeper import requeue_lost
 from tests.factories import ArticleFactory
 
@@ -50,6 +50,8 @@ def test_an_article_that_kills_its_worker_every_time_ends_failed(settings):
     article.refresh_from_db()
     assert article.processing_status == ProcessingStatus.FAILED
     assert "gave up after 5 attempts" in article.processing_error
+    assert article.processing_failure_kind == FailureKind.PERMANENT  # no automatic retry
+    assert requeue_lost() == 0
 
 
 def test_the_sweeper_leaves_fresh_requests_alone_and_requeues_old_ones(settings):
