@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_every_article_enriched_o
     fast_recovery = {
         "BROKER_VISIBILITY_TIMEOUT": "4",
         "PROCESSING_STALE_SECONDS": "3",
-        "REQUEUE_LOST_EVERY_SECONDS": "10",
+        "REQUEUE_LOST_EVERY_SECONDS": "2",
     }
     first = Worker(tmp_path / "first.log", extra_env=fast_recovery).start()
     done = Article.objects.filter(processing_status=ProcessingStatus.DONE)
