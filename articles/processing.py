@@ -39,7 +39,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -176,7 +176,7 @@ def claim(article_id: int) -> Article | None:
         raise TransientFailure(f"could not claim article {article_id}: {exc}") from exc
 
 
-def _claim_once(article_id: int, now) -> Article | None:
+def _claim_once(article_id: int, now: datetime) -> Article | None:
     stale_before = now - timedelta(seconds=settings.PROCESSING_STALE_SECONDS)
     claimable = Q(processing_status=ProcessingStatus.PENDING) | Q(
         processing_status=ProcessingStatus.RUNNING, processing_claimed_at__lt=stale_before
