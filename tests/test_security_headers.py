@@ -133,6 +133,7 @@ def _open(browser, live_server, username: str):
     console_errors = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     page.goto(f"{live_server.url}/accounts/login/")
+    assert _violations(page) == [], "the sign-in page"
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
@@ -189,7 +190,11 @@ def test_the_admin_runs_under_the_policy_in_chromium(browser, live_server, make_
         f"/admin/articles/article/{article.pk}/change/",
         f"/admin/articles/source/{article.source_id}/change/",
         "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        "/admin/articles/source/add/",
         "/admin/audit/auditevent/",
+        "/sources/health/",
+        "/sources/preview/",
     ):
         page.goto(f"{live_server.url}{address}")
         page.wait_for_load_state()
