@@ -327,6 +327,12 @@ def test_a_nul_in_the_address_is_a_400_that_says_why(world):
     assert "the address" in response.content.decode()
 
 
+def test_a_nul_in_a_list_filter_is_a_400_that_names_the_query_string(world):
+    response = _client(world["superuser"]).get("/articles/?category=%00")
+    assert response.status_code == 400
+    assert "the query string contains a NUL character" in response.content.decode()
+
+
 def test_a_nul_in_an_admin_search_or_autocomplete_term_is_a_400(world):
     client = _client(world["superuser"])
     assert client.get("/admin/articles/article/?q=%00").status_code == 400
