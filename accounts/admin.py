@@ -9,13 +9,13 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import User
-from articles.admin_mixins import HiddenArticlesDeletionMixin
+from articles.admin_mixins import HiddenArticlesAdminMixin
 
 ACCESS_FIELDS = ("clearance", *services.ACCESS_FLAGS)
 
 
 @admin.register(User)
-class PortalUserAdmin(HiddenArticlesDeletionMixin, UserAdmin):
+class PortalUserAdmin(HiddenArticlesAdminMixin, UserAdmin):
     list_display = ("username", "email", "clearance", "is_active", "is_staff", "last_login")
     list_filter = ("clearance", "groups", "is_active", "is_staff")
     fieldsets = (

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles import access_changes, overrides, processing
-from articles.admin_mixins import HiddenArticlesDeletionMixin, seen_or_unused
+from articles.admin_mixins import HiddenArticlesAdminMixin, seen_or_unused
 from articles.admin_sources import SourceAdmin  # noqa: F401  (registers the Source admin)
 from articles.models import (
     CLASSIFICATION_FIELDS,
@@ -33,7 +33,7 @@ from articles.models import (
 
 
 @admin.register(Author)
-class AuthorAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class AuthorAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -90,7 +90,7 @@ class ArticleGrantInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class ArticleAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "source",
@@ -206,7 +206,7 @@ class TagForm(forms.ModelForm):
 
 
 @admin.register(Tag)
-class TagAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class TagAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     form = TagForm
     list_display = ("name", "slug")
     search_fields = ("name",)
@@ -232,14 +232,14 @@ ArticleAdmin.inlines = (*ArticleAdmin.inlines, ClassificationOverrideInline)
 
 
 @admin.register(WatchEntity)
-class WatchEntityAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class WatchEntityAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "enabled", "created_at")
     list_filter = ("enabled",)
     search_fields = ("name", "aliases")
 
 
 @admin.register(Entity)
-class EntityAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class EntityAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "external_id", "ref")
     list_filter = ("kind", "ref")
     search_fields = ("name", "external_id", "uuid")
@@ -250,7 +250,7 @@ class EntityAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class IndicatorAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     list_display = ("value", "type", "benign")
     list_filter = ("type",)
     search_fields = ("value",)

@@ -14,9 +14,10 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import router
 from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -29,18 +30,57 @@ PROTECTED_ARTICLES = "articles (move or delete them first; only articles you may
 _VISIBILITY_CHUNK = 500  # ids per "which of these may they read?" query (SQLite caps parameters)
 
 
-class HiddenArticlesDeletionMixin:
-    """Delete confirmations list and count only what the admin may read.
+class HiddenArticlesAdminMixin:
+    """Delete confirmations and changelist filters that say nothing about hidden articles.
 
     Django's confirmation page names and counts every object the deletion reaches. Here
     an article the admin cannot read, and every collected row that points at one (a
     byline, a tag link, a mention, a sighting, a RED grant, a correction…), is left out
     of both the list and the counts, for any model: the rule follows foreign keys to
     ``Article``, so a new link model is covered without being named here.
+
+    A changelist also filters on any relation named in the URL (``?articles=<id>`` on
+    authors or sources, ``?granted_articles=<id>`` on users), which would tell which
+    visible row a hidden article belongs to, and that the article exists. Filters that
+    cross a relation to an article, or to a row linked to one, are refused (400) unless
+    the admin declares them in ``list_filter``.
     """
 
     def get_deleted_objects(self, objs, request):
         return visible_deleted_objects(objs, request, self.admin_site)
+
+    def lookup_allowed(self, lookup: str, value, request=None) -> bool:
+        if crosses_to_articles(self.model, lookup) and lookup.split(LOOKUP_SEP)[0] not in {
+            item for item in self.list_filter if isinstance(item, str)
+        }:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+# The name the Source admin (articles/admin_sources.py) imports.
+HiddenArticlesDeletionMixin = HiddenArticlesAdminMixin
+
+
+def links_to_articles(model: type[Model]) -> bool:
+    """Is ``model`` an article, or a row with a foreign key to one?"""
+    return model is Article or any(
+        field.is_relation and field.related_model is Article for field in model._meta.concrete_fields
+    )
+
+
+def crosses_to_articles(model: type[Model], lookup: str) -> bool:
+    """Does the changelist filter ``lookup`` follow a relation to an article or an article link?"""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+        if links_to_articles(model):
+            return True
+    return False
 
 
 def visible_deleted_objects(objs, request, admin_site) -> tuple[list, dict[str, int], set[str], list[str]]:

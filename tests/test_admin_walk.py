@@ -79,25 +79,17 @@ def _hidden_pk(**values) -> dict:
     return {"pk": next(HIDDEN_IDS), **values}
 
 
-def _link_findings(article: Article, entity: Entity, indicator: Indicator, start: int) -> None:
-    Mention.objects.create(
-        article=article,
-        entity=entity,
-        start=start,
-        end=start + 4,
-        matched="x",
-        enricher="e",
-        enricher_version="1",
-    )
-    Sighting.objects.create(
-        article=article,
-        indicator=indicator,
-        start=start,
-        end=start + 4,
-        matched="x",
-        enricher="i",
-        enricher_version="1",
-    )
+def _link_findings(
+    article: Article, entity: Entity, indicator: Indicator, start: int, world: World | None = None
+) -> None:
+    """A mention and a sighting in ``article``; hidden ones (``world`` given) get hidden ids."""
+    span = {"article": article, "start": start, "end": start + 4, "matched": "x", "enricher_version": "1"}
+    if world is None:
+        Mention.objects.create(entity=entity, enricher="e", **span)
+        Sighting.objects.create(indicator=indicator, enricher="i", **span)
+        return
+    world.hide(Mention.objects.create(pk=next(HIDDEN_IDS), entity=entity, enricher="e", **span))
+    world.hide(Sighting.objects.create(pk=next(HIDDEN_IDS), indicator=indicator, enricher="i", **span))
 
 
 def add_hidden_article(world: World, tlp: str, label: str, *, grantees=()) -> Article:
@@ -134,8 +126,8 @@ def add_hidden_article(world: World, tlp: str, label: str, *, grantees=()) -> Ar
         Indicator.objects.create(pk=next(HIDDEN_IDS), type="domain", value=f"c2-{label}.example"),
         f"c2-{label}.example",
     )
-    _link_findings(article, shared["entity"], shared["indicator"], 0)
-    _link_findings(article, hidden_entity, hidden_indicator, 10)
+    _link_findings(article, shared["entity"], shared["indicator"], 0, world)
+    _link_findings(article, hidden_entity, hidden_indicator, 10, world)
     world.hide(
         ClassificationOverride.objects.create(
             pk=next(HIDDEN_IDS), article=article, field="category", old_value="", new_value="threat-actor"
@@ -278,6 +270,7 @@ def pages_to_walk(world: World) -> tuple[list[str], list[tuple[str, str, int]]]:
         changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         visible_urls += [f"{changelist}?q={SEARCH_WORD}", f"{changelist}?q=Shared", f"{changelist}?_facets=1"]
         visible_urls += autocomplete_urls(model_admin)
+    hidden_pairs += relation_filters(world)
     for model in view_on_site_models():
         ct = ContentType.objects.get_for_model(model)
         hidden = world.hidden.get(model, set())
@@ -288,6 +281,21 @@ def pages_to_walk(world: World) -> tuple[list[str], list[tuple[str, str, int]]]:
             else:
                 visible_urls.append(url)
     return visible_urls, hidden_pairs
+
+
+def relation_filters(world: World) -> list[tuple[str, str, int]]:
+    """A changelist filtered on a relation (``?articles=<id>``, ``?mentions=<id>``…) through a
+    hidden row's id, with the same filter through a missing id."""
+    pairs = []
+    for model in admin.site._registry:
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for relation in model._meta.get_fields():
+            if not relation.is_relation or relation.related_model is None:
+                continue
+            for pk in sorted(world.hidden.get(relation.related_model, ())):
+                name = relation.name
+                pairs.append((f"{changelist}?{name}={pk}", f"{changelist}?{name}={MISSING_ID}", pk))
+    return pairs
 
 
 def view_on_site_models() -> list[type[models.Model]]:
