@@ -50,9 +50,12 @@ class HiddenArticlesAdminMixin:
         return visible_deleted_objects(objs, request, self.admin_site)
 
     def lookup_allowed(self, lookup: str, value, request=None) -> bool:
-        if crosses_to_articles(self.model, lookup) and lookup.split(LOOKUP_SEP)[0] not in {
-            item for item in self.list_filter if isinstance(item, str)
-        }:
+        declared = {
+            item if isinstance(item, str) else item[0]
+            for item in self.list_filter
+            if not isinstance(item, type)
+        }
+        if crosses_to_articles(self.model, lookup) and lookup.split(LOOKUP_SEP)[0] not in declared:
             return False
         return super().lookup_allowed(lookup, value, request)
 
