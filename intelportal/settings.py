@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -200,9 +201,15 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files,
 # no inline code, no plugins, no framing. Templates keep JavaScript in static/js/ and CSS in
-# static/css/; the Django admin needs nothing inline either (its JS is static files too).
-# Permissions-Policy is set by intelportal.middleware.SecurityHeadersMiddleware.
+# static/css/. The Django admin needs nothing inline either: its JS is static files, and its
+# one inline <style> (change_list.html) appears only for a ModelAdmin that turns off both
+# action bars. Permissions-Policy is set by intelportal.middleware.SecurityHeadersMiddleware.
 _CSP_REPORT_URI = env_str("CSP_REPORT_URI")
+if _CSP_REPORT_URI and not re.fullmatch(r"(https?://[^\s;,]+|/[^\s;,]*)", _CSP_REPORT_URI):
+    raise ImproperlyConfigured(
+        f"CSP_REPORT_URI={_CSP_REPORT_URI!r} is not an http(s) URL or a path starting with /; "
+        "it may not contain spaces, commas or semicolons."
+    )
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],

@@ -7,7 +7,10 @@ run under it without a single violation.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,6 +118,34 @@ def test_no_template_carries_inline_code_the_policy_would_block():
             if pattern.search(text):
                 found.append(f"{template.relative_to(TEMPLATES)} has {what}")
     assert not found, "move it to static/js/ or static/css/: " + "; ".join(found)
+
+
+def _policy_with_report_uri(value: str, tmp_path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update({"DEBUG": "true", "CSP_REPORT_URI": value, "INTELPORTAL_VAR_DIR": str(tmp_path)})
+    code = (
+        "import intelportal.settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES'].get('report-uri'))"
+    )
+    return subprocess.run(  # a fresh process: settings are read once, at import
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_violation_reports_go_where_csp_report_uri_says(tmp_path):
+    result = _policy_with_report_uri("https://csp.example/report", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['https://csp.example/report']"
+
+
+def test_a_report_uri_that_could_add_directives_stops_start_up(tmp_path):
+    result = _policy_with_report_uri("/r; script-src *", tmp_path)
+    assert result.returncode != 0
+    assert "CSP_REPORT_URI='/r; script-src *' is not an http(s) URL" in result.stderr
 
 
 # --- in a real browser -------------------------------------------------------------------------
