@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.models import ROLE_GROUPS, ROLE_PERMISSIONS, Role, User
+from articles.tlp import TLP, rank
 from audit.actions import Action
 from audit.services import record
 
@@ -67,12 +68,28 @@ def _refuse_self_change(user: User, by: User, what: str) -> None:
         raise SelfAccessChangeError(what)
 
 
+class ClearanceAboveOwnError(PermissionDenied):
+    """Someone tried to hand out a clearance above their own."""
+
+    def __init__(self, by: User) -> None:
+        label = TLP(by.clearance).label
+        super().__init__(f"You cannot give a clearance above your own ({label}).")
+
+
+def outranks(user: User, by: User) -> bool:
+    """Is ``user`` cleared above ``by``? Then ``by`` may not set their clearance or password:
+    otherwise a sock-puppet account (or another's password) would undo the rule that nobody
+    raises their own access."""
+    return rank(user.clearance) > rank(by.clearance)
+
+
 @transaction.atomic
 def change_access(user: User, *, by: User, request: HttpRequest | None = None, **changes: Any) -> None:
     """Set ``clearance`` and the ``ACCESS_FLAGS`` of a saved ``user`` as ``by`` did.
 
     Unchanged values are ignored; changed ones are saved and recorded (CLEARANCE, USER_FLAGS)
-    with before → after. Changing your own clearance, is_staff or is_superuser is refused."""
+    with before → after. Changing your own clearance, is_staff or is_superuser is refused, and
+    so is a clearance change of someone cleared above you or to a level above yours."""
     unknown = set(changes) - {"clearance", *ACCESS_FLAGS}
     if unknown:
         raise ValueError(f"not an access field: {', '.join(sorted(unknown))}")
@@ -83,6 +100,10 @@ def change_access(user: User, *, by: User, request: HttpRequest | None = None, *
     guarded = [field for field in changed if field in NOT_ON_YOURSELF]
     if guarded:
         _refuse_self_change(user, by, " and ".join(guarded))
+    if "clearance" in changed and (
+        rank(changed["clearance"]) > rank(by.clearance) or rank(stored["clearance"]) > rank(by.clearance)
+    ):
+        raise ClearanceAboveOwnError(by)
     User.objects.filter(pk=user.pk).update(**changed)
     for field, value in changed.items():
         setattr(user, field, value)

@@ -2,7 +2,9 @@
 
 An admin cannot change their own clearance, staff/superuser flags, groups or permissions,
 nor grant themselves an article: another admin must. Clearance, flags, groups, RED grants
-given and taken back and an article's TLP are recorded with before → after.
+given and taken back and an article's TLP are recorded with before → after. Nobody hands
+out a clearance above their own, nor sets the password of someone cleared above them (a
+sock-puppet account would otherwise undo the rule).
 """
 
 from __future__ import annotations
@@ -114,6 +116,51 @@ def test_a_user_created_in_the_admin_has_their_starting_clearance_recorded(login
     (event,) = events(Action.CLEARANCE)
     assert event.object_repr == "newcomer"
     assert (event.before, event.after) == ({"clearance": "clear"}, {"clearance": "amber"})
+
+
+def test_nobody_hands_out_a_clearance_above_their_own(login, make_user):
+    green_admin, reader = make_user("green", "admin"), make_user("clear")
+    client = login(green_admin)
+
+    response = post_form(client, user_page(reader), clearance="amber")
+
+    assert response.status_code == 200  # the form says why
+    reader.refresh_from_db()
+    assert reader.clearance == "clear"
+    with pytest.raises(services.ClearanceAboveOwnError):
+        services.change_access(reader, by=green_admin, clearance="amber")
+    services.change_access(reader, by=green_admin, clearance="green")
+    assert [e.after for e in events(Action.CLEARANCE)] == [{"clearance": "green"}]
+
+
+def test_nobody_creates_an_account_cleared_above_themselves(login, make_user):
+    client = login(make_user("green", "admin"))
+    add = reverse("admin:accounts_user_add")
+    data = form_data(client.get(add).content.decode())
+    data.update(
+        username=["puppet"],
+        password1=["a long enough password 123"],
+        password2=["a long enough password 123"],
+    )
+
+    response = client.post(add, {**data, "clearance": ["amber"]})
+
+    assert response.status_code == 200
+    assert not User.objects.filter(username="puppet").exists()
+
+
+def test_nobody_sets_the_password_or_clearance_of_someone_cleared_above_them(login, make_user, admin_user):
+    green_admin = make_user("green", "admin")
+    client = login(green_admin)
+
+    assert client.get(reverse("admin:auth_user_password_change", args=[admin_user.pk])).status_code == 403
+    assert (
+        client.get(reverse("admin:auth_user_password_change", args=[make_user("clear").pk])).status_code
+        == 200
+    )
+    assert 'name="clearance"' not in client.get(user_page(admin_user)).content.decode()
+    with pytest.raises(services.ClearanceAboveOwnError):
+        services.change_access(admin_user, by=green_admin, clearance="green")
 
 
 def add_grant_form(data: dict, user: User) -> dict:
