@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote
 
 import pytest
 from django.apps import apps
@@ -315,6 +315,28 @@ def test_every_post_without_a_valid_csrf_token_is_refused_with_403(world, person
         answers[address] = client.post(address, data).status_code
     wrong = {address: status for address, status in answers.items() if status != 403}
     assert not wrong, f"POSTs not refused with 403: {wrong}"
+
+
+@pytest.mark.parametrize("persona", ["superuser", "anonymous"])
+def test_the_portals_own_forms_take_hostile_values_without_a_500(world, persona):
+    """Valid CSRF (the test client skips the check), hostile values in every field the pages use.
+
+    Not the admin's forms: two failures there are open in issue 7 (an entity or indicator
+    "add" saves a blank row, then a duplicate; SQLite overflows on a >64-bit id in a
+    many-to-many field). Not "poll now": it would fetch a feed.
+    """
+    superuser = _client(world["superuser"])
+    skipped = ("admin/", "accounts/logout/", "sources/{pk}/poll/")
+    routes = [route for route in every_route(world) if not route.template.startswith(skipped)]
+    names = parameter_names(superuser, routes)
+    client = superuser if persona == "superuser" else _client()
+    failures = []
+    for route in routes:
+        for value in HOSTILE_QUERY_VALUES:
+            status = client.post(route.address(), dict.fromkeys(names, unquote(value))).status_code
+            if status >= 500:
+                failures.append(f"{status} POST {route.address()} with {value[:20]!r}")
+    assert not failures, "\n".join(failures)
 
 
 # --- the specific crashes the walk found, as sentences -----------------------------------------------
