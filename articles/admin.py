@@ -248,6 +248,11 @@ class EntityAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return seen_or_unused(super().get_queryset(request), Mention, "entity", request.user)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Every field is read-only (enrichment finds entities), so "add" could only save
+        # a blank row, and a second blank one broke the unique constraint (a 500).
+        return False
+
 
 @admin.register(Indicator)
 class IndicatorAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
@@ -258,3 +263,8 @@ class IndicatorAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return seen_or_unused(super().get_queryset(request), Sighting, "indicator", request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Every field is read-only (enrichment finds indicators), so "add" could only save
+        # a blank row, and a second blank one broke the unique constraint (a 500).
+        return False

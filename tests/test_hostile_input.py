@@ -420,6 +420,16 @@ def test_an_empty_to_field_on_an_admin_change_page_is_a_400(world):
     assert "_to_field is empty" in response.content.decode()
 
 
+@pytest.mark.parametrize("model", ["entity", "indicator"])
+def test_entities_and_indicators_cannot_be_added_blank_in_the_admin(world, model):
+    client = _client(world["superuser"])
+    model_class = apps.get_model("articles", model)
+    before = model_class.objects.count()
+    for _ in range(2):  # the second blank row used to break the unique constraint: a 500
+        assert client.post(f"/admin/articles/{model}/add/", {}).status_code == 403
+    assert model_class.objects.count() == before
+
+
 def test_the_walk_reaches_the_admin_and_the_portal_with_real_objects(world):
     addresses = {route.address() for route in every_route(world)}
     article = world["article"]
