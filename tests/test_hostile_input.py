@@ -18,12 +18,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, quote
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -68,6 +69,18 @@ HOSTILE_QUERY_VALUES = [
     quote('<script>alert("x")</script>'),
     "%",
     "",
+]
+TOO_BIG_FOR_AN_ID = "99999999999999999999"
+# Put into form fields as they are (the client encodes them).
+HOSTILE_FORM_VALUES = [
+    "",
+    "x" * 1000,
+    "-1",
+    TOO_BIG_FOR_AN_ID,
+    "1e309",
+    "ünïcødé-😀",
+    "' OR 1=1 --",
+    '<script>alert("x")</script>',
 ]
 # Names no page shows in a form but that the views or the admin read.
 USUAL_PARAMETERS = [
@@ -317,25 +330,31 @@ def test_every_post_without_a_valid_csrf_token_is_refused_with_403(world, person
     assert not wrong, f"POSTs not refused with 403: {wrong}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persona", ["superuser", "anonymous"])
-def test_the_portals_own_forms_take_hostile_values_without_a_500(world, persona):
-    """Valid CSRF (the test client skips the check), hostile values in every field the pages use.
+def test_every_form_takes_hostile_values_without_a_500(world, persona):
+    """Valid CSRF (the test client skips the check), hostile values in every field any page shows.
 
-    Not the admin's forms: two failures there are open in issue 7 (an entity or indicator
-    "add" saves a blank row, then a duplicate; SQLite overflows on a >64-bit id in a
-    many-to-many field). Not "poll now": it would fetch a feed.
+    Not the delete confirmations (any POST confirms), "poll now" (it would fetch a feed) or
+    signing out. On SQLite, not an id too big for 64 bits: Django's ``pk__in`` lookup (the
+    admin's many-to-many fields) hands it to sqlite3, which overflows (a 500 open in issue 7);
+    PostgreSQL answers with the form error.
     """
     superuser = _client(world["superuser"])
-    skipped = ("admin/", "accounts/logout/", "sources/{pk}/poll/")
-    routes = [route for route in every_route(world) if not route.template.startswith(skipped)]
+    routes = [
+        route for route in every_route(world) if not route.template.endswith(("delete/", "poll/", "logout/"))
+    ]
     names = parameter_names(superuser, routes)
+    values = [v for v in HOSTILE_FORM_VALUES if connection.vendor != "sqlite" or v != TOO_BIG_FOR_AN_ID]
     client = superuser if persona == "superuser" else _client()
     failures = []
     for route in routes:
-        for value in HOSTILE_QUERY_VALUES:
-            status = client.post(route.address(), dict.fromkeys(names, unquote(value))).status_code
+        for value in values:
+            status = client.post(route.address(), dict.fromkeys(names, value)).status_code
             if status >= 500:
                 failures.append(f"{status} POST {route.address()} with {value[:20]!r}")
+            if persona == "superuser":
+                client.force_login(world["superuser"])  # a form may have changed their password
     assert not failures, "\n".join(failures)
 
 
@@ -436,4 +455,4 @@ def test_the_walk_reaches_the_admin_and_the_portal_with_real_objects(world):
     assert f"/articles/{article.pk}/" in addresses
     assert f"/admin/articles/article/{article.pk}/change/" in addresses
     assert f"/authors/{world['author'].slug}/" in addresses
-    assert "/admin/auth/" in addresses  # the app index, a regular-expression pattern
+    assert "/admin/articles/" in addresses or "/admin/accounts/" in addresses  # an app index (a regex)
