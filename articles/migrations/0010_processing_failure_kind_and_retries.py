@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0009_processing_attempts_and_poll_queue'),
+        ("articles", "0009_processing_attempts_and_poll_queue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='processing_failure_kind',
-            field=models.CharField(blank=True, choices=[('', '—'), ('permanent', 'Permanent'), ('infrastructure', 'Infrastructure')], default='', max_length=16),
+            model_name="article",
+            name="processing_failure_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "—"), ("permanent", "Permanent"), ("infrastructure", "Infrastructure")],
+                default="",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='processing_retries',
+            model_name="article",
+            name="processing_retries",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='article',
-            name='processing_retry_at',
+            model_name="article",
+            name="processing_retry_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
