@@ -10,6 +10,7 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_init
+from django.conf import settings
 from django.utils import timezone
 
 from articles import processing
@@ -35,7 +36,13 @@ def preload_pipeline(**kwargs) -> None:
         connections.close_all()  # never share a database connection across fork
 
 
-@shared_task(bind=True, max_retries=processing.MAX_RETRIES, acks_late=True)
+@shared_task(
+    bind=True,
+    max_retries=processing.MAX_RETRIES,
+    acks_late=True,
+    soft_time_limit=settings.ENRICH_TIME_LIMIT_SECONDS - 10,
+    time_limit=settings.ENRICH_TIME_LIMIT_SECONDS,
+)
 def process_article_task(self, article_id: int) -> str:
     try:
         return processing.process_article(article_id)

@@ -284,6 +284,15 @@ CELERY_BEAT_SCHEDULE = {
 # claims, and vouches for, its articles one at a time), well under the two minutes in which
 # lost work should be back.
 PROCESSING_STALE_SECONDS = env_int("PROCESSING_STALE_SECONDS", 90, minimum=1)
+# One article's enrichment task is killed after this many seconds (asked to stop 10 s before).
+# It must end before its claim looks stale, or a second worker could start the same article.
+ENRICH_TIME_LIMIT_SECONDS = env_int("ENRICH_TIME_LIMIT_SECONDS", 60, minimum=15)
+if ENRICH_TIME_LIMIT_SECONDS >= PROCESSING_STALE_SECONDS:
+    raise ImproperlyConfigured(
+        f"ENRICH_TIME_LIMIT_SECONDS ({ENRICH_TIME_LIMIT_SECONDS}) must be below "
+        f"PROCESSING_STALE_SECONDS ({PROCESSING_STALE_SECONDS}): an article still being enriched "
+        "would otherwise be presumed lost and enriched twice."
+    )
 # Articles the sweeper queues again per run at most, counting what already waits in the queue:
 # about what two workers drain between sweeps, so a wiped broker's backlog comes back in a few
 # minutes without being sent twice.

@@ -100,3 +100,23 @@ def test_bad_fetch_allow_networks_names_the_value(tmp_path):
     )
     assert result.returncode != 0
     assert "FETCH_ALLOW_NETWORKS has 'not-a-net'" in result.stderr
+
+
+def test_an_enrichment_time_limit_above_the_stale_window_is_refused(tmp_path):
+    result = _settings_with(
+        {
+            "DEBUG": "true",
+            "ENRICH_TIME_LIMIT_SECONDS": "120",
+            "PROCESSING_STALE_SECONDS": "90",
+            "INTELPORTAL_VAR_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode != 0
+    assert "ENRICH_TIME_LIMIT_SECONDS (120) must be below PROCESSING_STALE_SECONDS (90)" in result.stderr
+
+
+def test_the_article_task_is_killed_before_its_claim_looks_stale(settings):
+    from articles.tasks import process_article_task
+
+    assert process_article_task.time_limit < settings.PROCESSING_STALE_SECONDS
+    assert process_article_task.soft_time_limit < process_article_task.time_limit
