@@ -6,10 +6,13 @@ above them: either would let an admin read more through an account they control.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import HttpRequest
 
 from accounts import services
@@ -20,8 +23,34 @@ from articles.tlp import TLP, rank
 ACCESS_FIELDS = ("clearance", *services.ACCESS_FLAGS)
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """An id the database cannot hold is an invalid choice, not a 500 (SQLite overflows on
+    a 20-digit id in ``pk__in``; PostgreSQL already answers with a form error)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+        bounds = connection.ops.integer_field_ranges.get(field.get_internal_type())
+        for raw in value or ():
+            try:
+                number = int(raw)
+            except (TypeError, ValueError):
+                continue  # Django's own check names it
+            if bounds and not bounds[0] <= number <= bounds[1]:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": raw}
+                )
+        return super()._check_values(value)
+
+
+class BoundedIdsMixin:
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(User)
-class PortalUserAdmin(HiddenArticlesAdminMixin, UserAdmin):
+class PortalUserAdmin(BoundedIdsMixin, HiddenArticlesAdminMixin, UserAdmin):
     list_display = ("username", "email", "clearance", "is_active", "is_staff", "last_login")
     list_filter = ("clearance", "groups", "is_active", "is_staff")
     fieldsets = (
@@ -72,3 +101,11 @@ class PortalUserAdmin(HiddenArticlesAdminMixin, UserAdmin):
             services.set_groups(user, groups, by=request.user, request=request)
         if permissions is not None:
             services.set_permissions(user, permissions, by=request.user, request=request)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(BoundedIdsMixin, GroupAdmin):
+    pass

@@ -233,3 +233,23 @@ def test_a_tag_is_added_in_the_admin_without_inventing_a_slug(login, admin_user)
         "tlp-amber",
         "tlp-amber-2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        ("admin:accounts_user_change", "groups"),
+        ("admin:accounts_user_change", "user_permissions"),
+        ("admin:auth_group_change", "permissions"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_form_error_not_a_crash(
+    login, admin_user, analyst, page, field
+):
+    target = analyst if page.startswith("admin:accounts") else services.role_group("editor")
+    client = login(admin_user)
+
+    response = post_form(client, reverse(page, args=[target.pk]), **{field: ["99999999999999999999"]})
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == [field]
