@@ -1,9 +1,9 @@
 """Project-wide request and response guards that no single view should have to remember.
 
 - ``RejectMalformedRequestsMiddleware``: answers 400, before any view runs, to
-  - a NUL character in the address, a query or form value or a cookie. PostgreSQL refuses
-    NUL in text, so ``/authors/%00/`` or an admin ``?q=%00`` reached the database and
-    became a 500;
+  - a NUL character in the address, a query or form value, a cookie or a header. PostgreSQL
+    refuses NUL in text, so ``/authors/%00/`` or an admin ``?q=%00`` reached the database
+    and became a 500;
   - an admin date drill-down out of range (``?published_at__year=9999``, ``__month=13``,
     ``__day=99999999999999999999``): the admin adds a year (or a month, or a day) to the
     start of the period, and time-zone conversion can move it back a day, so the edges of
@@ -85,6 +85,9 @@ def where_is_nul(request: HttpRequest) -> str | None:
         return "the submitted form"
     if _contains_nul((name, [value]) for name, value in request.COOKIES.items()):
         return "a cookie"
+    # Headers too: django-axes stores the User-Agent of a failed sign-in.
+    if any(NUL in str(value) for name, value in request.META.items() if name.startswith("HTTP_")):
+        return "a header"
     return None
 
 

@@ -329,6 +329,13 @@ def test_a_nul_in_a_submitted_form_or_a_cookie_is_a_400_before_any_view(world):
     assert client.get("/articles/").status_code == 400
 
 
+def test_a_nul_in_a_header_is_a_400_before_a_failed_sign_in_stores_it(world):
+    client = _client(HTTP_USER_AGENT="curl\x00")
+    response = client.post("/accounts/login/", {"username": "root", "password": "wrong"})
+    assert response.status_code == 400
+    assert "a header contains a NUL character" in response.content.decode()
+
+
 def test_a_broken_multipart_form_is_refused_not_a_500(world):
     response = _client().generic(
         "POST", "/accounts/login/", b"--x\r\nbroken", content_type="multipart/form-data; boundary=x"
