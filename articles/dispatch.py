@@ -2,7 +2,7 @@
 
 Work is written on the article (PENDING, ``processing_queued_at``) *before* a message
 is sent, so a message that cannot be sent loses nothing: the sweeper
-(:func:`articles.processing.requeue_lost`) queues the article again once the broker is
+(:func:`articles.sweeper.requeue_lost`) queues the article again once the broker is
 back. What must not happen is a bulk load waiting on one failed connection per article
 and printing a traceback for each. So the first failure is remembered for
 ``OUTAGE_RETRY_SECONDS``: messages in that window are not tried, only counted, and the

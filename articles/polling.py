@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
+from articles import dispatch
 from articles.ingest.collector import PollReport, poll
 from articles.models import Article, Source
 from articles.tasks import poll_source_task
@@ -55,7 +56,7 @@ def request_poll(source: Source, *, request: HttpRequest | None = None, user=Non
         raise PermissionDenied("Polling a source needs the permission to change sources.")
     if not source.can_poll:
         return PollRequest(source, False, f"“{source.name}” was not polled: {source.nothing_to_poll_reason}.")
-    transaction.on_commit(lambda pk=source.pk: poll_source_task.delay(pk, True), robust=True)
+    dispatch.send_on_commit(poll_source_task, [(source.pk, True)])
     record(Action.SOURCE_POLL, request=request, actor=user, obj=source, detail="queued for the workers")
     return PollRequest(
         source, True, f"A poll of “{source.name}” was queued; reload the page in a moment to see the result."

@@ -13,7 +13,7 @@ from celery.signals import worker_init
 from django.conf import settings
 from django.utils import timezone
 
-from articles import processing
+from articles import dispatch, processing
 
 log = logging.getLogger(__name__)
 BATCH_SOFT_TIME_LIMIT = 1800  # a batch of 50 takes seconds; this only stops a runaway
@@ -40,7 +40,7 @@ def preload_pipeline(**kwargs) -> None:
     bind=True,
     max_retries=processing.MAX_RETRIES,
     acks_late=True,
-    soft_time_limit=settings.ENRICH_TIME_LIMIT_SECONDS - 10,
+    soft_time_limit=max(1, settings.ENRICH_TIME_LIMIT_SECONDS * 5 // 6),
     time_limit=settings.ENRICH_TIME_LIMIT_SECONDS,
 )
 def process_article_task(self, article_id: int) -> str:
@@ -90,6 +90,7 @@ def poll_due_sources_task() -> int:
     ids = list(Source.objects.queueable(now).values_list("pk", flat=True))
     if ids:
         Source.objects.queueable(now).filter(pk__in=ids).update(poll_queued_at=now)
-    for source_id in ids:
-        poll_source_task.delay(source_id)
+    # A broker outage is reported once; the polls marked queued are queued again after
+    # POLL_CLAIM_STALE_SECONDS, like any lost message.
+    dispatch.send(poll_source_task, [(source_id,) for source_id in ids])
     return len(ids)

@@ -284,9 +284,12 @@ CELERY_BEAT_SCHEDULE = {
 # claims, and vouches for, its articles one at a time), well under the two minutes in which
 # lost work should be back.
 PROCESSING_STALE_SECONDS = env_int("PROCESSING_STALE_SECONDS", 90, minimum=1)
-# One article's enrichment task is killed after this many seconds (asked to stop 10 s before).
-# It must end before its claim looks stale, or a second worker could start the same article.
-ENRICH_TIME_LIMIT_SECONDS = env_int("ENRICH_TIME_LIMIT_SECONDS", 60, minimum=15)
+# One article's enrichment task is killed after this many seconds (asked to stop a little
+# before). It must end before its claim looks stale, or a second worker could start the same
+# article; by default it is 60 s, or just under the stale window when that is shorter.
+ENRICH_TIME_LIMIT_SECONDS = env_int(
+    "ENRICH_TIME_LIMIT_SECONDS", min(60, max(PROCESSING_STALE_SECONDS - 1, 1)), minimum=1
+)
 if ENRICH_TIME_LIMIT_SECONDS >= PROCESSING_STALE_SECONDS:
     raise ImproperlyConfigured(
         f"ENRICH_TIME_LIMIT_SECONDS ({ENRICH_TIME_LIMIT_SECONDS}) must be below "
