@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from articles import access_changes, overrides, processing
+from articles import access_changes, overrides
 from articles.admin_mixins import HiddenArticlesAdminMixin, seen_or_unused
 from articles.admin_sources import SourceAdmin  # noqa: F401  (registers the Source admin)
 from articles.models import (
@@ -30,6 +30,7 @@ from articles.models import (
     Tag,
     WatchEntity,
 )
+from articles.reenrichment import request_reenrichment
 
 
 @admin.register(Author)
@@ -182,14 +183,14 @@ class ArticleAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
             obj.tlp = form.initial["tlp"]
         super().save_model(request, obj, form, change)
         if corrected:
-            overrides.override_classification(obj, corrected, request.user)
+            overrides.override_classification(obj, corrected, request.user, request=request)
         if relabel:
             access_changes.change_tlp(obj, form.cleaned_data["tlp"], by=request.user, request=request)
 
     @admin.action(description="Process the selected articles again")
     def reprocess(self, request: HttpRequest, queryset: QuerySet) -> None:
-        processing.enqueue(queryset.values_list("pk", flat=True))
-        self.message_user(request, f"Queued {queryset.count()} article(s).")
+        queued = request_reenrichment(queryset.values_list("pk", flat=True), request=request)
+        self.message_user(request, f"Queued {queued} article(s).")
 
 
 class TagForm(forms.ModelForm):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,3 +103,22 @@ def test_re_enrichment_from_the_article_page_is_audited(client, editor, django_c
         client.post(reverse("articles:reenrich", args=[article.pk]))
     event = AuditEvent.objects.get(action=Action.REENRICH)
     assert (event.actor, event.article_id) == (editor, article.pk)
+
+
+def test_re_enrichment_from_the_admin_action_is_audited_per_article(client, admin_user):
+    articles = [ArticleFactory(), ArticleFactory()]
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "reprocess", "_selected_action": [a.pk for a in articles]},
+    )
+    audited = set(AuditEvent.objects.filter(action=Action.REENRICH).values_list("article_id", flat=True))
+    assert audited == {a.pk for a in articles}
+
+
+def test_the_enrich_command_leaves_one_summary_event(db):
+    ArticleFactory()
+    call_command("enrich", "--all", stdout=io.StringIO())
+    event = AuditEvent.objects.get(action=Action.REENRICH)
+    assert (event.actor_username, event.article_id) == ("(command line)", None)
+    assert "queued 1 article(s)" in event.detail

@@ -6,6 +6,8 @@ from django.db import transaction
 from articles import dispatch, processing
 from articles.enrichment.pipeline import current_versions
 from articles.models import Article, ProcessingStatus
+from audit.actions import Action
+from audit.services import record
 
 
 class Command(BaseCommand):
@@ -43,6 +45,11 @@ class Command(BaseCommand):
                 "marked pending and will be queued by the sweeper once it is back",
                 returncode=1,
             )
+        record(
+            Action.REENRICH,
+            username="(command line)",
+            detail=f"manage.py enrich queued {len(selected)} article(s)",
+        )
         self.stdout.write(f"queued {len(selected)} article(s)")
 
 
