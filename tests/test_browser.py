@@ -23,7 +23,11 @@ def browser():
     require_service("Chromium", bool(shutil.which(CHROMIUM)))
     from playwright.sync_api import sync_playwright
 
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    # Playwright's sync API runs an event loop; Django's ORM refuses to run beside one unless
+    # told it is safe. Only while the browser runs: later tests start processes (gunicorn,
+    # check --deploy) that inherit the environment and must not see it.
+    was_set = "DJANGO_ALLOW_ASYNC_UNSAFE" in os.environ
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         # The background-networking flags stop Chromium calling home on a machine with no internet.
         browser = p.chromium.launch(
@@ -39,6 +43,8 @@ def browser():
         )
         yield browser
         browser.close()
+    if not was_set:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_user):

@@ -39,6 +39,7 @@ SEED_TITLE = "Microsoft Bets $10B to Boost Japan's AI, Cybersecurity"
 
 # tests/settings.py relaxes these for the in-process tests; production must not inherit that.
 _NOT_INHERITED = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set while a browser test runs; check --deploy refuses it
     "DJANGO_SETTINGS_MODULE",
     "DEBUG",
     "SECRET_KEY",

@@ -120,7 +120,7 @@ def test_beat_queues_a_due_source_once_while_it_waits(monkeypatch):
     from articles import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.poll_source_task, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(tasks.poll_source_task, "apply_async", lambda args, **kw: sent.append(args))
     Source.objects.create(name="due", kind="rss", url="https://feeds.example/x.xml")
     assert tasks.poll_due_sources_task() == 1
     assert tasks.poll_due_sources_task() == 0  # still waiting in the queue: not queued again
