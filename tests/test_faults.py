@@ -105,8 +105,20 @@ def test_killed_workers_a_wiped_broker_and_terminated_connections_lose_and_dupli
             done_at_faults = done.count()
             assert done_at_faults < TOTAL, "everything was done before the faults; make the run longer"
             workers.append(Worker(tmp_path / "replacement.log", extra_env=env).start())
+
+            def all_done_cutting_connections_until_one_is_cut() -> bool:
+                # Idle workers hold no connection (the broker was just wiped), so keep cutting
+                # connections until one a worker was using has been cut.
+                nonlocal terminated
+                if not terminated:
+                    terminated = terminate_everyone_else()
+                return done.count() == TOTAL
+
             wait_for(
-                lambda: done.count() == TOTAL, timeout=60, what="every article to be DONE", worker=steady
+                all_done_cutting_connections_until_one_is_cut,
+                timeout=60,
+                what="every article to be DONE",
+                worker=steady,
             )
             recovered_in = time.monotonic() - faults_at
     finally:
