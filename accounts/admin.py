@@ -19,6 +19,8 @@ from accounts import services
 from accounts.models import User
 from articles.admin_mixins import HiddenArticlesAdminMixin
 from articles.tlp import TLP, rank
+from audit.actions import Action
+from audit.services import record
 
 ACCESS_FIELDS = ("clearance", *services.ACCESS_FLAGS)
 
@@ -80,8 +82,11 @@ class PortalUserAdmin(BoundedIdsMixin, HiddenArticlesAdminMixin, UserAdmin):
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
         user = self.get_object(request, unquote(id))
         if user is not None and services.outranks(user, request.user):
-            raise PermissionDenied("You cannot set the password of someone cleared above you.")
-        return super().user_change_password(request, id, form_url)
+            raise PermissionDenied("You cannot set the password of someone who may read more than you.")
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            record(Action.PASSWORD, request=request, obj=user, detail="password set in the admin")
+        return response
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         # Access fields are saved by the service (which checks and records them); a new user

@@ -77,10 +77,18 @@ class ClearanceAboveOwnError(PermissionDenied):
 
 
 def outranks(user: User, by: User) -> bool:
-    """Is ``user`` cleared above ``by``? Then ``by`` may not set their clearance or password:
-    otherwise a sock-puppet account (or another's password) would undo the rule that nobody
-    raises their own access."""
-    return rank(user.clearance) > rank(by.clearance)
+    """Can ``user`` read something ``by`` cannot? Then ``by`` may not set their clearance or
+    password: otherwise a sock-puppet account (or another's password) would undo the rule
+    that nobody raises their own access. RED access is clearance *and* a grant per article,
+    so a RED user holding a grant that ``by`` lacks outranks ``by`` too."""
+    if rank(user.clearance) > rank(by.clearance):
+        return True
+    if user.pk == by.pk or user.clearance != TLP.RED:
+        return False
+    from articles.models import ArticleGrant
+
+    theirs = ArticleGrant.objects.filter(user=user)
+    return theirs.exclude(article__in=ArticleGrant.objects.filter(user=by).values("article")).exists()
 
 
 @transaction.atomic

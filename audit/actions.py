@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     CLEARANCE = "user.clearance", "clearance changed"
     GROUPS = "user.groups", "groups changed"
     USER_FLAGS = "user.flags", "staff/superuser/active changed"
+    PASSWORD = "user.password", "password set by an admin"
     USER_PERMISSIONS = "user.permissions", "permissions changed"
     GRANT_RED = "grant.add", "RED grant given"
     REVOKE_RED = "grant.remove", "RED grant removed"

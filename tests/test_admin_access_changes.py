@@ -253,3 +253,26 @@ def test_an_id_too_large_for_the_database_is_a_form_error_not_a_crash(
 
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == [field]
+
+
+def test_a_red_admin_cannot_take_over_a_red_user_holding_grants_they_lack(login, make_user):
+    red_admin = make_user("red", "admin")
+    holder = make_user("red", "analyst")
+    secret = ArticleFactory(tlp="red")
+    ArticleGrant.objects.create(article=secret, user=holder)
+    client = login(red_admin)
+    url = reverse("admin:auth_user_password_change", args=[holder.pk])
+    assert client.get(url).status_code == 403
+    ArticleGrant.objects.create(article=secret, user=red_admin)  # now they read the same
+    assert client.get(url).status_code == 200
+
+
+def test_a_password_set_in_the_admin_is_recorded(login, admin_user, analyst):
+    client = login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[analyst.pk])
+    response = client.post(
+        url, {"password1": "a long enough password 123", "password2": "a long enough password 123"}
+    )
+    assert response.status_code == 302
+    [event] = events(Action.PASSWORD)
+    assert (event.actor, event.object_id) == (admin_user, str(analyst.pk))
