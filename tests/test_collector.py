@@ -147,6 +147,21 @@ def test_an_entry_that_cannot_be_saved_is_skipped_and_the_others_are_kept(site, 
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 3"]
 
 
+def test_a_skipped_entrys_title_and_error_text_stay_out_of_what_the_source_pages_show(site, monkeypatch):
+    # Source pages are open to staff of any clearance; an AMBER feed's titles are not.
+    src = source_for(site.put("/f.xml", rss(item(1, title="Amber-only secret title"))))
+
+    def failing(source, incoming):
+        raise ValueError("Amber-only detail")
+
+    monkeypatch.setattr(collector, "upsert_article", failing)
+    collector.poll(src.pk)
+    src.refresh_from_db()
+    shown = repr(src.last_result) + src.last_error
+    assert "Amber-only" not in shown
+    assert "an entry was skipped (ValueError)" in shown
+
+
 def test_failures_back_off_exponentially_and_success_resets(site):
     src = source_for(site.put("/f.xml", b"", status=500), poll_interval_minutes=10)
     delays = []
