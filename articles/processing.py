@@ -328,8 +328,14 @@ def _release_transient(article: Article, exc: Exception) -> bool:
     retries = article.processing_retries + 1
     attempt_given_back = {"processing_attempts": F("processing_attempts") - 1, "processing_retries": retries}
     if retries % MAX_RETRIES:
+        # Celery's retry re-sends it within seconds; a fresh queued time keeps the sweeper
+        # from sending it a second time meanwhile.
         _release(
-            article, ProcessingStatus.PENDING, f"transient error, will retry: {exc}", **attempt_given_back
+            article,
+            ProcessingStatus.PENDING,
+            f"transient error, will retry: {exc}",
+            processing_queued_at=timezone.now(),
+            **attempt_given_back,
         )
         return True
     revivals_left = MAX_REVIVALS - (retries // MAX_RETRIES - 1)

@@ -48,7 +48,9 @@ class Command(BaseCommand):
         record(
             Action.REENRICH,
             username="(command line)",
-            detail=f"manage.py enrich queued {len(selected)} article(s)",
+            # No count: an event that names no article is read by staff of every clearance,
+            # and the number of articles would include ones they may not see.
+            detail="manage.py enrich " + ("--all" if all else "--stale" if stale else "(article IDs)"),
         )
         self.stdout.write(f"queued {len(selected)} article(s)")
 
