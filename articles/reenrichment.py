@@ -14,8 +14,7 @@ from django.http import HttpRequest
 
 from articles import processing
 from audit.actions import Action
-from audit.models import AuditEvent
-from audit.services import client_address
+from audit.services import record_for_articles
 
 
 def request_reenrichment(article_ids: Iterable[int], *, user=None, request: HttpRequest | None = None) -> int:
@@ -23,22 +22,7 @@ def request_reenrichment(article_ids: Iterable[int], *, user=None, request: Http
     ids = list(article_ids)
     if not ids:
         return 0
-    actor = user if user is not None else getattr(request, "user", None)
-    actor = actor if actor is not None and actor.is_authenticated else None
-    address = client_address(request)
     with transaction.atomic():
         processing.enqueue(ids)
-        # One row per article so each event follows its own article's visibility.
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                actor=actor,
-                actor_username=actor.get_username() if actor else "",
-                action=Action.REENRICH,
-                object_type="articles.article",
-                object_id=str(pk),
-                article_id=pk,
-                client_address=address,
-            )
-            for pk in ids
-        )
+        record_for_articles(Action.REENRICH, ids, request=request, actor=user)
     return len(ids)

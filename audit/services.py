@@ -1,7 +1,8 @@
 """Writing and reading the audit trail.
 
-``record`` is the only way events are written; callers pass the request when there
-is one (the actor and the client address come from it). ``visible_events`` applies
+``record`` (one event) and ``record_for_articles`` (one per article, in bulk) are the only
+ways events are written; callers pass the request when there is one (the actor and the
+client address come from it). ``visible_events`` applies
 the article visibility rule to events that name an article.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +45,13 @@ def client_address(request: HttpRequest | None) -> str | None:
         return peer
 
 
+def _actor_of(actor, request: HttpRequest | None):
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    return actor
+
+
 def record(
     action: str,
     *,
@@ -57,9 +66,7 @@ def record(
 ) -> AuditEvent:
     """Append one event. ``obj`` names the object acted on; ``article_id`` ties the event
     to an article for visibility (taken from ``obj`` when it is an article)."""
-    if actor is None and request is not None:
-        user = getattr(request, "user", None)
-        actor = user if user is not None and user.is_authenticated else None
+    actor = _actor_of(actor, request)
     if obj is not None and article_id is None and obj._meta.label_lower == "articles.article":
         article_id = obj.pk
     return AuditEvent.objects.create(
@@ -75,6 +82,28 @@ def record(
         client_address=client_address(request),
         detail=detail,
     )
+
+
+def record_for_articles(
+    action: str, article_ids: Iterable[int], *, request: HttpRequest | None = None, actor=None
+) -> int:
+    """One event per article, written in one statement (bulk actions on many articles);
+    each event follows its own article's visibility."""
+    actor = _actor_of(actor, request)
+    events = [
+        AuditEvent(
+            actor=actor,
+            actor_username=actor.get_username() if actor is not None else "",
+            action=action,
+            object_type="articles.article",
+            object_id=str(pk),
+            article_id=pk,
+            client_address=client_address(request),
+        )
+        for pk in article_ids
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
 
 
 def visible_events(user) -> QuerySet[AuditEvent]:
