@@ -1,8 +1,9 @@
 """Re-enrichment asked for by a person: one place that queues it and records who asked.
 
-The article page's button, the admin action and ``manage.py enrich`` all call
-``request_reenrichment``; the caller has already limited the ids to articles the
-person may read (``visible_to``), and this function queues exactly those.
+The article page's button and the admin action call ``request_reenrichment``; the caller
+has already limited the ids to articles the person may read (``visible_to``), and this
+function queues exactly those. ``manage.py enrich`` (an operator on the server, possibly
+over a million articles) queues in batches and records one event without a count.
 """
 
 from __future__ import annotations
