@@ -208,3 +208,50 @@ def test_the_migration_points_spans_written_before_sections_at_the_text_they_wer
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_goes_back_keeping_the_spans_the_old_code_read():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("articles", "0010_processing_failure_kind_and_retries")],
+        [("articles", "0011_finding_sections")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    try:
+        new = executor.loader.project_state(after).apps
+        source = new.get_model("articles", "Source").objects.create(name="s")
+        entity = new.get_model("articles", "Entity").objects.create(kind="country", name="Japan")
+        article = new.get_model("articles", "Article").objects.create(
+            source=source,
+            guid="g",
+            title="t",
+            published_at="2026-01-01T00:00Z",
+            content_hash="h",
+            summary="Japan",
+            body_text="Japan",
+        )
+        # The same offsets in two sections: legal now, a duplicate under the old constraint.
+        for section in ("summary", "body"):
+            new.get_model("articles", "Mention").objects.create(
+                article=article,
+                entity=entity,
+                section=section,
+                start=0,
+                end=5,
+                matched="Japan",
+                enricher="e",
+                enricher_version="1",
+            )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+
+        old = executor.loader.project_state(before).apps
+        assert old.get_model("articles", "Mention").objects.count() == 1
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -12,6 +12,18 @@ def point_old_spans_at_their_section(apps, schema_editor):
         without_body.filter(article__summary="").update(section="teaser")
 
 
+def keep_only_the_spans_the_old_code_read(apps, schema_editor):
+    """Going back: the old code read one section (the body, else the summary, else the
+    teaser) and its constraint allows one row per span there; spans found in the other
+    sections are dropped (re-enrichment under the old code would not have found them)."""
+    for model_name in ("Mention", "Sighting"):
+        model = apps.get_model("articles", model_name)
+        model.objects.exclude(article__body_text="").exclude(section="body").delete()
+        without_body = model.objects.filter(article__body_text="")
+        without_body.exclude(article__summary="").exclude(section="summary").delete()
+        without_body.filter(article__summary="").exclude(section="teaser").delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0010_processing_failure_kind_and_retries"),
@@ -58,7 +70,7 @@ class Migration(migrations.Migration):
                 max_length=20,
             ),
         ),
-        migrations.RunPython(point_old_spans_at_their_section, migrations.RunPython.noop),
+        migrations.RunPython(point_old_spans_at_their_section, keep_only_the_spans_the_old_code_read),
         migrations.AddConstraint(
             model_name="mention",
             constraint=models.UniqueConstraint(
