@@ -60,10 +60,6 @@ class HiddenArticlesAdminMixin:
         return super().lookup_allowed(lookup, value, request)
 
 
-# The name the Source admin (articles/admin_sources.py) imports.
-HiddenArticlesDeletionMixin = HiddenArticlesAdminMixin
-
-
 def links_to_articles(model: type[Model]) -> bool:
     """Is ``model`` an article, or a row with a foreign key to one?"""
     return model is Article or any(

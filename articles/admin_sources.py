@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 
-from articles.admin_mixins import HiddenArticlesDeletionMixin
+from articles.admin_mixins import HiddenArticlesAdminMixin
 from articles.forms import SourceForm
 from articles.models import Article, Source
 from articles.models.sources import RECENT_DAYS
@@ -65,7 +65,7 @@ def _relative_time(moment: datetime | None, *, empty: str) -> str:
 
 
 @admin.register(Source)
-class SourceAdmin(HiddenArticlesDeletionMixin, admin.ModelAdmin):
+class SourceAdmin(HiddenArticlesAdminMixin, admin.ModelAdmin):
     form = SourceForm
     list_display = (
         "name",

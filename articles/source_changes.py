@@ -14,23 +14,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from articles.forms import SourceForm
 from articles.models import Source
 from audit.actions import Action
 from audit.services import record
 
 # What a person sets on a source (the health columns are the collector's, not audited).
-AUDITED_FIELDS = (
-    "name",
-    "kind",
-    "url",
-    "folder",
-    "enabled",
-    "poll_interval_minutes",
-    "include_keywords",
-    "exclude_keywords",
-    "default_tlp",
-    "reliability",
-)
+# What people edit (one form serves the admin, a command and the pages) is what is audited.
+AUDITED_FIELDS = SourceForm.Meta.fields
 
 
 def snapshot(source: Source) -> dict[str, Any]:
