@@ -50,7 +50,7 @@ def send(task: Task, arguments: Iterable[Sequence]) -> Tally:
     global _outage_since, _outage_error
     tally = Tally()
     for args in arguments:
-        if _in_outage():
+        if in_outage():
             tally.unsent += 1
             continue
         try:
@@ -101,7 +101,8 @@ def watching() -> Iterator[Tally]:
         _watchers.remove(tally)
 
 
-def _in_outage() -> bool:
+def in_outage() -> bool:
+    """Did a send fail within the last OUTAGE_RETRY_SECONDS? (Sends are not tried then.)"""
     since = _outage_since
     return since is not None and time.monotonic() - since < OUTAGE_RETRY_SECONDS
 

@@ -6,7 +6,8 @@ button all call :func:`request_poll`, which
 1. checks the permission ("change source"; staff alone is not enough),
 2. asks the one pollable rule (``Source.can_poll``, i.e. ``Source.objects.pollable()``),
 3. queues a forced poll for the workers once the current transaction commits (forced:
-   a person asking means now, even for a disabled source or one backing off),
+   a person asking means now, even for a disabled source or one backing off), or says
+   plainly that the broker is unreachable when a recent send found it so,
 4. records a ``source.poll`` audit event, and
 5. returns the message to show.
 
@@ -56,6 +57,16 @@ def request_poll(source: Source, *, request: HttpRequest | None = None, user=Non
         raise PermissionDenied("Polling a source needs the permission to change sources.")
     if not source.can_poll:
         return PollRequest(source, False, f"“{source.name}” was not polled: {source.nothing_to_poll_reason}.")
+    # A known broker outage is said plainly instead of "queued" (sending would only be
+    # counted as unsent). The first failure of a new outage is logged by dispatch.
+    if dispatch.in_outage():
+        record(Action.SOURCE_POLL, request=request, actor=user, obj=source, detail="broker unreachable")
+        return PollRequest(
+            source,
+            False,
+            f"“{source.name}” was not polled: the message broker is unreachable. Beat polls it when "
+            "it is next due once the broker is back; try again later to poll it sooner.",
+        )
     dispatch.send_on_commit(poll_source_task, [(source.pk, True)])
     record(Action.SOURCE_POLL, request=request, actor=user, obj=source, detail="queued for the workers")
     return PollRequest(
@@ -66,7 +77,7 @@ def request_poll(source: Source, *, request: HttpRequest | None = None, user=Non
 def request_polls(
     sources: Iterable[Source], *, request: HttpRequest | None = None, user=None
 ) -> list[PollRequest]:
-    """:func:`request_poll` for each source, in one transaction (queued when it commits)."""
+    """:func:`request_poll` for each source, its audit events in one transaction."""
     with transaction.atomic():
         return [request_poll(source, request=request, user=user) for source in sources]
 

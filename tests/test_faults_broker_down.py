@@ -13,13 +13,15 @@ import time
 import pytest
 import redis
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import dispatch
 from articles.models import Article, ProcessingStatus
 from articles.sweeper import requeue_lost
+from articles.tasks import process_article_task
 from tests.conftest import require_service
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, SourceFactory
 from tests.worker import RedisServer, broker, free_port, redis_server_available
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,3 +88,12 @@ def test_load_seeds_with_the_broker_down_loads_everything_and_says_enrichment_wa
     assert elapsed < 10, f"took {elapsed:.1f} s: one connection attempt per article?"
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert Article.objects.filter(processing_status=ProcessingStatus.PENDING).count() == 30
+
+
+def test_poll_now_during_a_broker_outage_says_so_instead_of_queued(broker_down, login, admin_user):
+    dispatch.send(process_article_task, [(1,)])  # a send fails: the outage is now known
+    source = SourceFactory(name="Wire", url="https://feeds.example/rss.xml")
+    response = login(admin_user).post(reverse("articles:sources-poll", args=[source.pk]), follow=True)
+    page = response.content.decode()
+    assert "the message broker is unreachable" in page
+    assert "was queued" not in page
