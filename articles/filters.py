@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
-from articles.models import Article, ArticleAuthor, ArticleTag, Mention, Sighting, Source
+from articles.models import Article, ArticleAuthor, ArticleTag, Author, Mention, Sighting, Source, Tag
 from articles.tlp import TLP, TLP_ORDER, rank
 
 MAX_QUERY_LENGTH = 200
@@ -73,12 +73,16 @@ class ArticleFilter(PortalFilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=DATE_BOUNDS,
     )
+    # distinct=False: these are columns of the article itself, so no join can duplicate a
+    # row, and django-filter's default DISTINCT made PostgreSQL sort every match (4 s at 1M).
     tlp = django_filters.MultipleChoiceFilter(
-        label="TLP", choices=TLP.choices, widget=forms.CheckboxSelectMultiple
+        label="TLP", choices=TLP.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
-    category = django_filters.MultipleChoiceFilter(choices=CATEGORIES, widget=forms.CheckboxSelectMultiple)
+    category = django_filters.MultipleChoiceFilter(
+        choices=CATEGORIES, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     intel_level = django_filters.MultipleChoiceFilter(
-        label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple
+        label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255)
     entity = IdFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
@@ -133,19 +137,15 @@ class ArticleFilter(PortalFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        links = ArticleAuthor.objects.filter(article=OuterRef("pk")).filter(
-            Q(author__slug=value) | Q(author__name__icontains=value)
-        )
-        return queryset.filter(Exists(links))
+        authors = Author.objects.filter(Q(slug=value) | Q(name__icontains=value))
+        return queryset.filter(_linked(ArticleAuthor, "author_id", authors))
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
             return queryset
-        links = ArticleTag.objects.filter(article=OuterRef("pk")).filter(
-            Q(tag__slug=value) | Q(tag__name=value)
-        )
-        return queryset.filter(Exists(links))
+        tags = Tag.objects.filter(Q(slug=value) | Q(name=value))
+        return queryset.filter(_linked(ArticleTag, "tag_id", tags))
 
     def filter_entity(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(Exists(Mention.objects.filter(article=OuterRef("pk"), entity_id=value)))
@@ -168,6 +168,24 @@ class ArticleFilter(PortalFilterSet):
 
     def filter_published_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         return queryset.filter(published_at__lt=_start_of_day(value + dt.timedelta(days=1)))
+
+
+# More matching authors or tags than this and the filter stays one query instead.
+MAX_RESOLVED_IDS = 200
+
+
+def _linked(link_model, key: str, targets: QuerySet) -> Exists:
+    """Articles linked to any of ``targets`` (authors, tags) through ``link_model``.
+
+    The ids are looked up first, in their own small query: with a literal id the planner
+    knows from its statistics how common the author or tag is and picks the newest-first
+    walk or the link-table join accordingly, where a join on ``slug = … OR name ILIKE …``
+    hid it (0.73 s for a prolific author at 1M; docs/architecture.md, "Scale").
+    """
+    ids = list(targets.values_list("pk", flat=True)[: MAX_RESOLVED_IDS + 1])
+    if len(ids) > MAX_RESOLVED_IDS:
+        ids = targets.values("pk")  # a very vague name: a subquery, still correct
+    return Exists(link_model.objects.filter(article=OuterRef("pk"), **{f"{key}__in": ids}))
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

@@ -18,6 +18,23 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+# Columns the article list's rows never read (tests/test_article_list.py counts queries,
+# so a template that starts reading one shows up there as one query per row).
+ROW_UNUSED_COLUMNS = (
+    "body_html",
+    "body_text",
+    "search_vector",
+    "executive_summary",
+    "summary",
+    "assessment",
+    "classification_reasons",
+    "auto_summary",
+    "keywords",
+    "processing_error",
+    "processing_versions",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user: User | None) -> ArticleQuerySet:
         """Articles ``user`` may read: TLP up to their clearance; RED only with a grant."""
@@ -32,7 +49,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(allowed)
 
     def for_list(self) -> ArticleQuerySet:
-        """What a list row shows, fetched in a constant number of queries."""
+        """What a list row shows, fetched in a constant number of queries, without the
+        columns a row never shows: bodies and the search vector are ~10 KB a row, most
+        of what a page would otherwise read (docs/architecture.md, "Scale")."""
+        return self.with_byline().defer(*ROW_UNUSED_COLUMNS)
+
+    def with_byline(self) -> ArticleQuerySet:
+        """Articles with their source, authors and tags, in a constant number of queries."""
         from articles.models import ArticleAuthor, ArticleTag
 
         return self.select_related("source").prefetch_related(

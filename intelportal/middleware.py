@@ -16,12 +16,15 @@
 - ``NoStoreForSignedInMiddleware``: nothing shown to a signed-in user is kept by a browser
   or proxy cache, since pages carry article content under TLP. Static files never get here
   (WhiteNoise answers them earlier), so they stay cacheable.
+- ``QueryTimeoutPageMiddleware``: a query cancelled at the statement timeout is a 503
+  page that asks the reader to narrow the request, not a 500.
 - ``OwnNotFoundPageMiddleware``: a view's ``Http404`` (a hidden or missing article) renders
   our 404 page even with DEBUG on, where Django's technical page would list URL patterns.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
@@ -29,6 +32,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import page_not_found
 
+logger = logging.getLogger(__name__)
 NUL = "\x00"
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 DRILL_DOWN_RANGES = {"year": range(2, 9999), "month": range(1, 13), "day": range(1, 32)}
@@ -165,4 +169,26 @@ class OwnNotFoundPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, Http404):
             return page_not_found(request, exception)
+        return None
+
+
+class QueryTimeoutPageMiddleware:
+    """A query PostgreSQL cancelled at ``statement_timeout`` gets a 503 page that says what
+    happened and what to try, instead of the generic 500 (the timeout is a backstop: pages
+    are designed to stay far below it; see docs/architecture.md, "Scale")."""
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from articles.query_budget import QueryTooSlow, is_timeout
+
+        if isinstance(exception, QueryTooSlow) or is_timeout(exception):
+            logger.warning("query cancelled at the statement timeout: %s %s", request.method, request.path)
+            return render(request, "query_timeout.html", status=503)
         return None

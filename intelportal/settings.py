@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intelportal.middleware.NoStoreForSignedInMiddleware",
     "intelportal.middleware.OwnNotFoundPageMiddleware",
+    "intelportal.middleware.QueryTimeoutPageMiddleware",
     # Every page needs a login; views opt out explicitly with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -102,7 +103,15 @@ _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
     # A backstop, not a plan: pages are designed to stay far below it (docs/architecture.md, "Scale").
     statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
-    _db.setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    # Pages run short, indexed queries. JIT compiled a one-row lookup for 68 ms, and
+    # parallel workers cost 20-30 ms to start for queries that take 1-8 ms (measured at
+    # 1M articles; docs/architecture.md, "Scale"). Both can be turned back on.
+    jit = "on" if env_bool("DB_JIT", False) else "off"
+    parallel_workers = env_int("DB_PARALLEL_WORKERS", 0, minimum=0)
+    _db.setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={statement_timeout_ms} -c jit={jit}"
+        f" -c max_parallel_workers_per_gather={parallel_workers}"
+    )
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; the busy timeout makes a
     # writer wait for the other instead of failing with "database is locked".
@@ -336,6 +345,9 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
 
 # --- Pages --------------------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 25, minimum=1)
+# The article list's queries get this long before the page asks the reader to narrow the
+# filters (PostgreSQL only; 0 turns it off and leaves DB_STATEMENT_TIMEOUT_MS as the limit).
+LIST_QUERY_BUDGET_MS = env_int("LIST_QUERY_BUDGET_MS", 5_000, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -67,3 +67,11 @@ def make_user(username: str, *, clearance: str = "clear", role: str = "analyst")
 
 
 PASSWORD = "correct horse battery staple"
+
+
+def list_budget_queries() -> int:
+    """Queries the article list's time budget adds (articles/query_budget.py): on PostgreSQL
+    the set_config, and inside a test's transaction the savepoint and its release."""
+    from django.db import connection
+
+    return 3 if connection.vendor == "postgresql" else 0

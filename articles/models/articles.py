@@ -71,7 +71,7 @@ class Article(models.Model):
     )
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    content_hash = models.CharField(max_length=64, db_index=True)
+    content_hash = models.CharField(max_length=64)
     language = models.CharField(max_length=16, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     reading_minutes = models.PositiveIntegerField(default=0)
@@ -144,6 +144,9 @@ class Article(models.Model):
             models.Index(fields=["story", "published_at", "id"], name="article_story_idx"),
             # Exact-duplicate detection by canonical link.
             models.Index(fields=["url"], name="article_url_idx"),
+            # Exact-duplicate detection by text. A plain index: db_index=True on a CharField
+            # also builds a varchar_pattern_ops ("_like") copy for LIKE queries nobody runs.
+            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
 from articles.models import Article, Author, Entity, Source
-from articles.pagination import BadCursor, capped_count, paginate
+from articles.pagination import BadCursor, KeysetPage, capped_count, paginate
+from articles.query_budget import QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
 from articles.views.corrections import ClassificationForm
 from articles.views.findings import findings_context
@@ -22,23 +23,31 @@ def article_list(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter(request.GET or None, queryset=visible, user=request.user)
     filtered = filterset.qs if filterset.is_bound else visible
     stories = filtered.one_per_story()
-    page, cursor_error = _page(request, stories.for_list())
-    count, more = capped_count(stories)
+    too_slow = False
+    try:
+        with query_budget(settings.LIST_QUERY_BUDGET_MS):
+            page, cursor_error = _page(request, stories.for_list())
+            count, more = capped_count(stories)
+    except QueryTooSlow:
+        too_slow = True
+        page, cursor_error, count, more = KeysetPage([], None, None), None, 0, False
     context = {
         "filter": filterset,
         "page": page,
         "count": count,
         "count_is_capped": more,
         "cursor_error": cursor_error,
+        "too_slow": too_slow,
         "active_filters": active_filters(filterset),
         "base_query": _without(request.GET, "after", "before"),
     }
-    return render(request, "articles/article_list.html", context)
+    # 503: the request was fine but could not be answered in time; monitoring should see it.
+    return render(request, "articles/article_list.html", context, status=503 if too_slow else 200)
 
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.visible_to(request.user).for_list(), pk=pk)
+    article = get_object_or_404(Article.objects.visible_to(request.user).with_byline(), pk=pk)
     context = {
         "article": article,
         "can_reenrich": request.user.has_perm("articles.reenrich_article"),

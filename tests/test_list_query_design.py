@@ -1,0 +1,151 @@
+"""The article list's queries are shaped for a million rows (docs/architecture.md, "Scale").
+
+These pin the design choices, not timings (bench/scale.py measures those): no DISTINCT
+on column filters, authors and tags resolved to ids before the page query, the time
+budget and its friendly answer, and the PostgreSQL session settings.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import filters
+from tests.factories import ArticleFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/articles/"
+needs_postgres = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="PostgreSQL behaviour (the run on PostgreSQL covers it)"
+)
+
+
+@pytest.fixture
+def reader(client, make_user):
+    client.force_login(make_user("amber"))
+    return client
+
+
+def page_queries(client, params) -> tuple[list[str], list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    titles = [a.title for a in response.context["page"].items]
+    return titles, [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "params", [{"tlp": ["green", "amber"]}, {"category": "malware"}, {"intel_level": "tactical"}]
+)
+def test_column_filters_add_no_distinct(reader, params):
+    ArticleFactory(title="match", tlp="green", category="malware", intel_level="tactical")
+    titles, sql = page_queries(reader, params)
+    assert titles == ["match"]
+    article_queries = [q for q in sql if 'FROM "articles_article"' in q]
+    assert article_queries and not any("SELECT DISTINCT" in q.upper() for q in article_queries)
+
+
+def test_author_filter_looks_up_author_ids_first(reader):
+    ann = AuthorFactory(name="Ann Analyst")
+    ArticleFactory(title="by ann", authors=[ann])
+    ArticleFactory(title="by bob", authors=[AuthorFactory(name="Bob Writer")])
+    for value in [ann.slug, "analyst", "ANN"]:
+        titles, sql = page_queries(reader, {"author": value})
+        assert titles == ["by ann"], value
+        page_query = next(q for q in sql if "ORDER BY" in q and 'FROM "articles_article"' in q)
+        # The page query names the author by id; no join on the author's name or slug.
+        assert "articles_author" not in page_query, page_query
+        assert str(ann.pk) in page_query
+
+
+def test_unknown_author_or_tag_matches_nothing(reader):
+    ArticleFactory(title="a", authors=[AuthorFactory(name="Ann")], tags=["apt"])
+    assert page_queries(reader, {"author": "nobody-at-all"})[0] == []
+    assert page_queries(reader, {"tag": "no-such-tag"})[0] == []
+
+
+def test_tag_filter_by_slug_or_name(reader):
+    ArticleFactory(title="tagged", tags=["Initial Access"])
+    ArticleFactory(title="other", tags=["apt"])
+    from articles.models import Tag
+
+    tag = Tag.objects.get(name="Initial Access")
+    for value in [tag.slug, "Initial Access"]:
+        titles, sql = page_queries(reader, {"tag": value})
+        assert titles == ["tagged"], value
+        page_query = next(q for q in sql if "ORDER BY" in q and 'FROM "articles_article"' in q)
+        assert "articles_tag" not in page_query.replace("articles_tag.", "").replace('"articles_tag"."', "")
+
+
+def test_a_vague_author_name_matching_many_authors_still_filters_correctly(reader, monkeypatch):
+    monkeypatch.setattr(filters, "MAX_RESOLVED_IDS", 2)
+    smiths = [AuthorFactory(name=f"Smith {n}") for n in range(4)]
+    for n, smith in enumerate(smiths):
+        ArticleFactory(title=f"by smith {n}", authors=[smith])
+    ArticleFactory(title="by jones", authors=[AuthorFactory(name="Jones")])
+    titles, _ = page_queries(reader, {"author": "smith"})
+    assert sorted(titles) == [f"by smith {n}" for n in range(4)]
+
+
+@needs_postgres
+def test_list_that_runs_past_its_budget_asks_to_narrow_the_filters(reader, settings, monkeypatch):
+    from articles.views import articles as view
+
+    ArticleFactory(title="visible")
+    settings.LIST_QUERY_BUDGET_MS = 50
+
+    def slow_count(queryset):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(2)")
+        return 0, False
+
+    monkeypatch.setattr(view, "capped_count", slow_count)
+    response = reader.get(URL, {"q": "anything"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "took too long" in page and "Narrow them" in page
+    assert 'name="q"' in page  # the filters are still there to narrow
+    # The budget ended with its transaction: the connection is healthy and unlimited again.
+    monkeypatch.undo()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] != "50ms"
+    assert reader.get(URL).status_code == 200
+
+
+@needs_postgres
+def test_a_statement_timeout_anywhere_is_a_503_page_not_a_500(rf, make_user):
+    from django.db import OperationalError, transaction
+
+    from intelportal.middleware import QueryTimeoutPageMiddleware
+
+    request = rf.get("/authors/x/")
+    request.user = make_user("green")
+    # A savepoint, so the test's own transaction survives the cancelled statement.
+    with pytest.raises(OperationalError) as caught, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 10")
+        cursor.execute("SELECT pg_sleep(1)")
+    response = QueryTimeoutPageMiddleware(lambda r: None).process_exception(request, caught.value)
+    assert response.status_code == 503
+    assert b"took too long" in response.content
+    assert QueryTimeoutPageMiddleware(lambda r: None).process_exception(request, ValueError("x")) is None
+
+
+@needs_postgres
+def test_web_connections_run_without_jit_or_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
+@needs_postgres
+def test_content_hash_has_one_plain_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'articles_article' AND indexdef LIKE %s",
+            ["%(content_hash%"],
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["article_content_hash_idx"]
