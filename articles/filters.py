@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
 from articles.models import Article, ArticleAuthor, ArticleTag, Author, Mention, Sighting, Source, Tag
 from articles.tlp import TLP, TLP_ORDER, rank
+from articles.widgets import QuickCheckboxes, QuickSelect
 
 MAX_QUERY_LENGTH = 200
 # Dates outside these bounds are typos, and "9999-12-31 + 1 day" would overflow.
@@ -58,7 +59,7 @@ class ArticleFilter(PortalFilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, teaser, body…"}),
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.order_by("name"), empty_label="Any source"
+        queryset=Source.objects.order_by("name"), empty_label="Any source", widget=QuickSelect
     )
     author = django_filters.CharFilter(label="Author", method="filter_author", max_length=200)
     published_from = django_filters.DateFilter(
@@ -76,13 +77,11 @@ class ArticleFilter(PortalFilterSet):
     # distinct=False: these are columns of the article itself, so no join can duplicate a
     # row, and django-filter's default DISTINCT made PostgreSQL sort every match (4 s at 1M).
     tlp = django_filters.MultipleChoiceFilter(
-        label="TLP", choices=TLP.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label="TLP", choices=TLP.choices, widget=QuickCheckboxes, distinct=False
     )
-    category = django_filters.MultipleChoiceFilter(
-        choices=CATEGORIES, widget=forms.CheckboxSelectMultiple, distinct=False
-    )
+    category = django_filters.MultipleChoiceFilter(choices=CATEGORIES, widget=QuickCheckboxes, distinct=False)
     intel_level = django_filters.MultipleChoiceFilter(
-        label="Intel level", choices=INTEL_LEVELS, widget=forms.CheckboxSelectMultiple, distinct=False
+        label="Intel level", choices=INTEL_LEVELS, widget=QuickCheckboxes, distinct=False
     )
     tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255)
     entity = IdFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
@@ -90,12 +89,12 @@ class ArticleFilter(PortalFilterSet):
         label="Indicator type",
         choices=[(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES],
         method="filter_indicator_type",
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxes,
     )
     has_indicators = django_filters.BooleanFilter(
         label="Has indicators",
         method="filter_has_indicators",
-        widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
+        widget=QuickSelect(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
     )
 
     class Meta:
