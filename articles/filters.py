@@ -106,7 +106,9 @@ class ArticleFilter(PortalFilterSet):
         self.request_user = user
         if user is not None:
             readable = Article.objects.visible_to(user).filter(source=OuterRef("pk"))
-            self.filters["source"].queryset = Source.objects.filter(Exists(readable)).order_by("name")
+            # Only what an <option> shows: a source row has a dozen poll-state columns.
+            choices = Source.objects.filter(Exists(readable)).only("pk", "name").order_by("name")
+            self.filters["source"].queryset = choices
             self.form.fields["source"].queryset = self.filters["source"].queryset
         if user is not None and user.is_authenticated:
             # Offer only the labels this person can read: the others would always be empty.
