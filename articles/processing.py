@@ -5,8 +5,10 @@ are thin wrappers around :func:`process_article` and :func:`process_batch`):
 
 1. **Request.** :func:`enqueue` and :func:`enqueue_batches` mark the article PENDING
    with ``processing_queued_at`` *before* a message is sent (after the commit, through
-   :mod:`articles.dispatch`). A message lost, or never sent because the broker was down,
-   therefore leaves a visible request behind.
+   :mod:`articles.dispatch`); a poll's new articles are inserted already in that state
+   (:func:`pending_state`) and queued in batch messages by :func:`enqueue_inserted`. A
+   message lost, or never sent because the broker was down, therefore leaves a visible
+   request behind.
 2. **Claim.** A conditional UPDATE takes a PENDING article, or a RUNNING one whose claim
    is older than ``PROCESSING_STALE_SECONDS``, to RUNNING with ``processing_claimed_at``
    and one more ``processing_attempts``: two workers never process it at once. A passing
@@ -97,20 +99,26 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[offset : offset + CHUNK]
 
 
+def pending_state(now: datetime) -> dict[str, object]:
+    """The fields that request processing (step 1): what :func:`mark_pending` writes, and
+    what a bulk insert of new articles sets on its rows so they need no UPDATE after it."""
+    return {
+        "processing_status": ProcessingStatus.PENDING,
+        "processing_error": "",
+        "processing_claimed_at": None,
+        "processing_queued_at": now,
+        "processing_attempts": 0,
+        "processing_retries": 0,
+        "processing_failure_kind": FailureKind.NONE,
+        "processing_retry_at": None,
+    }
+
+
 def mark_pending(article_ids: Iterable[int]) -> None:
     """Record that work is requested, *before* dispatch (a lost message is then visible)."""
-    now = timezone.now()
+    state = pending_state(timezone.now())
     for chunk in _chunks(list(article_ids)):
-        Article.objects.filter(pk__in=chunk).update(
-            processing_status=ProcessingStatus.PENDING,
-            processing_error="",
-            processing_claimed_at=None,
-            processing_queued_at=now,
-            processing_attempts=0,
-            processing_retries=0,
-            processing_failure_kind=FailureKind.NONE,
-            processing_retry_at=None,
-        )
+        Article.objects.filter(pk__in=chunk).update(**state)
 
 
 def enqueue(article_ids: Iterable[int]) -> None:
@@ -129,6 +137,14 @@ def enqueue_batches(article_ids: Iterable[int], batch_size: int = BATCH_SIZE) ->
     mark_pending(ids)
     send_batches(ids, batch_size)
     return len(ids)
+
+
+def enqueue_inserted(article_ids: Iterable[int], batch_size: int = BATCH_SIZE) -> None:
+    """Queue articles inserted already requested (their rows written with
+    :func:`pending_state`, in the same transaction): one message per ``batch_size``
+    articles once it commits. A poll's new articles come this way — one message, not one
+    per article — and a message that is lost leaves them PENDING for the sweeper."""
+    send_batches(list(article_ids), batch_size)
 
 
 def send_batches(ids: list[int], batch_size: int = BATCH_SIZE) -> None:
@@ -402,7 +418,9 @@ __all__ = [
     "claim",
     "enqueue",
     "enqueue_batches",
+    "enqueue_inserted",
     "mark_pending",
+    "pending_state",
     "process_article",
     "process_batch",
 ]

@@ -6,71 +6,264 @@ LSH keys of their text and have SimHash fingerprints within
 ``articles/ingest/similarity.py``). Grouping ignores TLP on purpose — it is
 bookkeeping — and every page reads stories through ``visible_to``, so a
 restricted article never shows up as "+1 source".
+
+One rule, two entry points: :func:`assign_story` places one saved article (an
+update), :func:`group_new_articles` places a poll's new articles before they are
+inserted, with a constant number of queries for the batch. Both go through
+:func:`_place`, which matches each article in order against the table and, in
+memory, against the articles before it in the batch — the same stories as placing
+them one after another.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
 from django.db.models import Count
 
-from articles.ingest.similarity import hamming, is_near_duplicate, sketch
+from articles.ingest.similarity import TextSketch, hamming, is_near_duplicate, sketch
 from articles.models import Article, SimilarityKey, Story
 
 MAX_CANDIDATES = 50
+# (key, article) rows read at once for a batch's near-duplicate candidates. Past this the
+# keys are shared by a crowd of articles (a boilerplate text repeated everywhere), and each
+# article's top candidates are asked of the database on their own, as before.
+MAX_KEY_ROWS = 20_000
+# Ids per ``IN (…)``: SQLite allows 32,766 parameters per statement, psycopg 65,535.
+CHUNK = 5000
 
 
 def assign_story(article: Article) -> int:
-    """Fingerprint ``article``, put it in a story and return the story's id.
+    """Fingerprint ``article`` (saved), put it in a story and return the story's id.
 
     Call inside the write transaction. An article keeps the story it already has.
     """
-    text_sketch = sketch(article.enrichment_text or article.title)
+    (text_sketch,) = _place([article])
     SimilarityKey.objects.filter(article=article).delete()
-    SimilarityKey.objects.bulk_create(
-        [SimilarityKey(article=article, key=key) for key in set(text_sketch.lsh_keys)], ignore_conflicts=True
+    store_similarity_keys([article], [text_sketch])
+    Article.objects.filter(pk=article.pk).update(story_id=article.story_id, fingerprint=article.fingerprint)
+    return article.story_id
+
+
+def group_new_articles(articles: list[Article]) -> list[TextSketch]:
+    """Put ``articles`` — new, not saved yet, in the order they are to be saved — in
+    stories, as :func:`assign_story` would one after another.
+
+    Sets ``story_id`` and ``fingerprint`` on each (the insert then writes them), creates
+    the stories needed, and returns the sketches for :func:`store_similarity_keys` to save
+    once the articles have ids. Call inside the write transaction.
+    """
+    return _place(articles)
+
+
+def store_similarity_keys(articles: list[Article], sketches: list[TextSketch]) -> None:
+    """Save the LSH keys of saved articles (the index near-duplicate search reads)."""
+    rows = [
+        (article.pk, key)
+        for article, text_sketch in zip(articles, sketches, strict=True)
+        for key in set(text_sketch.lsh_keys)
+    ]
+    if not rows:
+        return
+    # Twenty keys per article: through bulk_create, a model instance and two compiled
+    # parameters per key made saving them cost as much as the rest of grouping. So one
+    # statement with two array parameters on PostgreSQL, executemany on SQLite.
+    table = connection.ops.quote_name(SimilarityKey._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, key) "  # noqa: S608 (the model's table name)
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                [[pk for pk, _ in rows], [key for _, key in rows]],
+            )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {table} (article_id, key) VALUES (%s, %s)",  # noqa: S608 (as above)
+                rows,
+            )
+    else:
+        SimilarityKey.objects.bulk_create(
+            [SimilarityKey(article_id=pk, key=key) for pk, key in rows], ignore_conflicts=True
+        )
+
+
+@dataclass
+class _Candidate:
+    """An article another one may join, with what choosing among them needs."""
+
+    order: tuple[datetime, int]  # the Article ordering (newest first) breaks distance ties
+    story: Story | int  # a Story not created yet when it is new in this batch
+    fingerprint: int
+
+
+def _place(articles: list[Article]) -> list[TextSketch]:
+    """Sketch ``articles`` and give each without a story the one it belongs to.
+
+    Exact duplicates (canonical URL first, then content hash), then the nearest of the
+    ``MAX_CANDIDATES`` articles sharing the most LSH keys, else a new story. Articles
+    earlier in the list count as saved already, later ones as not there yet.
+    """
+    sketches = [sketch(a.enrichment_text or a.title) for a in articles]
+    for article, text_sketch in zip(articles, sketches, strict=True):
+        article.fingerprint = text_sketch.fingerprint
+    placing = [i for i, a in enumerate(articles) if a.story_id is None]
+    if not placing:
+        return sketches
+    ours = {a.pk for a in articles if a.pk is not None}
+    others = Article.objects.exclude(pk__in=ours).exclude(story=None).order_by()
+    by_url = _first_story_by(others, "url", {articles[i].url for i in placing if articles[i].url})
+    by_hash = _first_story_by(others, "content_hash", {articles[i].content_hash for i in placing})
+    near_keys = {
+        i: set(sketches[i].lsh_keys)
+        for i in placing
+        if sketches[i].fingerprint
+        and sketches[i].lsh_keys
+        and not by_url.get(articles[i].url)
+        and not by_hash.get(articles[i].content_hash)
+    }
+    shared_in_table = _shared_key_counts(near_keys, ours)
+    in_table = _candidates_in_table({pk for counts in shared_in_table.values() for pk in counts})
+    key_sets = [set(text_sketch.lsh_keys) for text_sketch in sketches]
+
+    stories: list[Story | int | None] = [a.story_id for a in articles]
+    in_batch: list[_Candidate] = []
+    new_stories: list[Story] = []
+    for index, article in enumerate(articles):
+        if stories[index] is None:
+            story = (by_url.get(article.url) if article.url else None) or by_hash.get(article.content_hash)
+            if story is None and index in near_keys:
+                keys = near_keys[index]
+                shared_in_batch = Counter({j: len(keys & key_sets[j]) for j in range(index)})
+                story = _nearest(
+                    article.fingerprint, shared_in_table[index], shared_in_batch, in_table, in_batch
+                )
+            if story is None:
+                story = Story()
+                new_stories.append(story)
+            stories[index] = story
+        # As if saved now: the articles after it find it like any other.
+        if article.url:
+            by_url.setdefault(article.url, stories[index])
+        by_hash.setdefault(article.content_hash, stories[index])
+        batch_id = article.pk if article.pk is not None else _BATCH_IDS + index
+        in_batch.append(_Candidate((article.published_at, batch_id), stories[index], article.fingerprint))
+    if new_stories:
+        Story.objects.bulk_create(new_stories)
+    for article, story in zip(articles, stories, strict=True):
+        article.story_id = story.pk if isinstance(story, Story) else story
+    return sketches
+
+
+# Articles not saved yet rank as newer than every saved one, in batch order (the ids they get).
+_BATCH_IDS = 1 << 62
+
+
+def _first_story_by(others, field: str, values: set[str]) -> dict[str, int]:
+    """Value -> the story of some article having it (any will do: they all share it).
+
+    One indexed ``IN`` per field rather than an OR of both: SQLite (and often PostgreSQL)
+    answers "url = ? OR content_hash = ?" with a full scan. No ORDER BY either: with one,
+    SQLite walks the newest-first index instead of the lookup's index.
+    """
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(values)):
+        for value, story_id in others.filter(**{f"{field}__in": chunk}).values_list(field, "story_id"):
+            found.setdefault(value, story_id)
+    return found
+
+
+def _shared_key_counts(near_keys: dict[int, set[int]], exclude: set[int]) -> dict[int, Counter]:
+    """For each article to match: the saved articles sharing the most of its LSH keys
+    (``MAX_CANDIDATES`` of them) -> how many keys they share."""
+    if not near_keys:
+        return {}
+    all_keys = sorted(set().union(*near_keys.values()))
+    rows: list[tuple[int, int]] = []
+    for chunk in _chunks(all_keys):
+        rows += (
+            SimilarityKey.objects.filter(key__in=chunk)
+            .exclude(article_id__in=exclude)
+            .values_list("key", "article_id")[: MAX_KEY_ROWS + 1 - len(rows)]
+        )
+        if len(rows) > MAX_KEY_ROWS:
+            return {index: _top_shared(keys, exclude) for index, keys in near_keys.items()}
+    holders: dict[int, list[int]] = {}
+    for key, article_id in rows:
+        holders.setdefault(key, []).append(article_id)
+    counts = {}
+    for index, keys in near_keys.items():
+        shared = Counter(article_id for key in keys for article_id in holders.get(key, ()))
+        counts[index] = Counter(dict(sorted(shared.items(), key=_most_shared)[:MAX_CANDIDATES]))
+    return counts
+
+
+def _most_shared(item: tuple[int, int]) -> tuple[int, int]:
+    article_id, shared = item
+    return -shared, -article_id
+
+
+def _top_shared(keys: set[int], exclude: set[int]) -> Counter:
+    """The same, asked of the database for one article."""
+    return Counter(
+        dict(
+            SimilarityKey.objects.filter(key__in=keys)
+            .exclude(article_id__in=exclude)
+            .values("article_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared")
+            .values_list("article_id", "shared")[:MAX_CANDIDATES]
+        )
     )
-    story_id = article.story_id or _exact_match(article) or _near_match(article, text_sketch)
-    if story_id is None:
-        story_id = Story.objects.create().pk
-    Article.objects.filter(pk=article.pk).update(story_id=story_id, fingerprint=text_sketch.fingerprint)
-    article.story_id, article.fingerprint = story_id, text_sketch.fingerprint
-    return story_id
 
 
-def _exact_match(article: Article) -> int | None:
-    # Two indexed lookups rather than one OR: SQLite (and often PostgreSQL) answers
-    # "url = ? OR content_hash = ?" with a full scan, which made ingestion quadratic.
-    # No ORDER BY either: with one, SQLite walks the newest-first index instead of the
-    # url index. Any article of the story will do — they all share it.
-    others = Article.objects.exclude(pk=article.pk).exclude(story=None).order_by()
-    lookups = [{"url": article.url}] if article.url else []
-    lookups.append({"content_hash": article.content_hash})
-    for lookup in lookups:
-        found = list(others.filter(**lookup).values_list("story_id", flat=True)[:1])
-        if found:
-            return found[0]
-    return None
+def _candidates_in_table(ids: set[int]) -> dict[int, _Candidate]:
+    """The saved articles among ``ids`` that can be joined: in a story, with a fingerprint."""
+    found: dict[int, _Candidate] = {}
+    for chunk in _chunks(sorted(ids)):
+        rows = (
+            Article.objects.filter(pk__in=chunk)
+            .exclude(story=None)
+            .exclude(fingerprint=None)
+            .order_by()
+            .values_list("pk", "published_at", "story_id", "fingerprint")
+        )
+        for pk, published_at, story_id, fp in rows:
+            found[pk] = _Candidate((published_at, pk), story_id, fp)
+    return found
 
 
-def _near_match(article: Article, text_sketch) -> int | None:
-    if not text_sketch.fingerprint or not text_sketch.lsh_keys:
-        return None
-    # The articles sharing the most keys first: with a plain DISTINCT … LIMIT, a key common
-    # to many articles could crowd the real duplicate out of the candidates.
-    candidate_ids = (
-        SimilarityKey.objects.filter(key__in=set(text_sketch.lsh_keys))
-        .exclude(article_id=article.pk)
-        .values("article_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared")
-        .values_list("article_id", flat=True)[:MAX_CANDIDATES]
-    )
-    candidates = (
-        Article.objects.filter(pk__in=list(candidate_ids)).exclude(story=None).exclude(fingerprint=None)
-    )
-    best: tuple[int, int] | None = None
-    for story_id, fp in candidates.values_list("story_id", "fingerprint"):
-        if is_near_duplicate(fp, text_sketch.fingerprint):
-            distance = hamming(fp, text_sketch.fingerprint)
+def _nearest(
+    fp: int,
+    shared_in_table: Counter,
+    shared_in_batch: Counter,
+    in_table: dict[int, _Candidate],
+    in_batch: list[_Candidate],
+) -> Story | int | None:
+    """The story of the closest near duplicate among the articles sharing the most keys.
+
+    The articles sharing the most keys come first: with a plain DISTINCT … LIMIT, a key
+    common to many articles could crowd the real duplicate out of the candidates. Among
+    them only those in a story and with a fingerprint count, newest first on a tie.
+    """
+    ranked = [(count, pk, in_table.get(pk)) for pk, count in shared_in_table.items()]
+    ranked += [(n, in_batch[index].order[1], in_batch[index]) for index, n in shared_in_batch.items() if n]
+    ranked.sort(key=lambda row: (-row[0], -row[1]))
+    candidates = [candidate for _, _, candidate in ranked[:MAX_CANDIDATES] if candidate is not None]
+    best: tuple[int, Story | int] | None = None
+    for candidate in sorted(candidates, key=lambda c: c.order, reverse=True):
+        if is_near_duplicate(candidate.fingerprint, fp):
+            distance = hamming(candidate.fingerprint, fp)
             if best is None or distance < best[0]:
-                best = (distance, story_id)
+                best = (distance, candidate.story)
     return best[1] if best else None
+
+
+def _chunks(values: Iterable) -> Iterator[list]:
+    values = list(values)
+    for offset in range(0, len(values), CHUNK):
+        yield values[offset : offset + CHUNK]

@@ -134,7 +134,9 @@ def main() -> None:
 
     first_rates, repoll_rates, per_feed = [], [], []
     for run in range(args.runs):
-        call_command("flush", interactive=False, verbosity=0) if run else call_command("migrate", verbosity=0)
+        if not run:
+            call_command("migrate", verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)  # a scratch database may hold an old run
         sources = [
             Source.objects.create(name=f"bench {n}", kind="rss", url=f"{base}/feed{n}.xml")
             for n in range(args.feeds)

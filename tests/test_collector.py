@@ -7,76 +7,17 @@ good ones with it, and every failure ends as a readable error on the source.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from articles.ingest import collector
-from articles.models import Article, Source
+from articles.models import Article, Author, Source, Story, Tag
+from tests.collecting import database_rejects_title, fixture_site, item, rss, source_for  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
-
-
-class Site:
-    """A local web server whose pages a test can change between polls."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, tuple[int, str, bytes]] = {}
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, content_type, body = site.pages.get(self.path, (404, "text/plain", b"gone"))
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", '"v1"')  # validators, never honoured: every GET is a 200
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def put(
-        self, path: str, body: bytes, content_type: str = "application/rss+xml", status: int = 200
-    ) -> str:
-        self.pages[path] = (status, content_type, body)
-        return f"{self.base}{path}"
-
-
-@pytest.fixture
-def site(settings):
-    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
-    web = Site()
-    yield web
-    web.server.shutdown()
-
-
-def rss(*items: str) -> bytes:
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>'
-        + "".join(items)
-        + "</channel></rss>"
-    ).encode()
-
-
-def item(n: int, body: str = "Body text.", title: str | None = None) -> str:
-    return (
-        f"<item><title>{title or f'Story {n}'}</title><link>https://t.example/{n}</link><guid>g{n}</guid>"
-        f"<pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate><description>{body}</description></item>"
-    )
-
-
-def source_for(url: str, **extra) -> Source:
-    return Source.objects.create(name=f"src {url}", kind="rss", url=url, **extra)
 
 
 def test_new_entries_are_created_and_a_second_poll_changes_nothing(site):
@@ -132,34 +73,33 @@ def test_hostile_html_in_entries_is_sanitized_before_it_is_stored(site):
     assert article.body_text == "Hix"  # the script and its text are gone; the link text stays
 
 
-def test_an_entry_that_cannot_be_saved_is_skipped_and_the_others_are_kept(site, monkeypatch):
-    src = source_for(site.put("/f.xml", rss(item(1), item(2, title="Explodes"), item(3))))
-    real = collector.upsert_article
-
-    def fragile(source, incoming):
-        if incoming.title == "Explodes":
-            raise ValueError("simulated database trouble")
-        return real(source, incoming)
-
-    monkeypatch.setattr(collector, "upsert_article", fragile)
-    report = collector.poll(src.pk)
+def test_an_entry_that_cannot_be_saved_is_skipped_and_the_others_are_kept(site):
+    feed = rss(
+        item(1, "A port is hit by ransomware.", authors=("Ann",), categories=("ransomware",)),
+        item(2, "Bad.", title="Explodes", authors=("Bob",), categories=("only-on-the-bad-one",)),
+        item(3, "A bank patches its VPN."),
+    )
+    src = source_for(site.put("/f.xml", feed))
+    with database_rejects_title("Explodes"):
+        report = collector.poll(src.pk)
     assert (report.new, report.skipped) == (2, 1)
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 3"]
+    # Nothing of the bad entry stays behind: no byline, tag or story of its own.
+    assert list(Author.objects.values_list("name", flat=True)) == ["Ann"]
+    assert list(Tag.objects.values_list("name", flat=True)) == ["ransomware"]
+    assert Story.objects.count() == 2
+    assert set(report.article_ids["new"]) == set(Article.objects.values_list("pk", flat=True))
 
 
-def test_a_skipped_entrys_title_and_error_text_stay_out_of_what_the_source_pages_show(site, monkeypatch):
+def test_a_skipped_entrys_title_and_error_text_stay_out_of_what_the_source_pages_show(site):
     # Source pages are open to staff of any clearance; an AMBER feed's titles are not.
     src = source_for(site.put("/f.xml", rss(item(1, title="Amber-only secret title"))))
-
-    def failing(source, incoming):
-        raise ValueError("Amber-only detail")
-
-    monkeypatch.setattr(collector, "upsert_article", failing)
-    collector.poll(src.pk)
+    with database_rejects_title("Amber-only secret title", message="Amber-only detail"):
+        collector.poll(src.pk)
     src.refresh_from_db()
     shown = repr(src.last_result) + src.last_error
     assert "Amber-only" not in shown
-    assert "an entry was skipped (ValueError)" in shown
+    assert "an entry was skipped (" in shown and src.last_result["skipped"] == 1
 
 
 def test_failures_back_off_exponentially_and_success_resets(site):
@@ -238,20 +178,12 @@ def test_a_duplicate_queued_poll_after_a_finished_one_does_nothing(site):
     assert Article.objects.count() == 1
 
 
-def test_a_skipped_entry_keeps_the_validators_unsaved_so_the_next_poll_retries_it(site, monkeypatch):
+def test_a_skipped_entry_keeps_the_validators_unsaved_so_the_next_poll_retries_it(site):
     src = source_for(site.put("/f.xml", rss(item(1), item(2, title="Explodes"))))
-    real = collector.upsert_article
-
-    def fragile(source, incoming):
-        if incoming.title == "Explodes":
-            raise ValueError("simulated trouble")
-        return real(source, incoming)
-
-    monkeypatch.setattr(collector, "upsert_article", fragile)
-    collector.poll(src.pk)
+    with database_rejects_title("Explodes"):
+        collector.poll(src.pk)
     src.refresh_from_db()
     assert src.etag == ""  # a 304 next time would lose the skipped entry for good
-    monkeypatch.setattr(collector, "upsert_article", real)
     collector.poll(src.pk, force=True)
     src.refresh_from_db()
     assert src.etag == '"v1"' and Article.objects.filter(title="Explodes").exists()

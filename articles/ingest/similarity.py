@@ -39,9 +39,6 @@ LSH_ROWS = MINHASH_SIZE // LSH_BANDS
 _MASK = (1 << FINGERPRINT_BITS) - 1
 _SIGN_BIT = 1 << (FINGERPRINT_BITS - 1)
 _WORD = re.compile(r"\w+", re.UNICODE)
-# For each bit b, a bytes.translate table mapping a byte to 1 when bit b is set, else 0:
-# counting set bits column by column then runs in C instead of a Python loop per bit.
-_BIT_TABLES = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
 
 
 def normalized_words(text: str) -> list[str]:
@@ -101,10 +98,13 @@ def _lsh_keys(digests: bytes) -> tuple[int, ...]:
 def _shingle_digests(text: str) -> bytes:
     """8-byte blake2b digest of every shingle, concatenated (stable across processes,
     unlike the built-in ``hash``)."""
-    return b"".join(
-        hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
-        for feature in shingles(normalized_words(text))
-    )
+    words = normalized_words(text)
+    if SHINGLE_WORDS == 3 and len(words) > SHINGLE_WORDS:  # the common case, without a join per shingle
+        features = [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    else:
+        features = shingles(words)
+    blake2b = hashlib.blake2b
+    return b"".join([blake2b(feature.encode("utf-8"), digest_size=8).digest() for feature in features])
 
 
 def _simhash(digests: bytes) -> int:
@@ -112,13 +112,16 @@ def _simhash(digests: bytes) -> int:
     if not count:
         return 0
     half = count / 2
-    output = bytearray(8)
+    # Bit b of every byte of a column, as one integer mask: counting that bit across all
+    # the digests is then one AND and one popcount, in C, instead of a loop per digest.
+    masks = [int.from_bytes(bytes((1 << bit,)) * count) for bit in range(8)]
+    output = 0
     for byte_index in range(8):
-        column = digests[byte_index::8]
+        column = int.from_bytes(digests[byte_index::8])
         for bit in range(8):
-            if column.translate(_BIT_TABLES[bit]).count(1) > half:
-                output[byte_index] |= 1 << bit
-    return _signed(int.from_bytes(output, "big"))
+            if (column & masks[bit]).bit_count() > half:
+                output |= 1 << (8 * (7 - byte_index) + bit)
+    return _signed(output)
 
 
 def _minhash(digests: bytes) -> list[int]:
