@@ -32,6 +32,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -821,6 +822,7 @@ class Result:
     p50: float | None = None
     p95: float | None = None
     queries: int | None = None
+    db_ms: float | None = None  # median time in SQL (as Django measures it)
     errors: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -962,6 +964,7 @@ def time_url(client, url: str) -> Result:
     result = Result()
     timings = []
     queries = []
+    db_times = []
     for n in range(WARMUP + MEASURED):
         try:
             with CaptureQueriesContext(connection) as captured:
@@ -978,11 +981,13 @@ def time_url(client, url: str) -> Result:
         if n >= WARMUP:
             timings.append(elapsed)
             queries.append(len(captured.captured_queries))
+            db_times.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
     if timings:
         timings.sort()
         result.p50 = statistics.median(timings)
         result.p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
         result.queries = max(queries)
+        result.db_ms = statistics.median(db_times)
     return result
 
 
@@ -1243,6 +1248,7 @@ def concurrency(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+        shutil.rmtree(tmp / "static", ignore_errors=True)
         log(f"gunicorn stopped (exit {process.returncode}); its log: {log_path}")
 
 
@@ -1353,6 +1359,7 @@ def _result_json(result: Result, probe: Probe) -> dict:
         "p50_ms": round(result.p50, 1),
         "p95_ms": round(result.p95, 1),
         "queries": result.queries,
+        "db_ms": round(result.db_ms, 1),
         "target_ms": probe.target_ms,
         "over_target": result.p95 > probe.target_ms,
         "errors": len(result.errors),
