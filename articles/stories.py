@@ -22,10 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Count
 
 from articles.ingest.similarity import TextSketch, hamming, is_near_duplicate, sketch
+from articles.ingest.story_index import CHUNK, insert_keys, key_holders, stories_by
 from articles.models import Article, SimilarityKey, Story
 
 MAX_CANDIDATES = 50
@@ -33,8 +33,6 @@ MAX_CANDIDATES = 50
 # keys are shared by a crowd of articles (a boilerplate text repeated everywhere), and each
 # article's top candidates are asked of the database on their own, as before.
 MAX_KEY_ROWS = 20_000
-# Ids per ``IN (…)``: SQLite allows 32,766 parameters per statement, psycopg 65,535.
-CHUNK = 5000
 
 
 def assign_story(article: Article) -> int:
@@ -67,29 +65,7 @@ def store_similarity_keys(articles: list[Article], sketches: list[TextSketch]) -
         for article, text_sketch in zip(articles, sketches, strict=True)
         for key in set(text_sketch.lsh_keys)
     ]
-    if not rows:
-        return
-    # Twenty keys per article: through bulk_create, a model instance and two compiled
-    # parameters per key made saving them cost as much as the rest of grouping. So one
-    # statement with two array parameters on PostgreSQL, executemany on SQLite.
-    table = connection.ops.quote_name(SimilarityKey._meta.db_table)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (article_id, key) "  # noqa: S608 (the model's table name)
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
-                [[pk for pk, _ in rows], [key for _, key in rows]],
-            )
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT OR IGNORE INTO {table} (article_id, key) VALUES (%s, %s)",  # noqa: S608 (as above)
-                rows,
-            )
-    else:
-        SimilarityKey.objects.bulk_create(
-            [SimilarityKey(article_id=pk, key=key) for pk, key in rows], ignore_conflicts=True
-        )
+    insert_keys(rows)
 
 
 @dataclass
@@ -115,9 +91,8 @@ def _place(articles: list[Article]) -> list[TextSketch]:
     if not placing:
         return sketches
     ours = {a.pk for a in articles if a.pk is not None}
-    others = Article.objects.exclude(pk__in=ours).exclude(story=None).order_by()
-    by_url = _first_story_by(others, "url", {articles[i].url for i in placing if articles[i].url})
-    by_hash = _first_story_by(others, "content_hash", {articles[i].content_hash for i in placing})
+    by_url = stories_by("url", {articles[i].url for i in placing if articles[i].url}, exclude=ours)
+    by_hash = stories_by("content_hash", {articles[i].content_hash for i in placing}, exclude=ours)
     near_keys = {
         i: set(sketches[i].lsh_keys)
         for i in placing
@@ -163,35 +138,14 @@ def _place(articles: list[Article]) -> list[TextSketch]:
 _BATCH_IDS = 1 << 62
 
 
-def _first_story_by(others, field: str, values: set[str]) -> dict[str, int]:
-    """Value -> the story of some article having it (any will do: they all share it).
-
-    One indexed ``IN`` per field rather than an OR of both: SQLite (and often PostgreSQL)
-    answers "url = ? OR content_hash = ?" with a full scan. No ORDER BY either: with one,
-    SQLite walks the newest-first index instead of the lookup's index.
-    """
-    found: dict[str, int] = {}
-    for chunk in _chunks(sorted(values)):
-        for value, story_id in others.filter(**{f"{field}__in": chunk}).values_list(field, "story_id"):
-            found.setdefault(value, story_id)
-    return found
-
-
 def _shared_key_counts(near_keys: dict[int, set[int]], exclude: set[int]) -> dict[int, Counter]:
     """For each article to match: the saved articles sharing the most of its LSH keys
     (``MAX_CANDIDATES`` of them) -> how many keys they share."""
     if not near_keys:
         return {}
-    all_keys = sorted(set().union(*near_keys.values()))
-    rows: list[tuple[int, int]] = []
-    for chunk in _chunks(all_keys):
-        rows += (
-            SimilarityKey.objects.filter(key__in=chunk)
-            .exclude(article_id__in=exclude)
-            .values_list("key", "article_id")[: MAX_KEY_ROWS + 1 - len(rows)]
-        )
-        if len(rows) > MAX_KEY_ROWS:
-            return {index: _top_shared(keys, exclude) for index, keys in near_keys.items()}
+    rows = key_holders(set().union(*near_keys.values()), exclude=exclude, limit=MAX_KEY_ROWS)
+    if rows is None:
+        return {index: _top_shared(keys, exclude) for index, keys in near_keys.items()}
     holders: dict[int, list[int]] = {}
     for key, article_id in rows:
         holders.setdefault(key, []).append(article_id)
