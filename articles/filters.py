@@ -58,8 +58,10 @@ class ArticleFilter(PortalFilterSet):
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, teaser, body…"}),
     )
-    source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.order_by("name"), empty_label="Any source", widget=QuickSelect
+    # Plain choices filled in __init__ from one small query: a ModelChoiceFilter would read
+    # the sources again through a server-side cursor to render, and once more to validate.
+    source = django_filters.ChoiceFilter(
+        choices=[], method="filter_source", empty_label="Any source", widget=QuickSelect
     )
     author = django_filters.CharFilter(label="Author", method="filter_author", max_length=200)
     published_from = django_filters.DateFilter(
@@ -104,12 +106,13 @@ class ArticleFilter(PortalFilterSet):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request_user = user
+        sources = Source.objects.order_by("name", "pk")
         if user is not None:
-            readable = Article.objects.visible_to(user).filter(source=OuterRef("pk"))
-            # Only what an <option> shows: a source row has a dozen poll-state columns.
-            choices = Source.objects.filter(Exists(readable)).only("pk", "name").order_by("name")
-            self.filters["source"].queryset = choices
-            self.form.fields["source"].queryset = self.filters["source"].queryset
+            # Only sources with an article this person can read: a name can be sensitive too.
+            sources = sources.filter(Exists(Article.objects.visible_to(user).filter(source=OuterRef("pk"))))
+        source_choices = [(str(pk), name) for pk, name in sources.values_list("pk", "name")]
+        self.filters["source"].extra["choices"] = source_choices
+        self.form.fields["source"].choices = [("", "Any source"), *source_choices]
         if user is not None and user.is_authenticated:
             # Offer only the labels this person can read: the others would always be empty.
             readable = TLP_ORDER[: rank(user.clearance) + 1]
@@ -133,6 +136,9 @@ class ArticleFilter(PortalFilterSet):
                 | Q(body_text__icontains=word)
             )
         return queryset.filter(condition)
+
+    def filter_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(source_id=int(value)) if value else queryset
 
     def filter_author(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

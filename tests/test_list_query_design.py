@@ -149,3 +149,16 @@ def test_content_hash_has_one_plain_index():
             ["%(content_hash%"],
         )
         assert [row[0] for row in cursor.fetchall()] == ["article_content_hash_idx"]
+
+
+@needs_postgres
+def test_migrations_run_without_the_statement_timeout():
+    from django.apps import apps
+
+    from articles.apps import lift_statement_timeout
+
+    lift_statement_timeout(apps.get_app_config("articles"), using="default")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+        cursor.execute("SET statement_timeout = 30000")  # as the connection started

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
-from articles.models import Article, Author, Entity, Source
+from articles.models import Article, Entity
 from articles.pagination import BadCursor, KeysetPage, capped_count, paginate
 from articles.query_budget import QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
@@ -122,7 +122,7 @@ def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
                     }
                 )
         else:
-            shown = value.name if isinstance(value, (Source, Author)) else str(value)
+            shown = str(dict(getattr(field, "choices", ())).get(value, value))
             if name == "entity":
                 shown = entity_names.get(int(value), str(value))
             chips.append({"label": label, "value": shown, "remove": _without(query, name)})
