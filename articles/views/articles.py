@@ -27,7 +27,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     try:
         with query_budget(settings.LIST_QUERY_BUDGET_MS):
             page, cursor_error = _page(request, stories.for_list())
-            count, more = capped_count(stories)
+            # Articles, not stories: counting one row per story needs the story anti-join
+            # for every counted row (40-140 ms at 100k); matching articles need none.
+            count, more = capped_count(filtered)
     except QueryTooSlow:
         too_slow = True
         page, cursor_error, count, more = KeysetPage([], None, None), None, 0, False
