@@ -51,3 +51,27 @@ def test_pages_show_the_label_and_keep_the_machine_tag_for_hover_and_screen_read
     )
     assert ">ransomware</a>" in html
     assert f">{WINELOADER}<" not in html.replace("&quot;", '"')
+
+
+def test_tag_link_markup_and_escaping():
+    from articles.models import Tag
+    from articles.templatetags.tag_labels import tag_link
+
+    plain = tag_link(Tag(name="ransom<ware>", slug="ransom-ware"))
+    assert plain == '<a class="tag" href="/articles/?tag=ransom-ware">ransom&lt;ware&gt;</a>'
+    machine = tag_link(Tag(name='misp-galaxy:malpedia="Win<X>"', slug="misp-galaxy-malpedia-winx"))
+    assert 'title="misp-galaxy:malpedia=&quot;Win&lt;X&gt;&quot;"' in machine
+    assert "Win&lt;X&gt; (malware)" in machine
+    assert (
+        '<span class="visually-hidden"> (machine tag misp-galaxy:malpedia=&quot;Win&lt;X&gt;&quot;)</span>'
+        in machine
+    )
+
+
+def test_clip_cuts_long_text_with_an_ellipsis():
+    from articles.templatetags.tag_labels import clip
+
+    assert clip("short", 10) == "short"
+    assert clip("", 10) == "" and clip(None, 10) == ""
+    assert clip("a" * 20, 10) == "a" * 9 + "…"
+    assert len(clip("word " * 100, 300)) <= 300

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS, PRIORITIES
 from articles.querysets import ArticleQuerySet
 from articles.tlp import TLP
+from articles.urlpaths import reverse_one
 
 
 class Author(models.Model):
@@ -24,7 +24,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse_one("articles:author", slug=self.slug)
 
     @staticmethod
     def slug_for(name: str) -> str:
@@ -153,7 +153,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"pk": self.pk})
+        return reverse_one("articles:detail", pk=self.pk)
 
     @property
     def enrichment_text(self) -> str:

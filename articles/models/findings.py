@@ -11,10 +11,10 @@ findings impossible even if two workers ever raced.
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 
 from articles.enrichment.sections import SECTION_LABELS, SECTION_NAMES
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
+from articles.urlpaths import reverse_one
 
 INDICATOR_TYPE_CHOICES = [(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES]
 SECTION_CHOICES = [(name, SECTION_LABELS[name]) for name in SECTION_NAMES]
@@ -45,7 +45,7 @@ class Entity(models.Model):
         return f"{self.name} ({self.external_id})" if self.external_id else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:entity", kwargs={"pk": self.pk})
+        return reverse_one("articles:entity", pk=self.pk)
 
 
 class Mention(models.Model):

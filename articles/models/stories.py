@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
+
+from articles.urlpaths import reverse_one
 
 
 class Story(models.Model):
@@ -16,7 +17,7 @@ class Story(models.Model):
         return f"story {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:story", kwargs={"pk": self.pk})
+        return reverse_one("articles:story", pk=self.pk)
 
 
 class SimilarityKey(models.Model):

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from articles.models import Tag
 
@@ -60,7 +64,34 @@ def readable_tag(name: str) -> TagLabel:
     return TagLabel(f"{namespace}: {predicate.replace('-', ' ')}", machine=True)
 
 
-@register.inclusion_tag("articles/_tag.html")
-def tag_link(tag: Tag) -> dict:
-    """A tag as a link to the articles carrying it, with its readable label."""
-    return {"tag": tag, "label": readable_tag(tag.name)}
+@register.simple_tag
+def tag_link(tag: Tag) -> SafeString:
+    """A tag as a link to the articles carrying it, with its readable label.
+
+    Built with ``format_html`` rather than an included template: a list page prints ~75
+    of these, and an inclusion tag cost ~0.1-0.2 ms each (docs/architecture.md, "Scale").
+    """
+    label = readable_tag(tag.name)
+    href = f"{reverse('articles:list')}?tag={quote(tag.slug, safe='')}"
+    if not label.machine:
+        return format_html('<a class="tag" href="{}">{}</a>', href, label.text)
+    return format_html(
+        '<a class="tag" href="{}" title="{}">{}<span class="visually-hidden"> (machine tag {})</span></a>',
+        href,
+        tag.name,
+        label.text,
+        tag.name,
+    )
+
+
+@register.filter
+def clip(text: str, length: int) -> str:
+    """``text`` cut to at most ``length`` characters, ending in "…" when cut.
+
+    For plain text (teasers); Django's ``truncatechars`` walks every character to
+    handle combining marks, ~0.1 ms per row.
+    """
+    text = text or ""
+    if len(text) <= length:
+        return text
+    return text[: max(length - 1, 0)].rstrip() + "…"
