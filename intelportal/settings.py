@@ -348,6 +348,8 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 25, minimum=1)
 # The article list's queries get this long before the page asks the reader to narrow the
 # filters (PostgreSQL only; 0 turns it off and leaves DB_STATEMENT_TIMEOUT_MS as the limit).
 LIST_QUERY_BUDGET_MS = env_int("LIST_QUERY_BUDGET_MS", 5_000, minimum=0)
+# The list's "N articles" count gets this long; past it the page says "more than N".
+LIST_COUNT_BUDGET_MS = env_int("LIST_COUNT_BUDGET_MS", 25, minimum=0)
 
 LOGGING = {
     "version": 1,

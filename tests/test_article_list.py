@@ -142,8 +142,10 @@ def test_pager_links_keep_the_filters(reader, settings):
     assert "?category=malware&amp;after=" in content
 
 
-def test_count_is_capped_for_speed(reader, monkeypatch):
+def test_count_is_capped_for_speed(reader, monkeypatch, settings):
     import articles.views.articles as view
+
+    settings.ARTICLES_PER_PAGE = 1  # more than one page: the count is a query
 
     real = view.capped_count
     monkeypatch.setattr(view, "capped_count", lambda qs: real(qs, cap=2))
@@ -152,6 +154,15 @@ def test_count_is_capped_for_speed(reader, monkeypatch):
     response = reader.get(URL)
     assert response.context["count"] == 2 and response.context["count_is_capped"]
     assert b"2+ articles" in response.content
+
+
+def test_a_single_page_is_its_own_count(reader, django_assert_max_num_queries):
+    for _ in range(3):
+        ArticleFactory()
+    with django_assert_max_num_queries(20) as queries:
+        response = reader.get(URL)
+    assert response.context["count"] == 3 and not response.context["count_is_capped"]
+    assert not any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
 
 
 def test_query_count_does_not_grow_with_rows(reader, django_assert_max_num_queries, settings):
