@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count
 
 from articles.ingest.similarity import TextSketch, hamming, is_near_duplicate, sketch
@@ -128,7 +129,11 @@ def _place(articles: list[Article]) -> list[TextSketch]:
         batch_id = article.pk if article.pk is not None else _BATCH_IDS + index
         in_batch.append(_Candidate((article.published_at, batch_id), stories[index], article.fingerprint))
     if new_stories:
-        Story.objects.bulk_create(new_stories)
+        if connection.features.can_return_rows_from_bulk_insert:
+            Story.objects.bulk_create(new_stories)
+        else:  # SQLite before 3.35 returns no ids from a bulk insert
+            for story in new_stories:
+                story.save(force_insert=True)
     for article, story in zip(articles, stories, strict=True):
         article.story_id = story.pk if isinstance(story, Story) else story
     return sketches

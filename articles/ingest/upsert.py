@@ -158,12 +158,21 @@ def create_articles(source: Source, incomings: list[IncomingArticle]) -> list[Ar
         for incoming in incomings
     ]
     sketches = group_new_articles(articles)  # stories and fingerprints, written by the insert
-    Article.objects.bulk_create(articles)
+    _insert(articles)
     store_similarity_keys(articles, sketches)
     _add_authors(articles, [incoming.authors for incoming in incomings])
     _add_feed_tags(articles, [incoming.tags for incoming in incomings])
     processing.enqueue_inserted([article.pk for article in articles])
     return articles
+
+
+def _insert(articles: list[Article]) -> None:
+    """Insert the articles and set their ids (one statement where the database returns them)."""
+    if transaction.get_connection().features.can_return_rows_from_bulk_insert:
+        Article.objects.bulk_create(articles)
+    else:  # SQLite before 3.35: ids only come back one row at a time
+        for article in articles:
+            article.save(force_insert=True)
 
 
 def _insert_run(source: Source, incomings: list[IncomingArticle], run: list[int], results: list) -> None:
