@@ -330,9 +330,25 @@ def _count(conn: psycopg.Connection, table: str) -> int:
     return conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
 
 
+def _with_unique_slugs(names: list[str], slug_for) -> list[tuple[str, str]]:
+    """(name, slug) pairs: the app's slug for each name, with "-2", "-3"… on clashes as
+    the models add them."""
+    taken: set[str] = set()
+    pairs = []
+    for name in names:
+        slug = base = slug_for(name)
+        k = 1
+        while slug in taken:
+            k += 1
+            slug = f"{base}-{k}"
+        taken.add(slug)
+        pairs.append((name, slug))
+    return pairs
+
+
 def ensure_shared(conn: psycopg.Connection) -> None:
     """Sources, authors, tags, entities and the indicator pool, with ids = position + 1."""
-    from django.utils.text import slugify
+    from articles.models import Author, Tag
 
     expected = {
         "articles_source": data.N_SOURCES,
@@ -385,16 +401,10 @@ def ensure_shared(conn: psycopg.Connection) -> None:
                 for n, s in enumerate(data.sources())
             ),
         )
-        slugs: set[str] = set()
-        author_lines = []
-        for n, name in enumerate(data.author_names()):
-            slug = base = slugify(name, allow_unicode=True)[:200] or "author"
-            k = 1
-            while slug in slugs:
-                k += 1
-                slug = f"{base}-{k}"
-            slugs.add(slug)
-            author_lines.append(_line(n + 1, name, slug))
+        author_lines = [
+            _line(n + 1, name, slug)
+            for n, (name, slug) in enumerate(_with_unique_slugs(data.author_names(), Author.slug_for))
+        ]
         copy_lines(cur, "articles_author", SHARED_COLUMNS["articles_author"], author_lines)
 
         entities = galaxy_entities()
@@ -405,16 +415,10 @@ def ensure_shared(conn: psycopg.Connection) -> None:
             (_line(n + 1, *row) for n, row in enumerate(entities)),
         )
         tags = data.tag_names([(kind, name, ref) for kind, name, _, _, ref in entities])
-        slugs = set()
-        tag_lines = []
-        for n, (name, _) in enumerate(tags):
-            slug = base = slugify(name.replace(":", "-"), allow_unicode=True)[:240] or "tag"
-            k = 1
-            while slug in slugs:
-                k += 1
-                slug = f"{base}-{k}"
-            slugs.add(slug)
-            tag_lines.append(_line(n + 1, name, slug))
+        tag_lines = [
+            _line(n + 1, name, slug)
+            for n, (name, slug) in enumerate(_with_unique_slugs([name for name, _ in tags], Tag.slug_for))
+        ]
         copy_lines(cur, "articles_tag", SHARED_COLUMNS["articles_tag"], tag_lines)
         copy_lines(
             cur,

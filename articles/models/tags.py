@@ -22,9 +22,14 @@ class Tag(models.Model):
             self.slug = self._free_slug()
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def slug_for(name: str) -> str:
+        """The slug a tag called ``name`` starts from (a clash gets "-2", "-3", …)."""
+        return slugify(name.replace(":", "-"), allow_unicode=True)[:240] or "tag"
+
     def _free_slug(self) -> str:
         # "tlp:amber" and "tlp-amber" slugify alike; the second one gets a suffix.
-        base = slugify(self.name.replace(":", "-"), allow_unicode=True)[:240] or "tag"
+        base = Tag.slug_for(self.name)
         candidate, n = base, 1
         while Tag.objects.filter(slug=candidate).exclude(pk=self.pk).exists():
             n += 1
