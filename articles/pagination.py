@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from articles.querysets import NEWEST_AT
+
 COUNT_CAP = 1000
 
 
@@ -44,22 +46,29 @@ def decode_cursor(raw: str) -> tuple[dt.datetime, int]:
 
 
 def paginate(queryset: QuerySet, *, after: str | None, before: str | None, per_page: int) -> KeysetPage:
-    """One page of ``queryset`` (newest first). ``after``: older than; ``before``: newer than."""
+    """One page of ``queryset`` (newest first). ``after``: older than; ``before``: newer than.
+
+    The order is the article's ``published_at``, or the link's copy of it when the
+    queryset was narrowed to one author or tag (``ArticleQuerySet.newest_first_by``):
+    the same dates, read off the index that serves the filter.
+    """
+
+    key = NEWEST_AT if NEWEST_AT in queryset.query.annotations else "published_at"
     if before:
         when, pk = decode_cursor(before)
         rows = list(
-            queryset.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk)).order_by(
-                "published_at", "id"
-            )[: per_page + 1]
+            queryset.filter(Q(**{f"{key}__gt": when}) | Q(**{key: when}, pk__gt=pk)).order_by(key, "id")[
+                : per_page + 1
+            ]
         )
         has_newer = len(rows) > per_page
         items = list(reversed(rows[:per_page]))
         has_older = True
     else:
-        base = queryset.order_by("-published_at", "-id")
+        base = queryset.order_by(f"-{key}", "-id")
         if after:
             when, pk = decode_cursor(after)
-            base = base.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk))
+            base = base.filter(Q(**{f"{key}__lt": when}) | Q(**{key: when}, pk__lt=pk))
         rows = list(base[: per_page + 1])
         items = rows[:per_page]
         has_older = len(rows) > per_page

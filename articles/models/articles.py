@@ -176,12 +176,18 @@ class ArticleAuthor(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
     position = models.PositiveSmallIntegerField()
+    # The article's published_at, copied by database triggers (migration 0013) so the author
+    # filter can walk this table's index newest-first (docs/architecture.md, "Scale").
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="articleauthor_unique_position"),
             models.UniqueConstraint(fields=["article", "author"], name="articleauthor_unique_author"),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-published_at", "-article"], name="articleauthor_newest_idx")
         ]
 
     def __str__(self) -> str:

@@ -47,11 +47,15 @@ class ArticleTag(models.Model):
     )
     added_by_enricher = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The article's published_at, copied by database triggers (migration 0013) so the tag
+    # filter can walk this table's index newest-first (docs/architecture.md, "Scale").
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["article", "tag"], name="articletag_unique_per_article"),
         ]
+        indexes = [models.Index(fields=["tag", "-published_at", "-article"], name="articletag_newest_idx")]
 
     def __str__(self) -> str:
         return f"{self.tag} on {self.article_id}"
