@@ -1,0 +1,94 @@
+"""One article as a row of a list (the article list, an author's or an entity's page).
+
+The row was an included template; at 25 rows a page it was the largest part of a list
+page's Python time (~10 ms of ~25 at a million articles: variable lookups, three
+``get_FOO_display`` calls, two date filters and a ``{% url %}`` per row;
+docs/architecture.md, "Scale"). :func:`article_row` writes the same markup with
+``format_html``, which escapes every value as the template did. Change the markup here;
+``static/css/portal.css`` styles it (``.row``, ``.row__meta``, ``.dateline``…).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS
+from articles.templatetags.tag_labels import clip, tag_link
+from articles.tlp import TLP
+from articles.urlpaths import reverse_one
+
+register = template.Library()
+
+TLP_LABELS = dict(TLP.choices)
+CATEGORY_LABELS = dict(CATEGORIES)
+INTEL_LEVEL_LABELS = dict(INTEL_LEVELS)
+TEASER_LENGTH = 300
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@register.simple_tag
+def article_row(article) -> SafeString:
+    """The row for ``article``: fetched with ``for_list()`` (source, authors and tags come
+    from its prefetch) and, on the article list, ``one_per_story()`` (the story's size)."""
+    published = timezone.localtime(article.published_at)
+    meta = [
+        format_html(
+            '<span class="tlp tlp--{}">{}</span>', article.tlp.replace("+", ""), TLP_LABELS[article.tlp]
+        )
+    ]
+    if article.category:
+        meta.append(
+            format_html(
+                '<span class="kicker">{}</span>', CATEGORY_LABELS.get(article.category, article.category)
+            )
+        )
+    if article.intel_level:
+        label = INTEL_LEVEL_LABELS.get(article.intel_level, article.intel_level)
+        meta.append(format_html('<span class="level">{}</span>', label))
+    authors = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((author.get_absolute_url(), author.name) for author in article.ordered_authors),
+    )
+    parts = [
+        format_html(
+            '<article class="row">\n  <div class="row__meta">{}</div>', SafeString("\n    ".join(meta))
+        ),
+        format_html(
+            '  <h2 class="row__title"><a href="{}">{}</a></h2>', article.get_absolute_url(), article.title
+        ),
+        format_html(
+            '  <p class="dateline">\n    <time datetime="{}">{}</time>{}{}\n    · {}\n  </p>',
+            published.isoformat(),
+            dateformat.format(published, "M j, Y"),
+            " · " if authors else "",
+            authors,
+            article.source.name,
+        ),
+    ]
+    size = getattr(article, "story_articles", None)
+    if size and size > 1:
+        parts.append(
+            format_html(
+                '  <p class="story-badge"><a href="{}">+{}</a>\n    · {} · first reported by {}</p>',
+                reverse_one("articles:story", pk=article.story_id),
+                _plural(size - 1, "more report"),
+                _plural(article.story_sources, "independent source"),
+                article.source.name,
+            )
+        )
+    if article.teaser:
+        parts.append(format_html('  <p class="row__teaser">{}</p>', clip(article.teaser, TEASER_LENGTH)))
+    tags = article.tags_sorted
+    if tags:
+        parts.append(
+            format_html('  <p class="tags">{}</p>', SafeString("".join(tag_link(tag) for tag in tags)))
+        )
+    parts.append(SafeString("</article>"))
+    return SafeString("\n".join(parts))
