@@ -17,7 +17,16 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
-from articles.models import Article, ArticleAuthor, ArticleTag, Author, Mention, Sighting, Source, Tag
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleEntity,
+    ArticleTag,
+    Author,
+    Sighting,
+    Source,
+    Tag,
+)
 from articles.tlp import TLP, TLP_ORDER, rank
 from articles.widgets import QuickCheckboxes, QuickSelect
 
@@ -145,17 +154,17 @@ class ArticleFilter(PortalFilterSet):
         if not value:
             return queryset
         authors = Author.objects.filter(Q(slug=value) | Q(name__icontains=value))
-        return _linked(queryset, ArticleAuthor, "article_authors", "author_id", authors)
+        return _linked(queryset, ArticleAuthor, "article_authors", "author_id", _ids(authors))
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
             return queryset
         tags = Tag.objects.filter(Q(slug=value) | Q(name=value))
-        return _linked(queryset, ArticleTag, "article_tags", "tag_id", tags)
+        return _linked(queryset, ArticleTag, "article_tags", "tag_id", _ids(tags))
 
     def filter_entity(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset.filter(Exists(Mention.objects.filter(article=OuterRef("pk"), entity_id=value)))
+        return _linked(queryset, ArticleEntity, "article_entities", "entity_id", [value])
 
     def filter_indicator_type(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         if not value:
@@ -181,23 +190,28 @@ class ArticleFilter(PortalFilterSet):
 MAX_RESOLVED_IDS = 200
 
 
-def _linked(queryset: QuerySet, link_model, relation: str, key: str, targets: QuerySet) -> QuerySet:
-    """Articles of ``queryset`` linked to any of ``targets`` (authors, tags) through ``link_model``.
-
-    The ids are looked up first, in their own small query: a join on ``slug = … OR name
-    ILIKE …`` hid from the planner how common the author or tag is (0.73 s for a prolific
-    author at 1M). One id, the usual case, joins the link table and orders the page by the
-    link's copy of ``published_at``, so PostgreSQL walks the link's newest-first index and
-    stops after a page whether the tag is on half the articles or on a thousand of them (a
-    rare tag read ~20,000 articles through the article index). Several ids, or a second
-    link filter, become an EXISTS condition instead: a join could repeat an article, and
-    only one index can set the order (docs/architecture.md, "Scale").
-    """
+def _ids(targets: QuerySet) -> list[int] | QuerySet:
+    """The ids of ``targets`` (authors or tags matching a name), looked up in their own small
+    query: a join on ``slug = … OR name ILIKE …`` hid from the planner how common the
+    author or tag is (0.73 s for a prolific author at 1M). A very vague name stays a
+    subquery."""
     ids = list(targets.values_list("pk", flat=True)[: MAX_RESOLVED_IDS + 1])
-    if len(ids) == 1 and not queryset.sorts_by_link():
+    return targets.values("pk") if len(ids) > MAX_RESOLVED_IDS else ids
+
+
+def _linked(queryset: QuerySet, link_model, relation: str, key: str, ids: list[int] | QuerySet) -> QuerySet:
+    """Articles of ``queryset`` linked through ``link_model`` to any of ``ids``.
+
+    One id, the usual case, joins the link table and orders the page by the link's copy
+    of ``published_at``, so PostgreSQL walks the link's newest-first index and stops
+    after a page whether the tag, author or entity is on half the articles or on a
+    thousand of them (a rare tag read ~20,000 articles through the article index).
+    Several ids, or a second link filter, become an EXISTS condition instead: a join
+    could repeat an article, and only one index can set the order (docs/architecture.md,
+    "Scale").
+    """
+    if isinstance(ids, list) and len(ids) == 1 and not queryset.sorts_by_link():
         return queryset.filter(**{f"{relation}__{key}": ids[0]}).newest_first_by(relation)
-    if len(ids) > MAX_RESOLVED_IDS:
-        ids = targets.values("pk")  # a very vague name: a subquery, still correct
     return queryset.filter(Exists(link_model.objects.filter(article=OuterRef("pk"), **{f"{key}__in": ids})))
 
 

@@ -12,11 +12,14 @@ same five texts, so a stored span always means the same characters.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from articles.enrichment.sections import SECTION_NAMES
 from articles.enrichment.types import Document, EnrichmentResult, Section
 from articles.models import (
     CLASSIFICATION_FIELDS,
     Article,
+    ArticleEntity,
     ArticleTag,
     ClassificationOverride,
     Entity,
@@ -64,7 +67,7 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
     versions = result.versions
 
     Mention.objects.filter(article=article).delete()
-    Mention.objects.bulk_create(
+    mentions = Mention.objects.bulk_create(
         {
             (f.kind, f.name, f.section, f.start, f.end): Mention(
                 article=article,
@@ -79,6 +82,7 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
             for f in result.entities
         }.values()
     )
+    _store_article_entities(article, mentions)
     Sighting.objects.filter(article=article).delete()
     Sighting.objects.bulk_create(
         {
@@ -98,6 +102,15 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
     )
     _apply_classification(article, result)
     _sync_enricher_tags(article, result)
+
+
+def _store_article_entities(article: Article, mentions: list[Mention]) -> None:
+    """One ArticleEntity per entity the article mentions, with how many spans name it."""
+    ArticleEntity.objects.filter(article=article).delete()
+    counts = Counter(mention.entity_id for mention in mentions)
+    ArticleEntity.objects.bulk_create(
+        ArticleEntity(article=article, entity_id=entity_id, mentions=n) for entity_id, n in counts.items()
+    )
 
 
 def _entities_by_key(result: EnrichmentResult) -> dict[tuple[str, str], Entity]:

@@ -97,6 +97,9 @@ class ArticleQuerySet(models.QuerySet):
     def by_author(self, author) -> ArticleQuerySet:
         return self.filter(article_authors__author=author).newest_first_by("article_authors")
 
+    def mentioning(self, entity) -> ArticleQuerySet:
+        return self.filter(article_entities__entity=entity).newest_first_by("article_entities")
+
     def newest_first_by(self, relation: str) -> ArticleQuerySet:
         """Sort newest-first by the copy of ``published_at`` on ``relation``'s link rows.
 

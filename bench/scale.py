@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
@@ -68,6 +69,7 @@ LOADED_TABLES = [
     "articles_articleauthor",
     "articles_articletag",
     "articles_mention",
+    "articles_articleentity",
     "articles_sighting",
     "articles_indicator",
     "articles_articlegrant",
@@ -127,6 +129,8 @@ LINK_COLUMNS = {
         "enricher",
         "enricher_version",
     ],
+    # published_at on the three link tables is the app's trigger's (migration 0013) to fill.
+    "articles_articleentity": ["article_id", "entity_id", "mentions"],
     "articles_sighting": [
         "article_id",
         "indicator_id",
@@ -588,6 +592,7 @@ def render_batch(gen: data.Generator, start: int, end: int, ctx: BatchContext) -
         links["articles_articletag"],
     )
     mentions, sightings = links["articles_mention"], links["articles_sighting"]
+    article_entities = links["articles_articleentity"]
     indicators, grants = links["articles_indicator"], links["articles_articlegrant"]
     for index in range(start, end):
         a = gen.article(index)
@@ -648,6 +653,8 @@ def render_batch(gen: data.Generator, start: int, end: int, ctx: BatchContext) -
             mentions.append(
                 _line(pk, entity + 1, section, s, e, matched[:300], "entities", ctx.entity_version)
             )
+        for entity, spans in Counter(m[0] for m in a.mentions).items():
+            article_entities.append(_line(pk, entity + 1, spans))
         for indicator, section, s, e, matched, defanged in a.sightings:
             sightings.append(
                 _line(pk, indicator, section, s, e, matched, defanged, "indicators", ctx.indicator_version)

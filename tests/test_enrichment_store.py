@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 
@@ -10,6 +12,7 @@ from articles.enrichment.types import Classification, EnrichmentResult, EntityFi
 from articles.findings import store_result
 from articles.models import (
     Article,
+    ArticleEntity,
     ArticleTag,
     ClassificationOverride,
     Entity,
@@ -80,6 +83,9 @@ def test_a_threat_report_is_enriched_with_evidence_spans(report):
     assert report.assessment and report.classification_reasons
     assert report.processing_versions["indicators"] and report.processing_versions["entities"]
     assert 'misp-galaxy:threat-actor="APT28"' in rows(report)[2]
+    # One ArticleEntity per entity, counting its spans (the entity filter and page read these).
+    spans = Counter(Mention.objects.filter(article=report).values_list("entity_id", flat=True))
+    assert dict(ArticleEntity.objects.filter(article=report).values_list("entity_id", "mentions")) == spans
 
 
 def test_enriching_twice_gives_the_same_rows(report, enrich):
@@ -102,6 +108,9 @@ def test_a_newer_enricher_version_replaces_the_old_findings(report):
         ("Emotet", "9.9.9")
     ]
     assert rows(report) != old
+    assert list(ArticleEntity.objects.filter(article=report).values_list("entity__name", "mentions")) == [
+        ("Emotet", 1)
+    ]
     assert not Sighting.objects.filter(article=report).exists()
 
 
@@ -162,6 +171,7 @@ def test_entity_page_lists_visible_articles_only(report, client, make_user):
     Mention.objects.create(
         article=hidden, entity=apt28, start=0, end=5, matched="APT28", enricher="e", enricher_version="1"
     )
+    ArticleEntity.objects.create(article=hidden, entity=apt28)
     client.force_login(make_user("amber"))
     response = client.get(apt28.get_absolute_url())
     assert [a.title for a in response.context["page"].items] == ["APT28 campaign"]

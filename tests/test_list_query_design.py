@@ -190,15 +190,17 @@ def test_links_carry_their_articles_publication_date_through_every_write_path():
     """Triggers (migration 0013) keep the copy the tag and author filters sort by."""
     import datetime as dt
 
-    from articles.models import Article, ArticleAuthor, ArticleTag, Tag
+    from articles.models import Article, ArticleAuthor, ArticleEntity, ArticleTag, Entity, Tag
 
     when = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
     article = ArticleFactory(published_at=when, authors=[AuthorFactory()], tags=["apt"])
+    ArticleEntity.objects.create(article=article, entity=Entity.objects.create(kind="country", name="Peru"))
 
     def link_dates():
         return {
             *ArticleTag.objects.filter(article=article).values_list("published_at", flat=True),
             *ArticleAuthor.objects.filter(article=article).values_list("published_at", flat=True),
+            *ArticleEntity.objects.filter(article=article).values_list("published_at", flat=True),
         }
 
     assert link_dates() == {when}
@@ -217,21 +219,25 @@ def test_links_carry_their_articles_publication_date_through_every_write_path():
     assert link_dates() == {when}
 
 
-@pytest.mark.parametrize("param", ["tag", "author"])
-def test_one_tag_or_author_pages_newest_first_through_the_links_own_order(reader, settings, param):
+@pytest.mark.parametrize("param", ["tag", "author", "entity"])
+def test_one_tag_author_or_entity_pages_newest_first_through_the_links_own_order(reader, settings, param):
     """The page is sorted by the link's copy of the date: same order, pages, no repeats."""
     import datetime as dt
 
+    from articles.models import ArticleEntity, Entity
+
     settings.ARTICLES_PER_PAGE = 2
     ann = AuthorFactory(name="Ann")
+    peru = Entity.objects.create(kind="country", name="Peru")
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     same_time = start + dt.timedelta(days=10)
     for n in range(5):
         # Two share a timestamp, so the id breaks the tie on the page boundary.
         when = same_time if n in (3, 4) else start + dt.timedelta(days=n)
-        ArticleFactory(title=f"match {n}", published_at=when, authors=[ann], tags=["rare"])
+        match = ArticleFactory(title=f"match {n}", published_at=when, authors=[ann], tags=["rare"])
+        ArticleEntity.objects.create(article=match, entity=peru, mentions=3)
     ArticleFactory(title="other", published_at=start + dt.timedelta(days=20), tags=["common"])
-    value = "rare" if param == "tag" else ann.slug
+    value = {"tag": "rare", "author": ann.slug, "entity": peru.pk}[param]
     seen, after, pages = [], None, 0
     while True:
         response = reader.get(URL, {param: value, **({"after": after} if after else {})})

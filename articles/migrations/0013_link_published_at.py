@@ -1,18 +1,23 @@
-"""A copy of the article's ``published_at`` on its tag and author links, kept by triggers.
+"""A copy of the article's ``published_at`` on its tag, author and entity links, kept by triggers.
 
-The tag and author filters walk ``(tag|author, -published_at, -article)`` newest-first
-and stop after one page, whatever the tag's or author's share of the table; through
+ArticleEntity is new: one row per article and entity it mentions (Mention has one per
+span, so a join on it would repeat articles). The tag, author and entity filters walk
+``(target, -published_at, -article)`` newest-first and stop after one page, whatever
+the target's share of the table; through
 the article's own newest-first index a rare tag meant reading ~20,000 articles to find
 26 (docs/architecture.md, "Scale"). Triggers rather than application code keep the copy
 right for every write path (ingestion, enrichment, the admin, bulk updates, COPY),
-the same choice as the search vector (migration 0002). The column stays nullable
+the same choice as the search vector (migration 0002). SQLite drops a table's triggers
+when a later migration rebuilds the table: tests/test_list_query_design.py checks they
+are still there after every migration. The column stays nullable
 because SQLite fills it after the insert, not before.
 """
 
+import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-LINKS = ("articles_articletag", "articles_articleauthor")
+LINKS = ("articles_articletag", "articles_articleauthor", "articles_articleentity")
 
 POSTGRESQL = [
     """
@@ -35,6 +40,7 @@ POSTGRESQL = [
     BEGIN
       UPDATE articles_articletag SET published_at = NEW.published_at WHERE article_id = NEW.id;
       UPDATE articles_articleauthor SET published_at = NEW.published_at WHERE article_id = NEW.id;
+      UPDATE articles_articleentity SET published_at = NEW.published_at WHERE article_id = NEW.id;
       RETURN NULL;
     END
     $$ LANGUAGE plpgsql
@@ -80,6 +86,7 @@ SQLITE = [
     BEGIN
       UPDATE articles_articletag SET published_at = NEW.published_at WHERE article_id = NEW.id;
       UPDATE articles_articleauthor SET published_at = NEW.published_at WHERE article_id = NEW.id;
+      UPDATE articles_articleentity SET published_at = NEW.published_at WHERE article_id = NEW.id;
     END
     """,
 ]
@@ -92,11 +99,21 @@ SQLITE_DROP = [
     ),
 ]
 
-BACKFILL = [
-    f"UPDATE {table} SET published_at = "  # noqa: S608 (table names are the constants above)
-    f"(SELECT published_at FROM articles_article WHERE articles_article.id = {table}.article_id)"
-    for table in LINKS
-]
+BACKFILL = (
+    [
+        f"UPDATE {table} SET published_at = "  # noqa: S608 (table names are the constants above)
+        f"(SELECT published_at FROM articles_article WHERE articles_article.id = {table}.article_id)"
+        for table in LINKS[:2]
+    ]
+    + [
+        """
+    INSERT INTO articles_articleentity (article_id, entity_id, mentions, published_at)
+    SELECT m.article_id, m.entity_id, count(*), a.published_at
+    FROM articles_mention m JOIN articles_article a ON a.id = m.article_id
+    GROUP BY m.article_id, m.entity_id, a.published_at
+    """
+    ]
+)
 
 
 def forwards(apps, schema_editor):
@@ -118,6 +135,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="ArticleEntity",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "mentions",
+                    models.PositiveIntegerField(default=1, help_text="how many spans of the article name it"),
+                ),
+                ("published_at", models.DateTimeField(editable=False, null=True)),
+            ],
+        ),
         migrations.AddField(
             model_name="articleauthor",
             name="published_at",
@@ -127,6 +160,30 @@ class Migration(migrations.Migration):
             model_name="articletag",
             name="published_at",
             field=models.DateTimeField(editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="articleentity",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="article_entities",
+                to="articles.article",
+            ),
+        ),
+        migrations.AddField(
+            model_name="articleentity",
+            name="entity",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="article_links",
+                to="articles.entity",
+            ),
+        ),
+        # Before the triggers: SQLite adds a unique constraint by rebuilding the table,
+        # which would drop them.
+        migrations.AddConstraint(
+            model_name="articleentity",
+            constraint=models.UniqueConstraint(fields=("article", "entity"), name="articleentity_unique"),
         ),
         migrations.RunPython(forwards, backwards),
         migrations.AddIndex(
@@ -138,5 +195,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="articletag",
             index=models.Index(fields=["tag", "-published_at", "-article"], name="articletag_newest_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="articleentity",
+            index=models.Index(
+                fields=["entity", "-published_at", "-article"], name="articleentity_newest_idx"
+            ),
         ),
     ]

@@ -6,7 +6,7 @@ from articles.models.articles import (
     FailureKind,
     ProcessingStatus,
 )
-from articles.models.findings import Entity, Indicator, Mention, Sighting, WatchEntity
+from articles.models.findings import ArticleEntity, Entity, Indicator, Mention, Sighting, WatchEntity
 from articles.models.overrides import CLASSIFICATION_FIELDS, ClassificationOverride, SuppressedTag
 from articles.models.sources import FEED_KINDS, Reliability, Source, SourceKind
 from articles.models.stories import SimilarityKey, Story
@@ -17,6 +17,7 @@ __all__ = [
     "FEED_KINDS",
     "Article",
     "ArticleAuthor",
+    "ArticleEntity",
     "ArticleGrant",
     "ArticleTag",
     "Author",

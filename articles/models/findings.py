@@ -71,6 +71,30 @@ class Mention(models.Model):
         return f"{self.entity} at {self.section} {self.start}-{self.end} of {self.article_id}"
 
 
+class ArticleEntity(models.Model):
+    """An entity an article mentions, one row per article and entity (the spans are Mentions).
+
+    Written with the mentions (``articles.findings.store_result``). The entity filter and
+    the entity page read a page of these newest-first off ``(entity, -published_at,
+    -article)``; a join on Mention would repeat an article once per span.
+    """
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="article_entities")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="article_links")
+    mentions = models.PositiveIntegerField(default=1, help_text="how many spans of the article name it")
+    # The article's published_at, copied by database triggers (migration 0013).
+    published_at = models.DateTimeField(null=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "entity"], name="articleentity_unique")]
+        indexes = [
+            models.Index(fields=["entity", "-published_at", "-article"], name="articleentity_newest_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} in article {self.article_id}"
+
+
 class Indicator(models.Model):
     type = models.CharField(max_length=16, choices=INDICATOR_TYPE_CHOICES)
     value = models.CharField(max_length=2000, help_text="refanged and normalized")

@@ -123,7 +123,9 @@ def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
     entity_names = {}
     if data.get("entity") is not None:
         # Name the entity only if this user can read an article that mentions it.
-        readable = Article.objects.visible_to(filterset.request_user).filter(mentions__entity=OuterRef("pk"))
+        readable = Article.objects.visible_to(filterset.request_user).filter(
+            article_entities__entity=OuterRef("pk")
+        )
         entities = Entity.objects.filter(pk=data["entity"]).filter(Exists(readable))  # int, bounded
         entity_names = dict(entities.values_list("pk", "name"))
     query = filterset.data

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -128,8 +127,7 @@ def findings_context(article: Article) -> dict:
 @require_GET
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_object_or_404(Entity, pk=pk)
-    mentioned = Mention.objects.filter(article=OuterRef("pk"), entity=entity)
-    articles = Article.objects.visible_to(request.user).filter(Exists(mentioned))
+    articles = Article.objects.visible_to(request.user).mentioning(entity)
     page = page_of_visible_or_404(request, articles, "entity")
     return render(
         request,
