@@ -49,11 +49,10 @@ def paginate(queryset: QuerySet, *, after: str | None, before: str | None, per_p
     """One page of ``queryset`` (newest first). ``after``: older than; ``before``: newer than.
 
     The order is the article's ``published_at``, or the link's copy of it when the
-    queryset was narrowed to one author or tag (``ArticleQuerySet.newest_first_by``):
+    queryset was narrowed to one author, tag or entity (``ArticleQuerySet.newest_first_by``):
     the same dates, read off the index that serves the filter.
     """
-
-    key = NEWEST_AT if NEWEST_AT in queryset.query.annotations else "published_at"
+    key = NEWEST_AT if queryset.sorts_by_link() else "published_at"
     if before:
         when, pk = decode_cursor(before)
         rows = list(

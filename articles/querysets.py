@@ -103,7 +103,7 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first_by(self, relation: str) -> ArticleQuerySet:
         """Sort newest-first by the copy of ``published_at`` on ``relation``'s link rows.
 
-        Call it right after filtering through ``relation`` to one author or tag: the alias
+        Call it right after filtering through ``relation`` to one author, tag or entity: the alias
         reuses that join, so the page is read off the link's (target, -published_at,
         -article) index. The copy equals the article's own date (triggers, migration 0013).
         """

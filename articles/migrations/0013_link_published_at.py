@@ -3,14 +3,14 @@
 ArticleEntity is new: one row per article and entity it mentions (Mention has one per
 span, so a join on it would repeat articles). The tag, author and entity filters walk
 ``(target, -published_at, -article)`` newest-first and stop after one page, whatever
-the target's share of the table; through
-the article's own newest-first index a rare tag meant reading ~20,000 articles to find
-26 (docs/architecture.md, "Scale"). Triggers rather than application code keep the copy
-right for every write path (ingestion, enrichment, the admin, bulk updates, COPY),
-the same choice as the search vector (migration 0002). SQLite drops a table's triggers
-when a later migration rebuilds the table: tests/test_list_query_design.py checks they
-are still there after every migration. The column stays nullable
-because SQLite fills it after the insert, not before.
+the target's share of the table; through the article's own newest-first index a rare
+tag meant reading ~20,000 articles to find 26 (docs/architecture.md, "Scale").
+Triggers rather than application code keep the copy right for every write path
+(ingestion, enrichment, the admin, bulk updates, COPY), the same choice as the search
+vector (migration 0002). SQLite drops a table's triggers when a migration rebuilds the
+table: tests/test_list_query_design.py checks the copies on the fully migrated schema,
+so a later migration that loses them fails there. The column stays nullable because
+SQLite fills it after the insert, not before.
 """
 
 import django.db.models.deletion
@@ -50,11 +50,11 @@ POSTGRESQL = [
     FOR EACH ROW WHEN (OLD.published_at IS DISTINCT FROM NEW.published_at)
     EXECUTE FUNCTION articles_article_published_at_links()
     """,
-    # The planner's guess at how common one tag or author is decides between walking this
-    # index and another plan; the default sample misjudged rare ones by 10x.
+    # The planner's guess at how common one tag, author or entity is decides between
+    # walking these indexes and another plan; the default sample misjudged rare ones by 10x.
     "ALTER TABLE articles_articletag ALTER COLUMN tag_id SET STATISTICS 1000",
     "ALTER TABLE articles_articleauthor ALTER COLUMN author_id SET STATISTICS 1000",
-    "ALTER TABLE articles_mention ALTER COLUMN entity_id SET STATISTICS 1000",
+    "ALTER TABLE articles_articleentity ALTER COLUMN entity_id SET STATISTICS 1000",
 ]
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS articles_article_published_at_links ON articles_article",
