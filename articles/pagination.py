@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from articles.querysets import NEWEST_AT
 
 COUNT_CAP = 1000
+SEARCH_COUNT_CAP = 200  # a search's count: each match counted is a search vector checked
 
 
 class BadCursor(ValueError):

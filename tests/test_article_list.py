@@ -148,7 +148,7 @@ def test_count_is_capped_for_speed(reader, monkeypatch, settings):
     settings.ARTICLES_PER_PAGE = 1  # more than one page: the count is a query
 
     real = view.capped_count
-    monkeypatch.setattr(view, "capped_count", lambda qs: real(qs, cap=2))
+    monkeypatch.setattr(view, "capped_count", lambda qs, cap: real(qs, cap=2))
     for _ in range(3):
         ArticleFactory()
     response = reader.get(URL)
@@ -214,3 +214,23 @@ def test_article_page_query_count_does_not_grow_with_authors_and_tags(reader, dj
         reader.get(reverse("articles:detail", args=[few.pk]))
     with django_assert_num_queries(len(first.captured_queries)):
         reader.get(reverse("articles:detail", args=[many.pk]))
+
+
+def test_a_search_counts_to_a_lower_cap(reader, monkeypatch, settings):
+    import articles.views.articles as view
+
+    settings.ARTICLES_PER_PAGE = 1
+    caps = []
+    real = view.capped_count
+
+    def recording(queryset, cap):
+        caps.append(cap)
+        return real(queryset, cap=cap)
+
+    monkeypatch.setattr(view, "capped_count", recording)
+    for _ in range(2):
+        ArticleFactory(title="ransomware note")
+    reader.get(URL)
+    reader.get(URL, {"q": "ransomware"})
+    assert caps == [view.COUNT_CAP, view.SEARCH_COUNT_CAP]
+    assert view.SEARCH_COUNT_CAP < view.COUNT_CAP

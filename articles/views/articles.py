@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from articles.filters import ArticleFilter
 from articles.models import Article, Entity
-from articles.pagination import BadCursor, KeysetPage, capped_count, paginate
+from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
 from articles.query_budget import QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
 from articles.views.corrections import ClassificationForm
@@ -30,7 +30,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     except QueryTooSlow:
         too_slow = True
         page, cursor_error = KeysetPage([], None, None), None
-    count, more, count_stopped = _count(filtered, page) if not too_slow else (0, False, False)
+    form = filterset.form
+    searching = filterset.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
+    count, more, count_stopped = _count(filtered, page, searching) if not too_slow else (0, False, False)
     context = {
         "filter": filterset,
         "page": page,
@@ -67,21 +69,23 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "articles/article_detail.html", context)
 
 
-def _count(filtered, page: KeysetPage) -> tuple[int, bool, bool]:
+def _count(filtered, page: KeysetPage, searching: bool) -> tuple[int, bool, bool]:
     """(count, capped, stopped) of the articles matching the filters.
 
     Articles, not story rows: counting one row per story needs the story anti-join for
     every counted row. A page with no neighbours counts its rows' articles. Otherwise the capped
     count gets a small time budget of its own: a common word within a busy source means
     reading a thousand search vectors (~0.6 s at 100k articles), and a count is not worth
-    that. When it runs out, the page says there are more than it shows.
+    that. When it runs out, the page says there are more than it shows. A search counts
+    to a lower cap: each counted match is a search vector read and checked, and "200+"
+    tells a reader as much as "1000+".
     """
     if page.older_cursor is None and page.newer_cursor is None:
         # Each row is a story's first report and knows how many matching articles it leads.
         return sum(row.story_articles or 1 for row in page.items), False, False
     try:
         with query_budget(settings.LIST_COUNT_BUDGET_MS):
-            count, more = capped_count(filtered)
+            count, more = capped_count(filtered, cap=SEARCH_COUNT_CAP if searching else COUNT_CAP)
     except QueryTooSlow:
         return len(page.items), True, True
     return count, more, False
