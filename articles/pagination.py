@@ -104,4 +104,7 @@ def page_of_visible_or_404(request, articles: QuerySet, what: str) -> KeysetPage
         raise Http404("damaged page link") from None
     if not page.items and not articles.exists():
         raise Http404(f"no such {what}")
+    from articles import hooks
+
+    hooks.row_controls(request, page.items)
     return page

@@ -90,5 +90,8 @@ def article_row(article) -> SafeString:
         parts.append(
             format_html('  <p class="tags">{}</p>', SafeString("".join(tag_link(tag) for tag in tags)))
         )
+    controls = getattr(article, "row_controls", "")  # other apps' buttons (articles/hooks.py)
+    if controls:
+        parts.append(format_html('  <div class="row__controls">{}</div>', controls))
     parts.append(SafeString("</article>"))
     return SafeString("\n".join(parts))

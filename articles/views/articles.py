@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from articles import hooks
 from articles.filters import ArticleFilter
 from articles.models import Article, Entity
 from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
@@ -33,9 +34,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
     form = filterset.form
     searching = filterset.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
     count, more, count_stopped = _count(filtered, page, searching) if not too_slow else (0, False, False)
+    hooks.row_controls(request, page.items)
     context = {
         "filter": filterset,
         "page": page,
+        "list_sidebar": hooks.markup("article_list_sidebar", request),
+        "list_toolbar": hooks.markup("article_list_toolbar", request, page.items),
         "count": count,
         "count_is_capped": more,
         "count_stopped": count_stopped,
@@ -65,6 +69,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Seed bodies are their plain text in <p>s; only richer feed HTML is worth a second view.
         "show_original": bool(article.body_html) and article.body_html != text_to_html(article.body_text),
         **findings_context(article),
+        "detail_panels": hooks.markup("article_detail_panels", request, article),
     }
     return render(request, "articles/article_detail.html", context)
 
