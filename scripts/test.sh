@@ -15,6 +15,30 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "   could not install chromium; browser tests will skip (or fail under CI)"
 fi
+
+# The browser tests check each page with axe-core from its npm package (pinned in
+# package-lock.json); npm ci installs it on a fresh clone, from npm's cache when offline.
+if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "==> installing Debian's npm for the browser tests' axe-core"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) \
+    || echo "   could not install npm; the accessibility checks will skip (or fail under CI)"
+fi
+if command -v npm >/dev/null; then
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "==> npm ci (axe-core for the browser tests)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error || {
+      [ -n "${CI:-}" ] && exit 1
+      echo "   npm ci failed; the browser tests' accessibility checks will skip"
+    }
+  fi
+  echo "==> static/vendor/ holds what package-lock.json pins"
+  bash scripts/vendor-static.sh --check
+elif [ -n "${CI:-}" ]; then
+  echo "npm is missing, and CI requires it: the browser tests need axe-core from package-lock.json." >&2
+  exit 1
+else
+  echo "==> SKIPPED npm ci: npm is missing, so the browser tests' accessibility checks will skip"
+fi
 bash scripts/services.sh
 
 echo "==> ruff"
