@@ -13,9 +13,51 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from articles.models import Article, ArticleGrant
-from articles.tlp import TLP
+from articles.tlp import TLP, TLP_ORDER, rank
 from audit.actions import Action
 from audit.services import record
+
+
+class RelabelDenied(PermissionDenied):
+    """A TLP change from the article page that this person may not make (the message says why)."""
+
+
+# RED is set in the admin, where the grants that make a RED article readable are managed.
+PAGE_LABELS = [label for label in TLP_ORDER if label != TLP.RED]
+
+
+def may_lower_tlp(user) -> bool:
+    """Lowering a label widens who reads the article: an editor's (or an admin's) decision."""
+    from accounts.models import Role
+
+    return user.is_superuser or user.role in {Role.EDITOR, Role.ADMIN}
+
+
+def check_may_relabel(user, old: str, new: str) -> None:
+    """Raise ``RelabelDenied`` unless ``user`` may move an article from ``old`` to ``new`` on
+    its page: anyone who reads it may raise it up to their own clearance (never to RED);
+    only editors and admins may lower it."""
+    if new not in PAGE_LABELS:
+        raise RelabelDenied("RED is set in the admin, together with who may read the article.")
+    if old == TLP.RED:
+        raise RelabelDenied("A RED article is relabelled in the admin.")
+    if rank(new) > rank(user.clearance):
+        raise RelabelDenied("You can raise the label only up to your own clearance.")
+    if rank(new) < rank(old) and not may_lower_tlp(user):
+        raise RelabelDenied("Only an editor can lower an article's TLP.")
+
+
+def relabel_choices(user, current: str) -> list[str]:
+    """The labels ``user`` may pick for an article labelled ``current`` (current first in order)."""
+    choices = []
+    for label in PAGE_LABELS:
+        try:
+            check_may_relabel(user, current, label)
+        except RelabelDenied:
+            if label != current:
+                continue
+        choices.append(label)
+    return choices
 
 
 class SelfGrantError(PermissionDenied):
@@ -77,3 +119,12 @@ def change_tlp(article: Article, tlp: str, *, by, request: HttpRequest | None = 
     Article.objects.filter(pk=article.pk).update(tlp=tlp)
     record(Action.TLP, request=request, actor=by, obj=article, before={"tlp": old}, after={"tlp": tlp})
     return True
+
+
+@transaction.atomic
+def relabel_from_page(article: Article, tlp: str, *, by, request: HttpRequest | None = None) -> bool:
+    """A reader's TLP change from the article page: checked against the label as it is now
+    (locked, so two changes cannot both pass the check), then made by :func:`change_tlp`."""
+    old = Article.objects.select_for_update().values_list("tlp", flat=True).get(pk=article.pk)
+    check_may_relabel(by, old, tlp)
+    return change_tlp(article, tlp, by=by, request=request)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("articles/<id:pk>/", articles.article_detail, name="detail"),
     path("articles/<id:pk>/enrich/", findings.reenrich, name="reenrich"),
     path("articles/<id:pk>/classification/", corrections.correct_classification, name="classify"),
+    path("articles/<id:pk>/tlp/", corrections.relabel, name="relabel"),
     path("authors/<str:slug>/", authors.author_detail, name="author"),
     path("entities/<id:pk>/", findings.entity_detail, name="entity"),
     path("sources/health/", source_views.source_health, name="sources-health"),

@@ -14,7 +14,7 @@ from articles.models import Article, Entity
 from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
 from articles.query_budget import QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
-from articles.views.corrections import ClassificationForm
+from articles.views.corrections import ClassificationForm, tlp_context
 from articles.views.findings import findings_context
 
 
@@ -69,6 +69,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Seed bodies are their plain text in <p>s; only richer feed HTML is worth a second view.
         "show_original": bool(article.body_html) and article.body_html != text_to_html(article.body_text),
         **findings_context(article),
+        **tlp_context(article, request.user),
         "detail_panels": hooks.markup("article_detail_panels", request, article),
     }
     return render(request, "articles/article_detail.html", context)
