@@ -20,6 +20,8 @@ class Action(models.TextChoices):
     REVOKE_RED = "grant.remove", "RED grant removed"
     TLP = "article.tlp", "TLP changed"
     CLASSIFICATION = "article.classification", "classification corrected"
+    TAG_ADD = "article.tag_add", "tag added"
+    TAG_REMOVE = "article.tag_remove", "tag removed"
     REENRICH = "article.reenrich", "re-enrichment queued"
     SOURCE_CREATE = "source.create", "source created"
     SOURCE_EDIT = "source.edit", "source edited"

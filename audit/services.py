@@ -85,7 +85,12 @@ def record(
 
 
 def record_for_articles(
-    action: str, article_ids: Iterable[int], *, request: HttpRequest | None = None, actor=None
+    action: str,
+    article_ids: Iterable[int],
+    *,
+    request: HttpRequest | None = None,
+    actor=None,
+    detail: str = "",
 ) -> int:
     """One event per article, written in one statement (bulk actions on many articles);
     each event follows its own article's visibility."""
@@ -99,6 +104,7 @@ def record_for_articles(
             object_id=str(pk),
             article_id=pk,
             client_address=client_address(request),
+            detail=detail,
         )
         for pk in article_ids
     ]
