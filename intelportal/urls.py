@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
+    path("workspace/", include("workspace.urls")),
     path("", include("articles.urls")),
 ]
