@@ -38,7 +38,9 @@ def record_list_view(user, now: dt.datetime | None = None) -> ListVisit | None:
     now = now or timezone.now()
     visit = ListVisit.objects.filter(user=user).first()
     if visit is None:
-        visit, _ = ListVisit.objects.get_or_create(user=user, defaults={"last_list_view_at": now})
+        visit = ListVisit(user=user, last_list_view_at=now)
+        # One statement; a first view in another tab at the same moment simply wins.
+        ListVisit.objects.bulk_create([visit], ignore_conflicts=True)
         return visit
     if now - visit.last_list_view_at > VISIT_GAP:
         # Conditional on the old value: two tabs opening at once move it forward once.
