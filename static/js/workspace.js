@@ -80,7 +80,11 @@
   function focusFieldIn(scope, selectors) {
     for (const selector of selectors) {
       const field = Array.prototype.find.call(scope.querySelectorAll(selector), function (el) {
-        return el.offsetParent !== null && !el.disabled;
+        if (el.disabled) return false;
+        // A row's tag field may sit in a closed <details> ("Edit tags"): open it.
+        const folded = scope !== document && el.closest("details:not([open])");
+        if (folded) folded.open = true;
+        return el.offsetParent !== null;
       });
       if (field) {
         field.focus();
@@ -128,7 +132,7 @@
       case "s": handled = press("star"); break;
       case "m": handled = press("read"); break;
       case "t":
-        handled = focusField(['[data-shortcut-target="tag"]', 'input[name="tag"]', 'input[name="tags"]']);
+        handled = focusField(['[data-shortcut="tag"]', '[data-shortcut-target="tag"]', 'input[name="tag"]']);
         break;
       case "/":
         handled = focusField(['[data-shortcut-target="search"]', 'input[type="search"]', 'input[name="q"]']);
