@@ -12,7 +12,8 @@ class WorkspaceConfig(AppConfig):
     verbose_name = "Workspace"
 
     def ready(self) -> None:
-        from workspace import tag_blocks, triage_blocks
+        from workspace import annotation_blocks, tag_blocks, triage_blocks
 
         triage_blocks.register()
         tag_blocks.register()
+        annotation_blocks.register()

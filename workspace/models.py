@@ -60,3 +60,8 @@ class ListVisit(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id}: last list view {self.last_list_view_at:%Y-%m-%d %H:%M}"
+
+
+from workspace.annotation_models import Annotation  # noqa: E402  (one app, models in two modules)
+
+__all__ = ["Annotation", "ListVisit", "ReadingState"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace import tag_urls, views
+from workspace import annotation_urls, tag_urls, views
 
 app_name = "workspace"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("new/", views.new_articles, name="new"),
     path("starred/", views.starred, name="starred"),
     *tag_urls.urlpatterns,
+    *annotation_urls.urlpatterns,
 ]
