@@ -48,6 +48,8 @@ def test_analyst_triages_the_list_from_the_keyboard(browser, live_server, make_u
     assert page.locator(".badge-unread").count() == 2
     assert ReadingState.objects.get(user=user, article=second).read_at is not None
 
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "workspace-list.png"))
     page.keyboard.press("k")
     assert focused_row_title(page) == "Third"
     page.keyboard.press("j")
@@ -86,6 +88,16 @@ def test_the_help_overlay_is_a_dialog_that_escape_closes_returning_focus(
     page.keyboard.press("Escape")
     page.wait_for_function("!document.getElementById('shortcuts-help').open")
     assert focused_row_title(page) == "Third"  # focus went back to where it was
+
+
+def test_enter_on_a_focused_row_opens_it_and_marks_it_read(browser, live_server, make_user, articles):
+    user = make_user("green", username="enterer")
+    page = sign_in(browser, live_server, "enterer")
+    page.goto(f"{live_server.url}/articles/")
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{articles[2].get_absolute_url()}")
+    assert ReadingState.objects.get(user=user, article=articles[2]).read_at is not None
 
 
 def test_keys_typed_into_a_field_are_text_not_shortcuts(browser, live_server, make_user, articles):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -25,7 +26,7 @@ from articles.models import Article
 from workspace.models import ReadingState
 
 # A bulk form holds one page of rows; ids beyond this are a forged or broken request.
-MAX_IDS = 200
+MAX_IDS = max(200, settings.ARTICLES_PER_PAGE)
 _FIELDS = ("read_at", "starred_at")
 
 
