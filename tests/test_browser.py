@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
+# The Chromium fixture lives in tests/browser_support.py; other browser tests import it from
+# there (test_source_health_browser.py still imports it from here).
+from tests.browser_support import SCREENSHOTS, browser  # noqa: F401
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "test" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from tests.conftest import require_service
-
-    require_service("Chromium", bool(shutil.which(CHROMIUM)))
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; Django's ORM refuses to run beside one unless
-    # told it is safe. Only while the browser runs: later tests start processes (gunicorn,
-    # check --deploy) that inherit the environment and must not see it.
-    was_set = "DJANGO_ALLOW_ASYNC_UNSAFE" in os.environ
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        # The background-networking flags stop Chromium calling home on a machine with no internet.
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-    if not was_set:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_user):
+def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_user):  # noqa: F811
     call_command("load_seeds")
     make_user("green", username="reader")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -86,7 +52,7 @@ def test_analyst_signs_in_and_reads_the_seed_article(browser, live_server, make_
     page.screenshot(path=str(SCREENSHOTS / "seed-article.png"), full_page=True)
 
 
-def test_filter_sidebar_works_on_a_phone_sized_screen(browser, live_server, make_user):
+def test_filter_sidebar_works_on_a_phone_sized_screen(browser, live_server, make_user):  # noqa: F811
     call_command("load_seeds")
     make_user("clear", username="phone")
     page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -105,7 +71,7 @@ def test_filter_sidebar_works_on_a_phone_sized_screen(browser, live_server, make
     page.screenshot(path=str(SCREENSHOTS / "phone-list.png"), full_page=True)
 
 
-def test_article_with_long_hashes_and_urls_does_not_overflow_a_phone(browser, live_server, make_user):
+def test_article_with_long_hashes_and_urls_does_not_overflow_a_phone(browser, live_server, make_user):  # noqa: F811
     from articles.processing import process_article
     from tests.factories import ArticleFactory
 
