@@ -1,19 +1,20 @@
 """The article list's filter sidebar (django-filter).
 
 Every choice list that could reveal an article is built from what the user may
-see; the text search uses PostgreSQL full-text search where available and a
-LIKE search on SQLite.
+see. The search box (``q``) speaks the language of ``articles/search/`` (docs/search.md):
+words and phrases go to the full-text index (PostgreSQL's stored search vector, SQLite's
+FTS5 table), prefixes and indicators to the same id-based paths as the sidebar filters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
@@ -27,10 +28,13 @@ from articles.models import (
     Source,
     Tag,
 )
+from articles.search import resolve
+from articles.search import text as search_text
+from articles.search.forms import SORT_CHOICES, SearchField
+from articles.search.query import FIELD, Clause, ParsedQuery, parse
 from articles.tlp import TLP, TLP_ORDER, rank
 from articles.widgets import QuickCheckboxes, QuickSelect
 
-MAX_QUERY_LENGTH = 200
 # Dates outside these bounds are typos, and "9999-12-31 + 1 day" would overflow.
 DATE_BOUNDS = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9998, 12, 31))]
 MAX_ID = 2**63 - 1
@@ -60,12 +64,21 @@ class PortalFilterSet(django_filters.FilterSet):
                 widget.attrs.setdefault("class", "input")
 
 
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class ArticleFilter(PortalFilterSet):
-    q = django_filters.CharFilter(
-        label="Text",
+    q = SearchFilter(
+        label="Search",
         method="filter_text",
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, teaser, body…"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": 'Words, "phrases", actor:APT28, an IP…'}
+        ),
+    )
+    # Read by the view, which orders the page (articles/search/ranking.py); not a filter.
+    sort = django_filters.ChoiceFilter(
+        label="Order", choices=SORT_CHOICES, method="keep", empty_label=None, widget=QuickSelect
     )
     # Plain choices filled in __init__ from one small query: a ModelChoiceFilter would read
     # the sources again through a server-side cursor to render, and once more to validate.
@@ -115,6 +128,9 @@ class ArticleFilter(PortalFilterSet):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request_user = user
+        # What filter_text parsed and wants the reader told (resolved names, ignored syntax).
+        self.parsed_query: ParsedQuery | None = None
+        self.search_notices: list[str] = []
         sources = Source.objects.order_by("name", "pk")
         if user is not None:
             # Only sources with an article this person can read: a name can be sensitive too.
@@ -129,22 +145,50 @@ class ArticleFilter(PortalFilterSet):
             self.form.fields["tlp"].choices = self.filters["tlp"].extra["choices"]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = " ".join(value.split())
-        if not value:
+        """The search box: words and phrases in one full-text match, then each prefix or
+        indicator clause as a condition of its own (articles/search/, docs/search.md)."""
+        parsed = parse(value)
+        if parsed.is_empty:
             return queryset
-        if connection.vendor == "postgresql":
-            return queryset.filter(
-                search_vector=SearchQuery(value, search_type="websearch", config="english")
+        self.parsed_query = parsed
+        self.search_notices = list(parsed.notices)
+        queryset = search_text.filter_text(queryset, parsed.text_clauses)
+        for clause in parsed.other_clauses:
+            queryset = self._search_clause(queryset, clause)
+        return queryset
+
+    def _search_clause(self, queryset: QuerySet, clause: Clause) -> QuerySet:
+        term = clause.terms[0]
+        if len(clause.terms) == 1 and term.kind == FIELD and term.field in resolve.LINKS:
+            ids = resolve.link_ids(term)
+            self._name_entities(term, ids)
+            model, relation, key = resolve.LINKS[term.field]
+            if clause.negated:
+                return queryset.exclude(
+                    Exists(model.objects.filter(article=OuterRef("pk"), **{f"{key}__in": ids}))
+                )
+            # One tag, author or entity pages newest-first off its link's own index.
+            return _linked(queryset, model, relation, key, ids)
+        conditions = [
+            search_text.text_condition(Clause((t,))) if t.is_text else resolve.condition(t)
+            for t in clause.terms
+        ]
+        condition = reduce(or_, conditions)
+        return queryset.exclude(condition) if clause.negated else queryset.filter(condition)
+
+    def _name_entities(self, term, ids: list[int]) -> None:
+        if term.field not in resolve.FIELD_KINDS:
+            return
+        names = resolve.visible_entity_names(ids, self.request_user)
+        if names:
+            self.search_notices.append(f"{term} searched as {', '.join(names)}.")
+        else:
+            self.search_notices.append(
+                f"{term}: no {search_fields_label(term.field)} of that name in the articles you can read."
             )
-        condition = Q()
-        for word in value.split()[:10]:
-            condition &= (
-                Q(title__icontains=word)
-                | Q(teaser__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(body_text__icontains=word)
-            )
-        return queryset.filter(condition)
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
 
     def filter_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(source_id=int(value)) if value else queryset
@@ -213,6 +257,12 @@ def _linked(queryset: QuerySet, link_model, relation: str, key: str, ids: list[i
     if isinstance(ids, list) and len(ids) == 1 and not queryset.sorts_by_link():
         return queryset.filter(**{f"{relation}__{key}": ids[0]}).newest_first_by(relation)
     return queryset.filter(Exists(link_model.objects.filter(article=OuterRef("pk"), **{f"{key}__in": ids})))
+
+
+def search_fields_label(field: str) -> str:
+    from articles.search.query import FIELDS
+
+    return FIELDS[field]
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

@@ -83,7 +83,10 @@ def article_row(article) -> SafeString:
                 article.source.name,
             )
         )
-    if article.teaser:
+    snippet = getattr(article, "snippet", None)  # a search's matching text (articles/search/snippets.py)
+    if snippet:
+        parts.append(format_html('  <p class="row__teaser row__snippet">{}</p>', snippet))
+    elif article.teaser:
         parts.append(format_html('  <p class="row__teaser">{}</p>', clip(article.teaser, TEASER_LENGTH)))
     tags = article.tags_sorted
     if tags:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from articles import hooks
@@ -14,6 +16,9 @@ from articles.models import Article, Entity
 from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
 from articles.query_budget import QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
+from articles.search.forms import SORT_RELEVANCE
+from articles.search.ranking import RANK_CANDIDATES, ranked_ids
+from articles.search.snippets import attach_snippets
 from articles.views.corrections import ClassificationForm, tlp_context
 from articles.views.findings import findings_context
 
@@ -25,21 +30,33 @@ def article_list(request: HttpRequest) -> HttpResponse:
     filtered = filterset.qs if filterset.is_bound else visible
     stories = filtered.one_per_story()
     too_slow = False
+    form = filterset.form
+    parsed = filterset.parsed_query if filterset.is_bound and form.is_valid() else None
+    searching = parsed is not None
+    by_relevance = filterset.is_bound and form.is_valid() and form.cleaned_data.get("sort") == SORT_RELEVANCE
+    if by_relevance and not (parsed and parsed.has_ranking_text):
+        by_relevance = False
+        filterset.search_notices.append("Relevance needs words to rank by, so the newest come first.")
     try:
         with query_budget(settings.LIST_QUERY_BUDGET_MS):
-            page, cursor_error = _page(request, stories.for_list())
+            if by_relevance:
+                page, cursor_error = _relevance_page(request, stories, parsed)
+            else:
+                page, cursor_error = _page(request, stories.for_list())
+            if parsed is not None and parsed.has_ranking_text:
+                attach_snippets(page.items, parsed)  # one query for the page's rows
     except QueryTooSlow:
         too_slow = True
         page, cursor_error = KeysetPage([], None, None), None
-    form = filterset.form
-    searching = filterset.is_bound and form.is_valid() and bool(form.cleaned_data.get("q"))
     count, more, count_stopped = _count(filtered, page, searching) if not too_slow else (0, False, False)
     hooks.row_controls(request, page.items)
     context = {
         "filter": filterset,
         "page": page,
         "list_sidebar": hooks.markup("article_list_sidebar", request),
-        "list_toolbar": hooks.markup("article_list_toolbar", request, page.items),
+        # The search's notes (what a prefix was read as, the relevance bound) come first.
+        "list_toolbar": _search_notes(filterset.search_notices, by_relevance)
+        + hooks.markup("article_list_toolbar", request, page.items),
         "count": count,
         "count_is_capped": more,
         "count_stopped": count_stopped,
@@ -95,6 +112,39 @@ def _count(filtered, page: KeysetPage, searching: bool) -> tuple[int, bool, bool
     except QueryTooSlow:
         return len(page.items), True, True
     return count, more, False
+
+
+def _search_notes(notices: list[str], by_relevance: bool) -> SafeString:
+    """What the search box's text was read as, above the rows (escaped)."""
+    if by_relevance:
+        notices = [*notices, f"Ordered by relevance: the best of the newest {RANK_CANDIDATES} matches."]
+    if not notices:
+        return SafeString("")
+    items = format_html_join("", "<li>{}</li>", ((notice,) for notice in notices))
+    return format_html('<ul class="search-notes" aria-label="About this search">{}</ul>', items)
+
+
+def _relevance_page(request: HttpRequest, stories, parsed) -> tuple[KeysetPage, str | None]:
+    """A page of the newest matches ranked best first (articles/search/ranking.py); the
+    page links carry an offset within them ("r25") instead of a keyset cursor."""
+    per_page = settings.ARTICLES_PER_PAGE
+    raw = request.GET.get("after") or request.GET.get("before") or "r0"
+    message = None
+    offset = int(raw[1:]) if raw[:1] == "r" and raw[1:].isdigit() and len(raw) < 8 else -1
+    if not 0 <= offset < RANK_CANDIDATES:
+        offset, message = 0, "That page link is damaged, so the best matches are shown instead."
+    ids = ranked_ids(stories, parsed)
+    page_ids = ids[offset : offset + per_page]
+    rows = {row.pk: row for row in stories.for_list().filter(pk__in=page_ids)}
+    items = [rows[pk] for pk in page_ids if pk in rows]
+    return (
+        KeysetPage(
+            items,
+            older_cursor=f"r{offset + per_page}" if offset + per_page < len(ids) else None,
+            newer_cursor=f"r{max(0, offset - per_page)}" if offset > 0 else None,
+        ),
+        message,
+    )
 
 
 def _page(request: HttpRequest, queryset):
