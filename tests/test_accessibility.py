@@ -221,3 +221,20 @@ def contrast(foreground: str, background: str) -> float:
 
     light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_feed_preview_error_has_the_id_the_url_field_points_at(client, make_user):
+    client.force_login(make_user("red", "admin"))
+    root = parse_html(client.post("/sources/preview/", {"url": "not a feed address"}).content.decode())
+    described = attr(by_id(root, "id_url"), "aria-describedby")
+    assert described == "id_url_error" and text_of(by_id(root, described))
+
+
+def test_each_poll_now_button_names_its_source(client, make_user):
+    from tests.factories import SourceFactory
+
+    SourceFactory(name="Vendor blog")
+    client.force_login(make_user("red", "admin"))
+    root = page(client, "/sources/health/")
+    buttons = [el for el in elements(root) if el.name == "button" and text_of(el) == "Poll now"]
+    assert [attr(button, "aria-label") for button in buttons] == ["Poll Vendor blog now"]
