@@ -86,7 +86,7 @@ def test_the_help_overlay_is_a_dialog_that_escape_closes_returning_focus(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "workspace-shortcuts.png"))
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.getElementById('shortcuts-help').open")
+    page.wait_for_selector("#shortcuts-help:not([open])", state="attached")
     assert focused_row_title(page) == "Third"  # focus went back to where it was
 
 
@@ -98,6 +98,20 @@ def test_enter_on_a_focused_row_opens_it_and_marks_it_read(browser, live_server,
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{articles[2].get_absolute_url()}")
     assert ReadingState.objects.get(user=user, article=articles[2]).read_at is not None
+
+
+def test_t_goes_to_the_tag_field_of_the_focused_row_or_the_article(browser, live_server, make_user, articles):
+    make_user("green", username="tagger")
+    third = articles[2]
+    page = sign_in(browser, live_server, "tagger")
+    page.goto(f"{live_server.url}/articles/")
+    page.keyboard.press("j")
+    page.keyboard.press("t")  # the row's editor is loaded in place, then focused
+    page.wait_for_selector(f"#row-tag-input-{third.pk}:focus")
+    assert page.evaluate("document.activeElement.value") == ""  # the t was not typed into it
+    page.goto(f"{live_server.url}{third.get_absolute_url()}")
+    page.keyboard.press("t")
+    assert page.evaluate("document.activeElement.id") == f"tag-input-{third.pk}"
 
 
 def test_keys_typed_into_a_field_are_text_not_shortcuts(browser, live_server, make_user, articles):

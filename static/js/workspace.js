@@ -68,13 +68,20 @@
     return true;
   }
 
-  // The first visible field matching one of ``selectors``: the focused row's own, else the page's.
-  function focusField(selectors) {
-    const scopes = [currentRow(), document].filter(Boolean);
-    for (const scope of scopes) {
-      if (focusFieldIn(scope, selectors)) return true;
-    }
-    return false;
+  const TAG_FIELDS = ['[data-shortcut="tag"]', '[data-shortcut-target="tag"]', "input.tag-input", 'input[name="tag"]'];
+  const SEARCH_FIELDS = ['[data-shortcut-target="search"]', 'input[type="search"]', 'input[name="q"]'];
+
+  // t: the focused row's tag field (a row's editor is loaded by htmx from its "Edit tags"
+  // link, workspace/tag_blocks.py: follow it, then focus the field it brings), or the page's.
+  function focusTagField() {
+    const row = currentRow();
+    if (!row) return focusFieldIn(document, TAG_FIELDS);
+    if (focusFieldIn(row, TAG_FIELDS)) return true;
+    const link = row.querySelector(".row-tags-link");
+    if (!link) return false;
+    document.body.addEventListener("htmx:afterSettle", function () { focusFieldIn(row, TAG_FIELDS); }, { once: true });
+    link.click(); // without htmx this opens the article at its tag panel
+    return true;
   }
 
   function focusFieldIn(scope, selectors) {
@@ -131,12 +138,8 @@
       case "Enter": handled = onRow && openRow(); break; // Enter on a button or link stays theirs
       case "s": handled = press("star"); break;
       case "m": handled = press("read"); break;
-      case "t":
-        handled = focusField(['[data-shortcut="tag"]', '[data-shortcut-target="tag"]', 'input[name="tag"]']);
-        break;
-      case "/":
-        handled = focusField(['[data-shortcut-target="search"]', 'input[type="search"]', 'input[name="q"]']);
-        break;
+      case "t": handled = focusTagField(); break;
+      case "/": handled = focusFieldIn(document, SEARCH_FIELDS); break;
       case "?": handled = openHelp(); break;
     }
     if (handled) event.preventDefault();
