@@ -86,8 +86,8 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 def _answer(request: HttpRequest, article: Article, error: str) -> HttpResponse:
     place = request.POST.get("place", "panel")
     if request.headers.get("HX-Request") == "true":
-        if place == "row":
-            return render(request, ROW_EDITOR, row_context(request, article, error))
+        if place == "row":  # the editor stays open where the person is working
+            return render(request, ROW_EDITOR, {**row_context(request, article, error), "open": True})
         return render(request, PANEL, panel_context(request, article, error))
     if error:
         messages.error(request, f"The tags were not changed — {error}")
