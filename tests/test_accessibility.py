@@ -237,4 +237,4 @@ def test_each_poll_now_button_names_its_source(client, make_user):
     client.force_login(make_user("red", "admin"))
     root = page(client, "/sources/health/")
     buttons = [el for el in elements(root) if el.name == "button" and text_of(el) == "Poll now"]
-    assert [attr(button, "aria-label") for button in buttons] == ["Poll Vendor blog now"]
+    assert [attr(button, "aria-label") for button in buttons] == ["Poll now: Vendor blog"]
