@@ -40,7 +40,7 @@ FROM (
     FROM (
         SELECT a.id, translate(left(concat_ws(E'\\n', a.teaser, a.executive_summary, a.summary, a.body_text),
                                     20000), chr(1) || chr(2), '') AS doc
-        FROM articles_article a WHERE a.id = ANY(%s)
+        FROM articles_article a WHERE a.id = ANY(%s::bigint[])
     ) d
 ) s
 """
