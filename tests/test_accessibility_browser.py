@@ -21,6 +21,7 @@ from tests.browser_support import (  # noqa: F401 (browser: the Chromium fixture
     PHONE,
     SCREENSHOTS,
     assert_accessible,
+    axe_violations,
     browser,
     new_page,
     sign_in,
@@ -260,4 +261,29 @@ def test_sign_in_field_errors_are_the_ones_the_fields_point_at(browser, live_ser
         assert described and page.locator(f"#{described}").inner_text() == "This field is required."
     assert page.title().startswith("Error: ")
     assert_accessible(page, "the sign-in page with field errors")
+    page.close()
+
+
+def test_the_checks_catch_what_they_look_for_and_htmx_runs_under_the_policy(
+    browser,  # noqa: F811
+    live_server,
+    make_user,
+):
+    make_user("clear", username="reader")
+    page = sign_in(browser, live_server, "reader")
+    page.goto(f"{live_server.url}/articles/")
+    # htmx loaded, read its settings from the meta tag, and injected no <style> of its own.
+    assert page.evaluate("[htmx.config.allowEval, htmx.config.includeIndicatorStyles]") == [False, False]
+    assert page.locator("head style").count() == 0
+    assert_accessible(page, "the list with htmx running")
+
+    # The controls, so the silence above means something: axe reports an image without a text
+    # alternative, and an inline script is refused by the policy and reported as well.
+    page.evaluate("document.body.append(Object.assign(document.createElement('img'), {id: 'bare'}))")
+    assert "image-alt" in [violation["id"] for violation in axe_violations(page)]
+    page.evaluate("document.getElementById('bare').remove()")
+    page.evaluate("document.body.append(Object.assign(document.createElement('script'), {text: '1'}))")
+    page.wait_for_timeout(200)  # the console message arrives asynchronously
+    with pytest.raises(AssertionError, match="broke the Content-Security-Policy"):
+        assert_accessible(page, "the list with an inline script")
     page.close()
