@@ -4,7 +4,8 @@
 #   1. change the version in package.json,  2. npm install  (updates package-lock.json),
 #   3. bash scripts/vendor-static.sh,        4. point templates/base.html at the new folder,
 #   5. git rm the old folder and commit package.json, package-lock.json and static/vendor/.
-# With --check it copies nothing and fails when static/vendor/ is not what package-lock.json pins.
+# With --check it copies nothing and fails when static/vendor/ is not what package-lock.json pins
+# (a missing file, or one that differs from the installed package's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,10 @@ vendor() {
   target="static/vendor/$name-$version/$(basename "$file")"
   if $check; then
     [ -f "$target" ] || { echo "missing $target: run scripts/vendor-static.sh" >&2; return 1; }
+    if [ -f "node_modules/$package/$file" ] && ! cmp -s "node_modules/$package/$file" "$target"; then
+      echo "$target differs from node_modules/$package/$file: run npm ci, then scripts/vendor-static.sh" >&2
+      return 1
+    fi
     return 0
   fi
   [ -f "node_modules/$package/$file" ] || { echo "node_modules/$package/$file is missing: run npm ci" >&2; return 1; }
