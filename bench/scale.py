@@ -860,6 +860,16 @@ def picks() -> dict[str, object]:
         "SELECT t.slug, n FROM (SELECT tag_id, count(*) n FROM articles_articletag GROUP BY tag_id"
         " ORDER BY n DESC, tag_id LIMIT 1) c JOIN articles_tag t ON t.id = c.tag_id"
     )
+    # The search box's prefix and indicator probes: the most mentioned threat actor, an IP.
+    found["actor"] = one(
+        "SELECT e.name, c.n FROM (SELECT entity_id, count(*) n FROM articles_articleentity"
+        " GROUP BY entity_id) c JOIN articles_entity e ON e.id = c.entity_id WHERE e.kind = 'threat-actor'"
+        " ORDER BY c.n DESC, e.id LIMIT 1"
+    ) or ("", 0)
+    found["ip"] = one(
+        "SELECT i.value, (SELECT count(DISTINCT s.article_id) FROM articles_sighting s"
+        " WHERE s.indicator_id = i.id) FROM articles_indicator i WHERE i.type = 'ipv4' ORDER BY i.id LIMIT 1"
+    ) or ("", 0)
     found["rare_tag"] = one(
         "SELECT t.slug, n FROM (SELECT tag_id, count(*) n FROM articles_articletag GROUP BY tag_id"
         " ORDER BY n, tag_id LIMIT 1) c JOIN articles_tag t ON t.id = c.tag_id"
@@ -914,6 +924,29 @@ def build_probes(found: dict[str, object]) -> list[Probe]:
         Probe(f'search phrase "{data.COMMON_PHRASE}"', listing(q=f'"{data.COMMON_PHRASE}"'), LIST_TARGET_MS),
         Probe(f"search word {word}", listing(q=word), LIST_TARGET_MS),
         Probe(f"search nothing ({data.NOTHING_WORD})", listing(q=data.NOTHING_WORD), LIST_TARGET_MS),
+    ]
+    # The search language (articles/search/): an entity by prefix, an indicator typed defanged.
+    # Every word search above already renders its rows' snippets (one ts_headline query).
+    actor, ip = found["actor"][0], found["ip"][0]
+    probes += [
+        Probe(
+            f"search prefix actor:{actor}",
+            listing(q=f'actor:"{actor}"') if actor else None,
+            LIST_TARGET_MS,
+            note="" if actor else "n/a (no threat actor in the data)",
+        ),
+        Probe(
+            f"search prefix actor:{actor} + {word}",
+            listing(q=f'actor:"{actor}" {word}') if actor else None,
+            LIST_TARGET_MS,
+            note="" if actor else "n/a (no threat actor in the data)",
+        ),
+        Probe(
+            "search an IP (defanged)",
+            listing(q=ip.rpartition(".")[0] + "[.]" + ip.rpartition(".")[2]) if ip else None,
+            LIST_TARGET_MS,
+            note="" if ip else "n/a (no IPv4 indicator in the data)",
+        ),
     ]
     for name, params in filters:
         probes.append(Probe(f"filter {name} + {word}", listing(**params, q=word), LIST_TARGET_MS))
