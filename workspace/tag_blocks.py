@@ -10,11 +10,11 @@ writing rows in Python; a link costs nothing.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles import hooks, tagging
+from articles.urlpaths import reverse_one
 
 
 def register() -> None:
@@ -37,7 +37,7 @@ def row_links(request, articles) -> dict[int, SafeString]:
             'Edit tags<span class="visually-hidden"> of “{}”</span></a>',
             article.get_absolute_url(),
             article.pk,
-            reverse("workspace:tag-row-editor", args=[article.pk]),
+            reverse_one("workspace:tag-row-editor", pk=article.pk),
             article.title,
         )
         for article in articles
