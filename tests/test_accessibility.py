@@ -201,7 +201,11 @@ def test_htmx_loads_deferred_from_the_pinned_vendored_file_without_eval_or_inlin
         (f"/static/vendor/htmx-{version}/htmx.min.js", True)
     ]
     meta = next(el for el in elements(root) if el.name == "meta" and attr(el, "name") == "htmx-config")
-    assert json.loads(attr(meta, "content")) == {"includeIndicatorStyles": False, "allowEval": False}
+    assert json.loads(attr(meta, "content")) == {
+        "includeIndicatorStyles": False,
+        "allowEval": False,
+        "historyCacheSize": 0,
+    }
     assert ".htmx-request .htmx-indicator" in CSS  # the indicator rules htmx would have injected
 
 

@@ -273,7 +273,8 @@ def test_the_checks_catch_what_they_look_for_and_htmx_runs_under_the_policy(
     page = sign_in(browser, live_server, "reader")
     page.goto(f"{live_server.url}/articles/")
     # htmx loaded, read its settings from the meta tag, and injected no <style> of its own.
-    assert page.evaluate("[htmx.config.allowEval, htmx.config.includeIndicatorStyles]") == [False, False]
+    config = "[htmx.config.allowEval, htmx.config.includeIndicatorStyles, htmx.config.historyCacheSize]"
+    assert page.evaluate(config) == [False, False, 0]
     assert page.locator("head style").count() == 0
     assert_accessible(page, "the list with htmx running")
 
