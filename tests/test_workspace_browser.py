@@ -114,6 +114,17 @@ def test_t_goes_to_the_tag_field_of_the_focused_row_or_the_article(browser, live
     assert page.evaluate("document.activeElement.id") == f"tag-input-{third.pk}"
 
 
+def test_all_on_this_page_selects_every_row_for_a_bulk_star(browser, live_server, make_user, articles):
+    user = make_user("green", username="bulkstar")
+    page = sign_in(browser, live_server, "bulkstar")
+    page.goto(f"{live_server.url}/articles/")
+    page.get_by_label("Select all on this page").check()
+    page.click("text=Star selected")
+    page.wait_for_selector("text=Starred 3 articles.")
+    assert ReadingState.objects.filter(user=user, starred_at__isnull=False).count() == 3
+    assert page.locator('[data-shortcut="star"][aria-pressed="true"]').count() == 3
+
+
 def test_keys_typed_into_a_field_are_text_not_shortcuts(browser, live_server, make_user, articles):
     make_user("green", username="typist")
     page = sign_in(browser, live_server, "typist")

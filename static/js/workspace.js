@@ -120,6 +120,17 @@
     });
   }
 
+  document.querySelectorAll("[data-select-all]").forEach(function (label) {
+    const box = label.querySelector("input");
+    const rowBoxes = function () {
+      return document.querySelectorAll('input[type="checkbox"][name="ids"][form="' + label.closest("form").id + '"]');
+    };
+    label.hidden = false;
+    box.addEventListener("change", function () {
+      rowBoxes().forEach(function (b) { b.checked = box.checked; });
+    });
+  });
+
   function typing(target) {
     if (!target || !target.closest) return false;
     return Boolean(target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true']"));
