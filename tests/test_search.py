@@ -212,6 +212,14 @@ def test_relevance_pages_by_offset_within_the_bound(reader, settings):
     assert back.newer_cursor == "r0"
 
 
+def test_relevance_within_one_actor_ranks_that_actors_articles_only(reader):
+    for n, body in enumerate(["botnet", "botnet botnet botnet", "nothing"]):
+        mentions(article(f"APT28 report {n}", body=body, days=n), "threat-actor", "APT28")
+    article("Other botnet botnet botnet botnet", days=5)
+    response = reader.get(URL, {"q": "actor:APT28 botnet", "sort": "relevance"})
+    assert [a.title for a in response.context["page"].items] == ["APT28 report 1", "APT28 report 0"]
+
+
 def test_relevance_without_words_falls_back_to_newest_first(reader):
     item = article("Old", days=1, tags=["apt"])
     article("New", days=2, tags=["apt"])
