@@ -23,20 +23,20 @@ from articles.search.text import FTS_TABLE, is_postgresql
 
 START, STOP = "\x01", "\x02"
 SNIPPET_TEXT_CHARS = 20_000
-WINDOW_CHARS = 700
-BEFORE_MATCH_CHARS = 120
+WINDOW_CHARS = 360
+BEFORE_MATCH_CHARS = 100
 SNIPPET_WORDS = 30
 
 # One statement for the page. Numbers as in the constants above; "{positions}" becomes one
 # strpos per needle (each a parameter).
 _PG_SNIPPETS = """
 SELECT s.id, s.start, ts_headline(
-    'english', substr(s.doc, s.start, 700), websearch_to_tsquery('english', %s),
+    'english', substr(s.doc, s.start, 360), websearch_to_tsquery('english', %s),
     'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12,
      MaxFragments=2, FragmentDelimiter=" … "'
 )
 FROM (
-    SELECT d.id, d.doc, greatest(1, coalesce(least({positions}), 1) - 120) AS start
+    SELECT d.id, d.doc, greatest(1, coalesce(least({positions}), 1) - 100) AS start
     FROM (
         SELECT a.id, translate(left(concat_ws(E'\\n', a.teaser, a.executive_summary, a.summary, a.body_text),
                                     20000), chr(1) || chr(2), '') AS doc
