@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts.views import PortalLoginView
 from articles.admin_view_on_site import view_on_site
 from intelportal.views import favicon
+from workspace import dashboard_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="articles:list", permanent=False)),
+    path("", dashboard_views.home, name="dashboard"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Before the admin's own "view on site" shortcut, which would redirect for hidden objects.

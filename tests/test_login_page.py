@@ -10,7 +10,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-LANDING = "/articles/"
+LANDING = "/"  # the dashboard
 NOT_DESTINATIONS = [
     "/accounts/login/",
     "/accounts/login/?next=/accounts/login/",
@@ -24,14 +24,14 @@ NOT_DESTINATIONS = [
 
 
 @pytest.mark.parametrize("next_url", NOT_DESTINATIONS)
-def test_a_signed_in_reader_sent_to_a_sign_in_page_lands_on_the_articles(client, analyst, next_url):
+def test_a_signed_in_reader_sent_to_a_sign_in_page_lands_on_the_dashboard(client, analyst, next_url):
     client.force_login(analyst)
     response = client.get(reverse("login"), {"next": next_url})
     assert (response.status_code, response["Location"]) == (302, LANDING)
 
 
 @pytest.mark.parametrize("next_url", NOT_DESTINATIONS)
-def test_signing_in_with_such_a_next_lands_on_the_articles(client, analyst, next_url):
+def test_signing_in_with_such_a_next_lands_on_the_dashboard(client, analyst, next_url):
     response = client.post(reverse("login"), {"username": "analyst", "password": PASSWORD, "next": next_url})
     assert (response.status_code, response["Location"]) == (302, LANDING)
 
