@@ -142,3 +142,19 @@ def test_analyst_tags_in_place_with_a_taxonomy_suggestion(browser, live_server, 
     page.wait_for_selector(f"#row-tags-{article.pk} li:has-text('brief-candidate')")
     assert page.url.endswith("/articles/")
     assert_accessible(page, "the list with a row's tag editor open")
+
+
+def test_dashboard_and_notes_pages_pass_the_accessibility_check(browser, live_server, make_user):
+    from workspace import actions, annotations
+
+    user = make_user("green", username="dashreader")
+    article = ArticleFactory(tlp="green", title="Dashboard article", **with_body(BODY))
+    actions.star(user, [article.pk])
+    annotations.create_note(article, user, "A *note* to find", shared=True, quote="phishing mail")
+    page = sign_in(browser, live_server, "dashreader")
+    assert page.url.rstrip("/") == live_server.url  # signing in lands on the dashboard
+    assert "Dashboard article" in page.locator("#dash-starred + ul").inner_text()
+    assert_accessible(page, "the dashboard")
+    page.goto(f"{live_server.url}/workspace/notes/?q=note")
+    assert "phishing mail" in page.locator(".notes").inner_text()
+    assert_accessible(page, "the notes search page")
