@@ -137,7 +137,8 @@ class ArticleFilter(PortalFilterSet):
             sources = sources.filter(Exists(Article.objects.visible_to(user).filter(source=OuterRef("pk"))))
         source_choices = [(str(pk), name) for pk, name in sources.values_list("pk", "name")]
         self.filters["source"].extra["choices"] = source_choices
-        self.form.fields["source"].choices = [("", "Any source"), *source_choices]
+        # The field adds the "Any source" option itself (empty_label).
+        self.form.fields["source"].choices = source_choices
         if user is not None and user.is_authenticated:
             # Offer only the labels this person can read: the others would always be empty.
             readable = TLP_ORDER[: rank(user.clearance) + 1]

@@ -330,3 +330,12 @@ def test_relevance_ranks_a_bounded_candidate_set():
         ranked_ids(Article.objects.all().filter(search_vector__isnull=False), parse("botnet"))
     sql = captured.captured_queries[-1]["sql"]
     assert f"LIMIT {RANK_CANDIDATES}" in sql and "ts_rank_cd" in sql
+
+
+def test_the_order_select_follows_the_search_box_and_defaults_to_newest_first(reader):
+    article("x", days=1)
+    html = reader.get(URL).content.decode()
+    form = html.split('class="filter-form"')[1]
+    assert form.index('name="q"') < form.index('name="sort"') < form.index('name="source"')
+    assert '<option value="" selected>Newest first</option>' in form
+    assert form.count(">Any source</option>") == 1  # the field adds it; it was listed twice
