@@ -352,6 +352,54 @@ LIST_QUERY_BUDGET_MS = env_int("LIST_QUERY_BUDGET_MS", 5_000, minimum=0)
 # The list's "N articles" count gets this long; past it the page says "more than N".
 LIST_COUNT_BUDGET_MS = env_int("LIST_COUNT_BUDGET_MS", 25, minimum=0)
 
+# --- Saved searches and e-mail digests (workspace/; docs/workspace.md) ---------------------
+# A saved search's "N new" is counted again at most this often per search (the sidebar and
+# the dashboard read the stored count in between).
+SAVED_SEARCH_COUNT_MINUTES = env_int("SAVED_SEARCH_COUNT_MINUTES", 5, minimum=1)
+# Articles listed in one digest e-mail; the rest are one link away.
+DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 20, minimum=1)
+# Daily digests go out from this hour (TIME_ZONE), weekly ones from that hour on this ISO
+# weekday (1 = Monday); beat looks for digests that are due every DIGEST_CHECK_EVERY_SECONDS.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 6, minimum=0)
+DIGEST_WEEKDAY = env_int("DIGEST_WEEKDAY", 1, minimum=1)
+if DIGEST_HOUR > 23 or DIGEST_WEEKDAY > 7:
+    raise ImproperlyConfigured(
+        f"DIGEST_HOUR={DIGEST_HOUR} must be 0-23 and DIGEST_WEEKDAY={DIGEST_WEEKDAY} 1-7 (1 = Monday)."
+    )
+DIGEST_CHECK_EVERY_SECONDS = env_int("DIGEST_CHECK_EVERY_SECONDS", 900, minimum=60)
+for _period in ("daily", "weekly"):
+    CELERY_BEAT_SCHEDULE[f"saved-search-digests-{_period}"] = {
+        "task": "workspace.tasks.dispatch_digests_task",
+        "schedule": DIGEST_CHECK_EVERY_SECONDS,
+        "args": [_period],
+    }
+# Links in e-mails need the portal's address as readers reach it.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", PORTAL_URL):
+    raise ImproperlyConfigured(
+        f"PORTAL_URL={PORTAL_URL!r} is not an http(s) address such as https://intel.example.org."
+    )
+
+# --- E-mail -------------------------------------------------------------------------------
+# No EMAIL_HOST: messages are printed by the worker (Django's console backend), which is
+# what the embedded default wants. With a host: SMTP, STARTTLS unless told otherwise.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one (SSL for port 465, TLS for 587)."
+    )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Intel Portal <intelportal@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

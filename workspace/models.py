@@ -63,5 +63,6 @@ class ListVisit(models.Model):
 
 
 from workspace.annotation_models import Annotation  # noqa: E402  (one app, models in two modules)
+from workspace.saved_search_models import SavedSearch  # noqa: E402
 
-__all__ = ["Annotation", "ListVisit", "ReadingState"]
+__all__ = ["Annotation", "ListVisit", "ReadingState", "SavedSearch"]
