@@ -265,3 +265,15 @@ def test_one_tag_is_read_off_the_tag_links_newest_first_index(reader):
         cursor.execute("EXPLAIN " + page_query)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "articletag_newest_idx" in plan, plan
+
+
+def test_the_entity_chip_names_the_entity_only_when_a_readable_article_mentions_it(client, make_user):
+    from articles.models import ArticleEntity, Entity
+
+    client.force_login(make_user("green"))
+    secret = Entity.objects.create(kind="threat-actor", name="Codename Nightjar")
+    ArticleEntity.objects.create(article=ArticleFactory(tlp="amber"), entity=secret)
+    page = client.get(URL, {"entity": secret.pk}).content.decode()
+    assert "Codename Nightjar" not in page and f"<strong>{secret.pk}</strong>" in page
+    ArticleEntity.objects.create(article=ArticleFactory(tlp="green"), entity=secret)
+    assert "<strong>Codename Nightjar</strong>" in client.get(URL, {"entity": secret.pk}).content.decode()

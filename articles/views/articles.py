@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from articles import hooks
 from articles.filters import ArticleFilter
-from articles.models import Article, Entity
+from articles.models import Article, ArticleEntity, Entity
 from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
 from articles.query_budget import QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
@@ -182,11 +182,13 @@ def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
     data = filterset.form.cleaned_data
     entity_names = {}
     if data.get("entity") is not None:
-        # Name the entity only if this user can read an article that mentions it.
-        readable = Article.objects.visible_to(filterset.request_user).filter(
-            article_entities__entity=OuterRef("pk")
-        )
-        entities = Entity.objects.filter(pk=data["entity"]).filter(Exists(readable))  # int, bounded
+        # Name the entity only if this user can read an article that mentions it. Asked
+        # link by link (its index, newest first), stopping at the first readable article:
+        # "readable articles that mention it" as one set made PostgreSQL hash all ~100k
+        # links of a popular entity (23 ms at 1M).
+        readable = Article.objects.visible_to(filterset.request_user).filter(pk=OuterRef("article_id"))
+        first_readable = ArticleEntity.objects.filter(entity_id=data["entity"]).filter(Exists(readable))
+        entities = Entity.objects.filter(pk__in=first_readable.values("entity_id")[:1])  # int, bounded
         entity_names = dict(entities.values_list("pk", "name"))
     query = filterset.data
     for name, field in filterset.form.fields.items():
