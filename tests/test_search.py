@@ -267,7 +267,7 @@ def test_snippets_cost_one_query_for_the_page_whatever_its_size(reader, django_a
 def test_amber_articles_never_reach_a_green_reader_not_in_rows_counts_snippets_or_names(client, make_user):
     secret = article("Quiet botnet takedown", body="The secretword botnet was seized.", days=2, tlp="amber")
     sighted(secret, "ipv4", "203.0.113.9")
-    mentions(secret, "threat-actor", "APT28")
+    mentions(secret, "threat-actor", "APT29")
     article("Open botnet news", body="A botnet was in the news.", days=1, tlp="green")
     client.force_login(make_user("green"))
     for params in [
@@ -275,14 +275,16 @@ def test_amber_articles_never_reach_a_green_reader_not_in_rows_counts_snippets_o
         {"q": "botnet", "sort": "relevance"},
         {"q": "secretword"},
         {"q": "203.0.113.9"},
-        {"q": "actor:APT28"},
-        {"q": 'actor:"Fancy Bear" botnet'},
+        {"q": "actor:APT29"},
+        {"q": 'actor:"Cozy Bear" botnet'},
     ]:
         response = client.get(URL, params)
         html = response.content.decode()
         assert response.status_code == 200
         assert "Quiet botnet" not in html and "seized" not in html, params
-        assert "APT28" not in html.replace("actor:APT28", ""), params
+        # The entity is named only by what the reader typed (echoed in forms), never resolved.
+        assert "searched as" not in html, params
+        assert "APT29" not in html or "APT29" in params["q"], params
         assert response.context["count"] <= 1, params
     assert titles(client, q="botnet") == ["Open botnet news"]
 

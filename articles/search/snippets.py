@@ -28,21 +28,24 @@ BEFORE_MATCH_CHARS = 100
 SNIPPET_WORDS = 30
 
 # One statement for the page. Numbers as in the constants above; "{positions}" becomes one
-# strpos per needle (each a parameter).
+# strpos per needle (each a parameter). The CTEs are MATERIALIZED so each row's text is
+# built once (a flattened subquery would repeat the expression for every use), and the
+# sentinels are removed with replace(), several times cheaper than translate() here.
 _PG_SNIPPETS = """
+WITH d AS MATERIALIZED (
+    SELECT a.id, replace(replace(left(
+        concat_ws(E'\\n', a.teaser, a.executive_summary, a.summary, a.body_text), 20000
+    ), chr(1), ''), chr(2), '') AS doc
+    FROM articles_article a WHERE a.id = ANY(%s::bigint[])
+), s AS MATERIALIZED (
+    SELECT d.id, d.doc, greatest(1, coalesce(least({positions}), 1) - 100) AS start FROM d
+)
 SELECT s.id, s.start, ts_headline(
     'english', substr(s.doc, s.start, 360), websearch_to_tsquery('english', %s),
     'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12,
      MaxFragments=2, FragmentDelimiter=" … "'
 )
-FROM (
-    SELECT d.id, d.doc, greatest(1, coalesce(least({positions}), 1) - 100) AS start
-    FROM (
-        SELECT a.id, translate(left(concat_ws(E'\\n', a.teaser, a.executive_summary, a.summary, a.body_text),
-                                    20000), chr(1) || chr(2), '') AS doc
-        FROM articles_article a WHERE a.id = ANY(%s::bigint[])
-    ) d
-) s
+FROM s
 """
 
 
@@ -64,8 +67,8 @@ def _postgresql(ids: list[int], parsed: ParsedQuery, words: list[str]):
     needles = _needles(words)
     positions = ", ".join("nullif(strpos(lower(d.doc), %s), 0)" for _ in needles)
     sql = _PG_SNIPPETS.replace("{positions}", positions)
-    # Parameters in the order they appear: the query, the needles, the ids.
-    params = [websearch_text(tuple(c for c in parsed.text_clauses if not c.negated)), *needles, ids]
+    # Parameters in the order they appear: the ids, the needles, the query.
+    params = [ids, *needles, websearch_text(tuple(c for c in parsed.text_clauses if not c.negated))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pk, start, headline in cursor.fetchall():
