@@ -129,6 +129,8 @@ def _valid_value(template: str, name: str, url_name: str | None, world: dict) ->
         return str(model._default_manager.order_by("pk").values_list("pk", flat=True).first())
     if name == "content_type_id":
         return str(ContentType.objects.get_for_model(Article).pk)
+    if name in {"tag_id", "note_id", "search_id"}:  # the workspace's own objects
+        return str(world[name.removesuffix("_id")].pk)
     if template.startswith("admin/r/") and name == "object_id":
         return str(world["article"].pk)
     by_url_name = {"entity": "entity", "story": "story", "sources-poll": "source", "author": "author"}
@@ -163,6 +165,11 @@ def world(db) -> dict:
     Tag.objects.get_or_create(name="ransomware")
     WatchEntity.objects.create(name="Our Company")
     record(Action.TLP, actor=superuser, obj=article, detail="hostile-input fixture")
+    from workspace.annotations import create_note
+    from workspace.models import SavedSearch
+
+    note = create_note(article, superuser, "a shared note", shared=True)
+    saved = SavedSearch.objects.create(user=superuser, name="crew", query="q=crew")
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.create(
@@ -179,6 +186,9 @@ def world(db) -> dict:
         "story": story,
         "article": article,
         "entity": entity,
+        "tag": Tag.objects.get(name="apt"),
+        "note": note,
+        "search": saved,
     }
 
 

@@ -10,7 +10,7 @@ render the block.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -92,9 +92,11 @@ def _answer(request: HttpRequest, article: Article, error: str) -> HttpResponse:
     if error:
         messages.error(request, f"The tags were not changed — {error}")
     target = request.POST.get("next", "")
-    return redirect(target if _is_safe(request, target) else article)
+    # HttpResponseRedirect, not redirect(): redirect() would try a plain word as a view name.
+    return HttpResponseRedirect(target) if _is_safe(request, target) else redirect(article)
 
 
 def _is_safe(request: HttpRequest, url: str) -> bool:
-    """``url`` is on this site (a forged ``next`` must not send people elsewhere)."""
-    return bool(url) and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+    """``url`` is a path on this site (a forged ``next`` must not send people elsewhere)."""
+    on_site = url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+    return on_site and (url.startswith("/") or url.startswith(request.build_absolute_uri("/")))
