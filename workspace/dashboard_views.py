@@ -6,12 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from workspace import dashboard
+from workspace import dashboard, visits
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    # The dashboard is where a visit starts now (sign-in lands here): it counts as a view
+    # of the list for "new since your last visit" (workspace/visits.py).
+    visits.record_list_view(user)
     context = {
         "new": dashboard.new_since_last_visit(user),
         "starred": dashboard.starred(user),
