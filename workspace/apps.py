@@ -12,8 +12,9 @@ class WorkspaceConfig(AppConfig):
     verbose_name = "Workspace"
 
     def ready(self) -> None:
-        from workspace import annotation_blocks, tag_blocks, triage_blocks
+        from workspace import annotation_blocks, saved_search_blocks, tag_blocks, triage_blocks
 
         triage_blocks.register()
         tag_blocks.register()
         annotation_blocks.register()
+        saved_search_blocks.register()

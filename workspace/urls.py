@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace import annotation_urls, tag_urls, views
+from workspace import annotation_urls, saved_search_urls, tag_urls, views
 
 app_name = "workspace"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("starred/", views.starred, name="starred"),
     *tag_urls.urlpatterns,
     *annotation_urls.urlpatterns,
+    *saved_search_urls.urlpatterns,
 ]
