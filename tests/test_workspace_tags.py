@@ -148,3 +148,38 @@ def test_list_query_count_does_not_grow_with_rows(analyst, django_assert_max_num
         ArticleFactory(tlp="green", tags=["a", "b"])
     with django_assert_max_num_queries(baseline):
         client.get("/articles/")
+
+
+def bulk(client, action: str, ids, tag: str = ""):
+    data = {"action": action, "ids": [str(pk) for pk in ids], "tag": tag, "next": "/articles/"}
+    return client.post(reverse("workspace:bulk"), data)
+
+
+def test_bulk_tagging_and_untagging_selected_rows(analyst):
+    first, second = ArticleFactory(tlp="green"), ArticleFactory(tlp="green")
+    client = signed_in(analyst)
+    response = bulk(client, "tag", [first.pk, second.pk], "brief {candidate}")
+    assert response.status_code == 303 and response["Location"] == "/articles/"
+    assert tag_names(first) == tag_names(second) == ["brief {candidate}"]
+    assert "Tagged 2 articles “brief {candidate}”." in client.get("/articles/").content.decode()
+    bulk(client, "untag", [first.pk], "BRIEF {candidate}")
+    assert tag_names(first) == [] and tag_names(second) == ["brief {candidate}"]
+
+
+def test_bulk_tagging_refuses_a_hidden_article_or_a_bad_name_and_writes_nothing(make_user):
+    green = signed_in(make_user("green"))
+    visible, hidden = ArticleFactory(tlp="green"), ArticleFactory(tlp="amber")
+    assert bulk(green, "tag", [visible.pk, hidden.pk], "x").status_code == 404
+    assert tag_names(visible) == tag_names(hidden) == []
+    bulk(green, "tag", [visible.pk], "tlp:red")
+    assert tag_names(visible) == [] and "TLP is the article" in green.get("/articles/").content.decode()
+
+
+def test_the_bulk_tag_field_is_offered_only_to_people_who_may_tag(analyst, db):
+    from accounts.models import User
+
+    ArticleFactory(tlp="green")
+    assert 'id="bulk-tag"' in signed_in(analyst).get("/articles/").content.decode()
+    reader = User.objects.create_user("plainreader", clearance="green")
+    assert 'id="bulk-tag"' not in signed_in(reader).get("/articles/").content.decode()
+    assert bulk(signed_in(reader), "tag", [ArticleFactory(tlp="green").pk], "x").status_code == 403

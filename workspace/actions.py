@@ -1,4 +1,5 @@
-"""Triage mutations: mark read or unread, star or unstar — one function per action.
+"""Triage mutations: mark read or unread, star or unstar, bulk tag or untag — one
+function per action.
 
 Every function takes the user and article ids and
 
@@ -18,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from articles.models import Article
+from articles import tagging
+from articles.models import Article, Tag
 from workspace.models import ReadingState
 
 # A bulk form holds one page of rows; ids beyond this are a forged or broken request.
@@ -44,6 +47,27 @@ def star(user, article_ids: Iterable[int]) -> int:
 
 def unstar(user, article_ids: Iterable[int]) -> int:
     return _clear(user, _visible(user, article_ids), "starred_at")
+
+
+def tag_articles(user, article_ids: Iterable[int], name: str) -> int:
+    """Bulk tagging from the list (``articles.tagging`` does it and audits it); how many
+    articles newly have the tag. Raises ``tagging.TagError`` for an unusable name."""
+    _may_tag(user)
+    _tag, added = tagging.add_tag_to_articles(_visible(user, article_ids), name, by=user)
+    return added
+
+
+def untag_articles(user, article_ids: Iterable[int], name: str) -> int:
+    """Bulk untagging by the tag's name (any case); how many articles lost it."""
+    _may_tag(user)
+    ids = _visible(user, article_ids)
+    tag = Tag.objects.filter(name__iexact=" ".join(name.split())).order_by("pk").first()
+    return tagging.remove_tag_from_articles(ids, tag.pk, by=user) if tag else 0
+
+
+def _may_tag(user) -> None:
+    if not tagging.may_tag(user):
+        raise PermissionDenied("Your account may read but not tag articles.")
 
 
 def mark_page_read(user, article_ids: Iterable[int]) -> int:

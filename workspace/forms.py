@@ -43,10 +43,18 @@ class ToggleForm(_WithNext):
 
 
 class BulkForm(_WithNext):
-    ACTIONS = [("read", "Mark read"), ("unread", "Mark unread"), ("star", "Star"), ("unstar", "Unstar")]
+    ACTIONS = [
+        ("read", "Mark read"),
+        ("unread", "Mark unread"),
+        ("star", "Star"),
+        ("unstar", "Unstar"),
+        ("tag", "Tag"),
+        ("untag", "Untag"),
+    ]
 
     action = forms.ChoiceField(choices=ACTIONS)
     ids = ArticleIdsField(required=False)
+    tag = forms.CharField(required=False, max_length=200, strip=True)
 
 
 class PageReadForm(_WithNext):

@@ -78,8 +78,9 @@ def row_editor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def suggestions(request: HttpRequest) -> HttpResponse:
-    """``<option>``s for the tag field's ``<datalist>`` (what was typed is ``name``)."""
-    found = suggest(request.user, request.GET.get("name", ""))
+    """``<option>``s for a tag field's ``<datalist>`` (what was typed: ``name``, or ``tag``
+    from the list's bulk form)."""
+    found = suggest(request.user, request.GET.get("name") or request.GET.get("tag", ""))
     return render(request, "workspace/_tag_options.html", {"suggestions": found})
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from articles import hooks
+from articles import hooks, tagging
 from workspace import visits
 from workspace.actions import mark_opened
 from workspace.models import ReadingState
@@ -127,6 +127,7 @@ def toolbar(request: HttpRequest, articles: list) -> SafeString:
             "workspace/_toolbar.html",
             {
                 "page_ids": ids,
+                "can_tag": tagging.may_tag(request.user),
                 "next": request.get_full_path(),
                 "bulk_form_id": BULK_FORM_ID,
                 "script": _script(),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import hooks
+from articles import hooks, tagging
 from articles.models import Article
 from articles.pagination import BadCursor, KeysetPage, decode_cursor, encode_cursor, paginate
 from workspace import actions, visits
@@ -69,7 +69,24 @@ def _toggle(request: HttpRequest, set_it, clear_it, control) -> HttpResponse:
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
-    return _many(request, form, lambda data: BULK_ACTIONS[data["action"]])
+    return _many(request, form, _bulk_action)
+
+
+def _bulk_action(data: dict):
+    """The action and its message; tagging takes the name typed next to the buttons."""
+    name = data["tag"]
+    shown = name.replace("{", "{{").replace("}", "}}")  # the message is a format string
+    if data["action"] == "tag":
+        return (
+            lambda user, ids: actions.tag_articles(user, ids, name),
+            f"Tagged {{n}} article{{s}} “{shown}”.",
+        )
+    if data["action"] == "untag":
+        return (
+            lambda user, ids: actions.untag_articles(user, ids, name),
+            f"Removed “{shown}” from {{n}} article{{s}}.",
+        )
+    return BULK_ACTIONS[data["action"]]
 
 
 @require_POST
@@ -89,7 +106,11 @@ def _many(request: HttpRequest, form, pick) -> HttpResponse:
         messages.info(request, "Select one or more articles first (the boxes beside their titles).")
         return SeeOther(back)
     action, message = pick(form.cleaned_data)
-    changed = action(request.user, ids)
+    try:
+        changed = action(request.user, ids)
+    except tagging.TagError as problem:
+        messages.error(request, f"Nothing was tagged — {problem}")
+        return SeeOther(back)
     messages.success(request, message.format(n=changed, s="" if changed == 1 else "s"))
     return SeeOther(back)
 
