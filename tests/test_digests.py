@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import smtplib
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -281,3 +285,35 @@ def test_a_permanent_refusal_keeps_the_claim_and_is_not_retried(analyst, monkeyp
 )
 def test_which_smtp_errors_are_worth_retrying(error, transient):
     assert digests.is_transient(error) is transient
+
+
+# --- the e-mail settings -------------------------------------------------------------------------
+
+
+def _settings_with(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DIGEST_", "PORTAL_"))}
+    clean.update({"DEBUG": "true", "INTELPORTAL_VAR_DIR": str(tmp_path), **env})
+    code = "import intelportal.settings as s; print(s.EMAIL_BACKEND)"
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_e_mail_is_printed_by_default_and_sent_by_smtp_with_a_host(tmp_path):
+    assert _settings_with({}, tmp_path).stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+    with_host = _settings_with({"EMAIL_HOST": "smtp.example.org"}, tmp_path)
+    assert with_host.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "EMAIL_USE_TLS and EMAIL_USE_SSL are both on"),
+        ({"PORTAL_URL": "intel.example.org"}, "PORTAL_URL='intel.example.org' is not an http(s) address"),
+        ({"DIGEST_HOUR": "24"}, "DIGEST_HOUR=24 must be 0-23"),
+    ],
+)
+def test_bad_e_mail_settings_stop_start_up_with_the_variables_name(tmp_path, env, message):
+    result = _settings_with(env, tmp_path)
+    assert result.returncode != 0 and message in result.stderr
