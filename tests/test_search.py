@@ -129,6 +129,16 @@ def test_technique_prefix_takes_an_attack_id_or_name_and_combines_with_words(rea
     assert titles(reader, q="-technique:T1566") == ["Banks merge"]
 
 
+def test_malware_prefix_also_finds_dual_use_tools_and_names_containing_the_value(reader):
+    beacon = article("Beacons everywhere", days=1)
+    mentions(beacon, "tool", "Cobalt Strike")
+    lazarus = article("Crypto heist", days=2)
+    mentions(lazarus, "threat-actor", "Lazarus Group")
+    assert titles(reader, q='malware:"cobalt strike"') == ["Beacons everywhere"]
+    assert titles(reader, q="actor:lazarus") == ["Crypto heist"]
+    assert titles(reader, q="actor:nobody-of-that-name") == []
+
+
 def test_tag_author_and_source_prefixes_use_the_sidebar_filters_paths(reader):
     ann = AuthorFactory(name="Ann Analyst")
     article("Tagged", days=1, tags=["apt"])
