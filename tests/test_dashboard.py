@@ -133,3 +133,14 @@ def test_query_count_does_not_grow_with_data(make_user, django_assert_max_num_qu
     add(15)
     with django_assert_max_num_queries(baseline):
         client.get("/")
+
+
+def test_saved_searches_show_with_their_new_matches(make_user):
+    from workspace import saved_searches
+
+    user = make_user("green")
+    saved_searches.save_search(user, "Phishing watch", "q=phishing")
+    ArticleFactory(title="phishing wave", tlp="green", teaser="phishing", published_at=days_ago(0))
+    ArticleFactory(title="phishing secret", tlp="amber", teaser="phishing", published_at=days_ago(0))
+    page = signed_in(user).get("/").content.decode()
+    assert "Phishing watch" in page and "(1 new)" in page

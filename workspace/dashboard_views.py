@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from workspace import dashboard, visits
+from workspace import dashboard, saved_searches, visits
 
 
 @require_GET
@@ -17,6 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
     visits.record_list_view(user)
     context = {
         "new": dashboard.new_since_last_visit(user),
+        # Counted at most every few minutes per search, not per page view (saved_searches).
+        "searches": saved_searches.with_new_counts(user),
         "starred": dashboard.starred(user),
         "annotated": dashboard.recently_annotated(user),
         "entities": dashboard.weeks_entities(user),
