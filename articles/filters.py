@@ -31,7 +31,7 @@ from articles.models import (
 from articles.search import resolve
 from articles.search import text as search_text
 from articles.search.forms import SORT_CHOICES, SearchField
-from articles.search.query import FIELD, Clause, ParsedQuery, parse
+from articles.search.query import FIELD, FIELDS, Clause, ParsedQuery, Term, parse
 from articles.tlp import TLP, TLP_ORDER, rank
 from articles.widgets import QuickCheckboxes, QuickSelect
 
@@ -128,9 +128,12 @@ class ArticleFilter(PortalFilterSet):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.request_user = user
-        # What filter_text parsed and wants the reader told (resolved names, ignored syntax).
+        # What filter_text parsed and wants the reader told (ignored syntax), and the entity
+        # prefixes it resolved, named only when a page asks (search_notes): a saved search's
+        # count evaluates this filter set too, and needs no names.
         self.parsed_query: ParsedQuery | None = None
         self.search_notices: list[str] = []
+        self._entity_lookups: list[tuple[Term, list[int]]] = []
         sources = Source.objects.order_by("name", "pk")
         if user is not None:
             # Only sources with an article this person can read: a name can be sensitive too.
@@ -162,7 +165,8 @@ class ArticleFilter(PortalFilterSet):
         term = clause.terms[0]
         if len(clause.terms) == 1 and term.kind == FIELD and term.field in resolve.LINKS:
             ids = resolve.link_ids(term)
-            self._name_entities(term, ids)
+            if term.field in resolve.FIELD_KINDS:
+                self._entity_lookups.append((term, ids))
             model, relation, key = resolve.LINKS[term.field]
             if clause.negated:
                 return queryset.exclude(
@@ -177,16 +181,18 @@ class ArticleFilter(PortalFilterSet):
         condition = reduce(or_, conditions)
         return queryset.exclude(condition) if clause.negated else queryset.filter(condition)
 
-    def _name_entities(self, term, ids: list[int]) -> None:
-        if term.field not in resolve.FIELD_KINDS:
-            return
-        names = resolve.visible_entity_names(ids, self.request_user)
-        if names:
-            self.search_notices.append(f"{term} searched as {', '.join(names)}.")
-        else:
-            self.search_notices.append(
-                f"{term}: no {search_fields_label(term.field)} of that name in the articles you can read."
-            )
+    def search_notes(self) -> list[str]:
+        """What the page should say about the search: syntax it ignored, and what each
+        entity prefix was read as — names only of entities in articles the reader can see."""
+        notes = list(self.search_notices)
+        for term, ids in self._entity_lookups:
+            names = resolve.visible_entity_names(ids, self.request_user)
+            if names:
+                notes.append(f"{term} searched as {', '.join(names)}.")
+            else:
+                label = FIELDS[term.field]
+                notes.append(f"{term}: no {label} of that name in the articles you can read.")
+        return notes
 
     def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset
@@ -258,12 +264,6 @@ def _linked(queryset: QuerySet, link_model, relation: str, key: str, ids: list[i
     if isinstance(ids, list) and len(ids) == 1 and not queryset.sorts_by_link():
         return queryset.filter(**{f"{relation}__{key}": ids[0]}).newest_first_by(relation)
     return queryset.filter(Exists(link_model.objects.filter(article=OuterRef("pk"), **{f"{key}__in": ids})))
-
-
-def search_fields_label(field: str) -> str:
-    from articles.search.query import FIELDS
-
-    return FIELDS[field]
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

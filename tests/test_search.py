@@ -351,3 +351,19 @@ def test_the_order_select_follows_the_search_box_and_defaults_to_newest_first(re
     assert form.index('name="q"') < form.index('name="sort"') < form.index('name="source"')
     assert '<option value="" selected>Newest first</option>' in form
     assert form.count(">Any source</option>") == 1  # the field adds it; it was listed twice
+
+
+def test_evaluating_a_search_without_its_page_names_no_entities(make_user):
+    """A saved search's count runs the same filter set; naming entities is for the page."""
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.filters import ArticleFilter
+    from articles.models import Article
+
+    mentions(article("Sofacy returns", days=1), "threat-actor", "APT28")
+    user = make_user("amber")
+    filterset = ArticleFilter({"q": "actor:sofacy"}, queryset=Article.objects.visible_to(user), user=user)
+    with CaptureQueriesContext(connection) as captured:
+        assert filterset.qs.count() == 1
+    assert not any('"external_id"' in q["sql"] for q in captured.captured_queries)
+    assert filterset.search_notes() == ["actor:sofacy searched as APT28."]

@@ -55,7 +55,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "list_sidebar": hooks.markup("article_list_sidebar", request),
         # The search's notes (what a prefix was read as, the relevance bound) come first.
-        "list_toolbar": _search_notes(filterset.search_notices, by_relevance)
+        "list_toolbar": _search_notes(filterset.search_notes(), by_relevance)
         + hooks.markup("article_list_toolbar", request, page.items),
         "count": count,
         "count_is_capped": more,
