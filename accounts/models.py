@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 
 from articles.tlp import TLP
 
@@ -35,8 +36,10 @@ class User(AbstractUser):
         help_text="Highest TLP label this person may read. RED also needs a grant per article.",
     )
 
-    @property
+    @cached_property
     def role(self) -> str | None:
+        """The highest role of the user's groups. Read once per instance (a request's user
+        is a fresh instance): several blocks of one page ask, and each asking was a query."""
         names = {g.name for g in self.groups.all()}
         for role in (Role.ADMIN, Role.EDITOR, Role.ANALYST):
             if ROLE_GROUPS[role] in names:
