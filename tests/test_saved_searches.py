@@ -286,6 +286,26 @@ def test_a_count_that_runs_out_of_time_is_shown_as_not_known(green, monkeypatch)
     assert counts(green)["Loader"] == (0, True)
 
 
+def test_a_count_too_slow_for_the_page_is_made_by_a_worker_with_a_longer_budget(
+    green, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.LIST_COUNT_BUDGET_MS, settings.SAVED_SEARCH_BACKGROUND_COUNT_MS = 25, 2000
+    saved_searches.save_search(green, "Loader", "tag=loader")
+    fresh(tags=["loader"])
+    real = saved_searches.count_new
+    budgets = []
+
+    def slow_on_pages(search, user, budget_ms):
+        budgets.append(budget_ms)
+        return (None, False) if budget_ms == 25 else real(search, user, budget_ms)
+
+    monkeypatch.setattr(saved_searches, "count_new", slow_on_pages)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert counts(green)["Loader"] == (0, True)  # not known while the worker counts
+    assert len(queued) == 1 and budgets == [25, 2000]
+    assert counts(green)["Loader"] == (1, False)
+
+
 def test_the_sidebar_lists_searches_with_their_new_matches(reader, green):
     search = saved_searches.save_search(green, "Loader", "tag=loader")
     saved_searches.save_search(green, "Quiet", "tag=quiet")
@@ -329,7 +349,7 @@ def test_a_page_view_recounts_at_most_a_few_searches(green, monkeypatch):
         saved_searches.save_search(green, f"Search {n}", f"q=word{n}")
     counted = []
     real = saved_searches.count_new
-    monkeypatch.setattr(saved_searches, "count_new", lambda s, u: counted.append(s.pk) or real(s, u))
+    monkeypatch.setattr(saved_searches, "count_new", lambda s, u, ms: counted.append(s.pk) or real(s, u, ms))
     first = counts(green)
     assert len(counted) == saved_searches.REFRESH_PER_CALL
     assert sum(1 for count, capped in first.values() if capped and not count) == 3  # not known yet

@@ -1,14 +1,18 @@
-"""Celery tasks of the workspace: thin wrappers that take ids and call ``workspace.digests``
-(which states the protocol: dispatch, claim, content at send time, retries)."""
+"""Celery tasks of the workspace: thin wrappers that take ids. The digests' protocol (dispatch,
+claim, content at send time, retries) is stated in ``workspace.digests``; the saved-search
+counts' bounds in ``workspace.saved_searches``."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from workspace import digests
+from articles import dispatch
+from workspace import digests, saved_searches
+from workspace.models import SavedSearch
 
 log = logging.getLogger(__name__)
 MAX_SEND_RETRIES = 6  # 30 s doubling to 16 min: about half an hour of a mail server being away
@@ -20,8 +24,8 @@ def dispatch_digests_task(period: str) -> int:
     now = timezone.now()
     key = digests.period_key(period, now)
     due = digests.due_search_ids(period, now)
-    for search_id in due:
-        send_digest_task.delay(search_id, period, key)
+    # A broker outage is logged once and sends nothing; the next beat run queues them again.
+    dispatch.send(send_digest_task, [(search_id, period, key) for search_id in due])
     return len(due)
 
 
@@ -35,3 +39,16 @@ def send_digest_task(self, search_id: int, period: str, key: str) -> str:
         # Out of retries: the claim is back, so the next dispatch tries this period again.
         log.error("digest %s for %s not sent after %d retries: %s", search_id, key, self.max_retries, exc)
         raise
+
+
+@shared_task(acks_late=True, soft_time_limit=30, time_limit=60)
+def recount_saved_search_task(search_id: int) -> int | None:
+    """Count a saved search's new matches that were too slow to count in a page view."""
+    search = SavedSearch.objects.select_related("user").filter(pk=search_id).first()
+    if search is None:
+        return None
+    owner = search.user
+    key = saved_searches.visibility_key(owner)
+    return saved_searches.recount(
+        search, owner, key, settings.SAVED_SEARCH_BACKGROUND_COUNT_MS, timezone.now()
+    )
