@@ -136,7 +136,7 @@ def _summary(filterset: ArticleFilter) -> str:
         choices = {str(key): str(text) for key, text in getattr(field, "choices", ())}
         values = value if isinstance(value, list) else [value]
         shown = ", ".join(choices.get(str(item), str(item)) for item in values)
-        parts.append(f"{label}: {shown}")
+        parts.append(shown if shown.startswith(f"{label}:") else f"{label}: {shown}")  # "TLP:AMBER"
     return " · ".join(parts)[:500]
 
 
