@@ -383,12 +383,18 @@ if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", PORTAL_URL):
     )
 
 # --- E-mail -------------------------------------------------------------------------------
-# No EMAIL_HOST: messages are printed by the worker (Django's console backend), which is
-# what the embedded default wants. With a host: SMTP, STARTTLS unless told otherwise.
+# With a host: SMTP, STARTTLS unless told otherwise. Without one, in development (the
+# embedded default) the worker prints messages to its log (Django's console backend); in
+# production digests are off: printing TLP-marked articles into a log would hand them to
+# whoever reads the logs.
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+DIGESTS_ENABLED = bool(EMAIL_HOST) or DEBUG
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")

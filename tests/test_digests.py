@@ -38,6 +38,7 @@ def _send_hour(settings):
     settings.DIGEST_WEEKDAY = 1
     settings.DIGEST_MAX_ITEMS = 20
     settings.PORTAL_URL = "https://intel.example.org"
+    settings.DIGESTS_ENABLED = True  # the suite runs with DEBUG off and no EMAIL_HOST
 
 
 @pytest.fixture
@@ -202,6 +203,20 @@ def test_a_reader_without_an_e_mail_address_is_skipped_with_a_log_line(make_user
     )
 
 
+def test_without_a_mail_server_in_production_nothing_is_queued_and_a_warning_says_why(
+    analyst, settings, caplog
+):
+    settings.DIGESTS_ENABLED = False
+    search = subscribe(analyst)
+    arrive()
+    with caplog.at_level(logging.WARNING, logger="workspace.digests"):
+        assert run_dispatch() == 0
+    assert "digests are off: no mail server is configured (EMAIL_HOST)" in caplog.text
+    with time_machine.travel(SEND_TIME, tick=False):
+        assert digests.send_digest(search.pk, "daily", "2026-12-09") == "digests off"
+    assert mail.outbox == []
+
+
 def test_searches_without_a_digest_get_no_e_mail(analyst):
     subscribe(analyst, digest="")
     subscribe(analyst, name="Weekly", digest="weekly")
@@ -293,17 +308,20 @@ def test_which_smtp_errors_are_worth_retrying(error, transient):
 def _settings_with(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DIGEST_", "PORTAL_"))}
     clean.update({"DEBUG": "true", "INTELPORTAL_VAR_DIR": str(tmp_path), **env})
-    code = "import intelportal.settings as s; print(s.EMAIL_BACKEND)"
+    code = "import intelportal.settings as s; print(s.EMAIL_BACKEND, s.DIGESTS_ENABLED)"
     root = Path(__file__).resolve().parent.parent
     return subprocess.run(
         [sys.executable, "-c", code], cwd=root, env=clean, capture_output=True, text=True, timeout=60
     )
 
 
-def test_e_mail_is_printed_by_default_and_sent_by_smtp_with_a_host(tmp_path):
-    assert _settings_with({}, tmp_path).stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+def test_e_mail_is_printed_in_development_sent_by_smtp_with_a_host_and_off_otherwise(tmp_path):
+    backends = "django.core.mail.backends."
+    assert _settings_with({}, tmp_path).stdout.split() == [backends + "console.EmailBackend", "True"]
     with_host = _settings_with({"EMAIL_HOST": "smtp.example.org"}, tmp_path)
-    assert with_host.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+    assert with_host.stdout.split() == [backends + "smtp.EmailBackend", "True"]
+    production = _settings_with({"DEBUG": "false", "SECRET_KEY": "x" * 50}, tmp_path)
+    assert production.stdout.split() == [backends + "dummy.EmailBackend", "False"]
 
 
 @pytest.mark.parametrize(

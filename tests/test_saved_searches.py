@@ -165,11 +165,15 @@ def test_deleting_a_saved_search(reader, green):
     assert not SavedSearch.objects.exists()
 
 
-def test_the_page_lists_them_with_their_filters_in_words(reader):
+def test_the_page_lists_them_with_their_filters_in_words(reader, settings):
+    settings.DIGESTS_ENABLED = True
     save(reader, "Loader", "q=loader&tlp=clear")
     page = reader.get(reverse("workspace:searches")).content.decode()
     assert "Loader" in page and "Search: loader · TLP:CLEAR" in page
     assert "your account has no e-mail address" in page
+    settings.DIGESTS_ENABLED = False
+    page = reader.get(reverse("workspace:searches")).content.decode()
+    assert "this portal has no mail server configured" in page
 
 
 # --- forged requests ------------------------------------------------------------------------------

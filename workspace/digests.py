@@ -7,7 +7,8 @@ The protocol (docs/workspace.md, "Saved searches and digests"):
    for weekly ones ``DIGEST_WEEKDAY``) it queues one ``send_digest_task(search, period,
    key)`` per search of that period not yet claimed for the current period ``key``
    (``2026-12-07`` or ``2026-W50``). A beat that was down at the send time catches up on its
-   next run; a second beat, or the same search queued twice, is harmless (step 2).
+   next run; a second beat, or the same search queued twice, is harmless (step 2). Without
+   a mail server in production (``DIGESTS_ENABLED`` off) nothing is queued, with a warning.
 2. **Claim.** The task moves ``digest_period`` to the key and ``last_digest_at`` to now in
    one conditional UPDATE (``WHERE digest_period <> key AND last_digest_at = <read>``); only
    the worker whose UPDATE changed the row goes on. So a digest is sent at most once per
@@ -85,6 +86,9 @@ def is_due(period: str, now: dt.datetime) -> bool:
 
 
 def due_search_ids(period: str, now: dt.datetime) -> list[int]:
+    if not settings.DIGESTS_ENABLED:
+        log.warning("saved-search digests are off: no mail server is configured (EMAIL_HOST)")
+        return []
     if not is_due(period, now):
         return []
     pending = SavedSearch.objects.filter(digest=period).exclude(digest_period=period_key(period, now))
@@ -111,6 +115,8 @@ def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None =
         return "digest off"  # changed since it was queued
     if search.digest_period == key:
         return "already sent"
+    if not settings.DIGESTS_ENABLED:
+        return "digests off"  # queued before the mail server was removed from the settings
     now = now or timezone.now()
     previous_at, previous_period = search.last_digest_at, search.digest_period
     since = previous_at or search.created_at

@@ -8,6 +8,7 @@ its owner and id together, so another person's search id is a 404.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -110,5 +111,6 @@ def _page(request: HttpRequest, *, save_form: SaveSearchForm | None = None, edit
         "save_form": save_form,
         "max_searches": saved_searches.MAX_SAVED_SEARCHES,
         "email": request.user.email,
+        "digests_enabled": settings.DIGESTS_ENABLED,
     }
     return render(request, PAGE, context)
