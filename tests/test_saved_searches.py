@@ -191,6 +191,13 @@ def test_another_persons_saved_search_is_a_404(reader, make_user, action):
     assert (theirs.name, theirs.digest) == ("Theirs", "")
 
 
+@pytest.mark.parametrize("suffix", ["open/", "edit/", "delete/"])
+def test_an_id_too_long_for_a_database_key_is_a_404(reader, suffix):
+    address = f"/workspace/searches/{'9' * 30}/{suffix}"
+    response = reader.get(address) if suffix == "open/" else reader.post(address)
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("action", ["search-save", "search-edit", "search-delete"])
 def test_a_post_without_the_csrf_token_is_refused(green, action):
     search = saved_searches.save_search(green, "Mine", "q=loader")
