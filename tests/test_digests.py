@@ -171,6 +171,16 @@ def test_only_articles_that_arrived_since_the_last_digest_are_in_it(analyst):
     assert "Tomorrow's news" in mail.outbox[1].body and "Since the subscription" not in mail.outbox[1].body
 
 
+def test_an_article_from_the_last_minutes_before_the_send_waits_for_the_next_digest(analyst):
+    subscribe(analyst)
+    arrive(title="Settled report", hours_before_send=1)
+    arrive(title="Just arrived", hours_before_send=2 / 60)  # its transaction may still be open
+    run_dispatch()
+    assert "Settled report" in mail.outbox[0].body and "Just arrived" not in mail.outbox[0].body
+    run_dispatch(at=SEND_TIME + dt.timedelta(days=1))
+    assert "Just arrived" in mail.outbox[1].body and "Settled report" not in mail.outbox[1].body
+
+
 def test_at_most_n_items_with_a_link_to_the_rest(analyst, settings):
     settings.DIGEST_MAX_ITEMS = 2
     search = subscribe(analyst)

@@ -9,9 +9,11 @@ The protocol (docs/workspace.md, "Saved searches and digests"):
    (``2026-12-07`` or ``2026-W50``). A beat that was down at the send time catches up on its
    next run; a second beat, or the same search queued twice, is harmless (step 2). Without
    a mail server in production (``DIGESTS_ENABLED`` off) nothing is queued, with a warning.
-2. **Claim.** The task moves ``digest_period`` to the key and ``last_digest_at`` to now in
-   one conditional UPDATE (``WHERE digest_period <> key AND last_digest_at = <read>``); only
-   the worker whose UPDATE changed the row goes on. So a digest is sent at most once per
+2. **Claim.** The task moves ``digest_period`` to the key and ``last_digest_at`` to the end
+   of this digest's window (now less ``SETTLE``, five minutes, so that an article stamped
+   just before but committed just after is in the next one) in one conditional UPDATE
+   (``WHERE digest_period <> key AND last_digest_at = <read>``); only the worker whose
+   UPDATE changed the row goes on. So a digest is sent at most once per
    search and period, whatever runs twice; a worker killed after claiming loses that one
    e-mail rather than risk sending it twice (the next period covers the articles).
 3. **Content at send time.** The owner is read again and the articles come from
@@ -54,6 +56,10 @@ TLP_COLOURS = {
     TLP.AMBER_STRICT: "#ffc000",
     TLP.RED: "#ff2b2b",
 }
+
+
+# How long before the send the digest's window ends (see send_digest).
+SETTLE = dt.timedelta(minutes=5)
 
 
 class TransientSendError(Exception):
@@ -117,10 +123,12 @@ def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None =
         return "already sent"
     if not settings.DIGESTS_ENABLED:
         return "digests off"  # queued before the mail server was removed from the settings
-    now = now or timezone.now()
     previous_at, previous_period = search.last_digest_at, search.digest_period
     since = previous_at or search.created_at
-    if not _claim(search, key, now):
+    # The window ends a little before now: an article stamped ``ingested_at`` just before
+    # the claim but committed after it would otherwise fall between two digests.
+    until = max((now or timezone.now()) - SETTLE, since)
+    if not _claim(search, key, until):
         return "claimed elsewhere"
     owner = search.user
     if not owner.is_active:
@@ -129,7 +137,7 @@ def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None =
     if not owner.email:
         log.info("digest of saved search %s skipped: user %s has no e-mail address", search.pk, owner.pk)
         return "no address"
-    content = build(search, owner, since, now)
+    content = build(search, owner, since, until)
     if content is None:
         log.info("digest of saved search %s: nothing new for user %s", search.pk, owner.pk)
         return "nothing new"
@@ -140,7 +148,7 @@ def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None =
         if not is_transient(exc):
             log.error("digest of saved search %s refused for %s: %s", search.pk, owner.email, exc)
             return "refused"
-        _release(search, key, now, previous_at, previous_period)
+        _release(search, key, until, previous_at, previous_period)
         raise TransientSendError(f"saved search {search.pk}: {exc}") from exc
     log.info(
         "digest of saved search %s sent to user %s: %d article(s), highest %s",
@@ -152,7 +160,7 @@ def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None =
     return "sent"
 
 
-def _claim(search: SavedSearch, key: str, now: dt.datetime) -> bool:
+def _claim(search: SavedSearch, key: str, until: dt.datetime) -> bool:
     claimed = (
         SavedSearch.objects.filter(
             pk=search.pk,
@@ -161,7 +169,7 @@ def _claim(search: SavedSearch, key: str, now: dt.datetime) -> bool:
             last_digest_at=search.last_digest_at,
         )
         .exclude(digest_period=key)
-        .update(digest_period=key, last_digest_at=now)
+        .update(digest_period=key, last_digest_at=until)
     )
     return claimed == 1
 
