@@ -86,6 +86,17 @@ def test_saving_stores_the_normalized_query_and_goes_back_to_the_list(reader, gr
     assert "This search is saved as “Ransomware news”" in page
 
 
+def test_the_summary_names_sources_choices_and_yes_or_no(green):
+    source = SourceFactory(name="Wire")
+    ArticleFactory(source=source)
+    query = f"has_indicators=false&source={source.pk}&category=ransomware&published_from=2026-01-02"
+    search = saved_searches.save_search(green, "Summary", query)
+    assert (
+        search.summary
+        == "Source: Wire · Published from: 2026-01-02 · Category: Ransomware · Has indicators: No"
+    )
+
+
 def test_a_name_already_used_in_any_case_is_a_form_error(reader, green):
     save(reader, "Loader", "q=loader")
     response = save(reader, "LOADER", "q=other")

@@ -125,7 +125,7 @@ def check_query(user, raw: str) -> tuple[str, str]:
 
 
 def _summary(filterset: ArticleFilter) -> str:
-    """The filters in words ("Search: ransomware · TLP: TLP:AMBER"), from the form's own labels
+    """The filters in words ("Search: ransomware · TLP:AMBER"), from the form's own labels
     and choices (the sources among them are those the user may read: no extra query)."""
     parts = []
     for name, field in filterset.form.fields.items():
@@ -135,9 +135,15 @@ def _summary(filterset: ArticleFilter) -> str:
         label = field.label or name.replace("_", " ").capitalize()
         choices = {str(key): str(text) for key, text in getattr(field, "choices", ())}
         values = value if isinstance(value, list) else [value]
-        shown = ", ".join(choices.get(str(item), str(item)) for item in values)
+        shown = ", ".join(
+            _word(item) if isinstance(item, bool) else choices.get(str(item), str(item)) for item in values
+        )
         parts.append(shown if shown.startswith(f"{label}:") else f"{label}: {shown}")  # "TLP:AMBER"
     return " · ".join(parts)[:500]
+
+
+def _word(flag: bool) -> str:
+    return "Yes" if flag else "No"
 
 
 def clean_name(raw: str) -> str:
