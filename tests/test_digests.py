@@ -124,6 +124,17 @@ def test_a_digest_lists_the_new_matches_with_their_tlp_in_text_and_html(analyst)
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
+def test_titles_and_teasers_are_escaped_in_the_html_and_kept_as_typed_in_the_text(analyst):
+    subscribe(analyst)
+    arrive(title="Loader <script>alert(1)</script>", teaser="Clinics & <b>hospitals</b>")
+    run_dispatch()
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert "<script>" not in html and "Loader &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Clinics &amp; &lt;b&gt;hospitals&lt;/b&gt;" in html
+    assert "[TLP:CLEAR] Loader <script>alert(1)</script>" in message.body
+
+
 def test_the_subject_names_the_highest_tlp_in_the_digest(analyst):
     subscribe(analyst)
     arrive(tlp="clear")
