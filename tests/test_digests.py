@@ -307,6 +307,23 @@ def test_a_permanent_refusal_keeps_the_claim_and_is_not_retried(analyst, monkeyp
     assert search.digest_period == "2026-12-09"
 
 
+def test_a_failure_before_sending_gives_the_claim_back(analyst, monkeypatch):
+    search = subscribe(analyst)
+    arrive()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(digests, "build", broken)
+    with pytest.raises(RuntimeError), time_machine.travel(SEND_TIME, tick=False):
+        digests.send_digest(search.pk, "daily", "2026-12-09")
+    search.refresh_from_db()
+    assert search.digest_period == "" and search.last_digest_at == SAVED_AT
+    monkeypatch.undo()
+    run_dispatch()
+    assert len(mail.outbox) == 1
+
+
 @pytest.mark.parametrize(
     "error, transient",
     [
@@ -317,6 +334,8 @@ def test_a_permanent_refusal_keeps_the_claim_and_is_not_retried(analyst, monkeyp
         (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"unknown")}), False),
         (TimeoutError("timed out"), True),
         (smtplib.SMTPNotSupportedError("no STARTTLS"), False),
+        (smtplib.SMTPConnectError(554, b"no service"), True),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
     ],
 )
 def test_which_smtp_errors_are_worth_retrying(error, transient):

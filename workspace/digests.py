@@ -137,11 +137,17 @@ def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None =
     if not owner.email:
         log.info("digest of saved search %s skipped: user %s has no e-mail address", search.pk, owner.pk)
         return "no address"
-    content = build(search, owner, since, until)
-    if content is None:
+    try:
+        content = build(search, owner, since, until)
+        message = compose(search, owner, content) if content is not None else None
+    except BaseException:
+        # Nothing was sent (a database error, the task's time limit): the claim goes back,
+        # so a redelivery or the next dispatch can try again.
+        _release(search, key, until, previous_at, previous_period)
+        raise
+    if message is None:
         log.info("digest of saved search %s: nothing new for user %s", search.pk, owner.pk)
         return "nothing new"
-    message = compose(search, owner, content)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
@@ -185,13 +191,13 @@ def _release(
 
 def is_transient(exc: BaseException) -> bool:
     """Worth trying again later: no connection, a time-out, or a 4xx reply."""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
-        return True
     if isinstance(exc, smtplib.SMTPException):
         return False  # SMTPNotSupportedError and the like: the configuration, not the moment
     return isinstance(exc, OSError)  # refused, reset, unreachable, timed out
