@@ -155,6 +155,15 @@ def test_a_clearance_lowered_after_saving_is_respected_at_send_time(analyst):
     assert message.subject == "[TLP:GREEN] Loader: 1 new article"
 
 
+def test_a_search_that_no_longer_validates_for_its_owner_sends_nothing_rather_than_more(analyst):
+    subscribe(analyst, query="tag=loader&tlp=amber")  # TLP:AMBER is no choice for a GREEN reader
+    arrive(tlp="green")
+    analyst.clearance = "green"
+    analyst.save(update_fields=["clearance"])
+    run_dispatch()
+    assert mail.outbox == []
+
+
 def test_a_revoked_red_grant_is_respected_at_send_time(make_user):
     reader = make_user("red")
     reader.email = "red@example.org"

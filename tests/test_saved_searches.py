@@ -272,6 +272,15 @@ def test_a_lowered_clearance_is_counted_again_at_once(make_user):
     assert counts(user)["Loader"] == (0, False)
 
 
+def test_a_search_that_no_longer_validates_counts_nothing_rather_than_more(make_user):
+    user = make_user("amber")
+    saved_searches.save_search(user, "Amber loader", "tag=loader&tlp=amber")
+    fresh(tags=["loader"], tlp="green")
+    user.clearance = "green"
+    user.save(update_fields=["clearance"])
+    assert counts(user)["Amber loader"] == (0, False)
+
+
 def test_articles_from_before_saving_are_not_new(green):
     fresh(tags=["loader"], tlp="green")
     saved_searches.save_search(green, "Loader", "tag=loader")
