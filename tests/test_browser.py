@@ -56,7 +56,7 @@ def test_filter_sidebar_works_on_a_phone_sized_screen(browser, live_server, make
     call_command("load_seeds")
     make_user("clear", username="phone")
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/articles/")  # sign-in lands on the dashboard
     page.fill("#id_username", "phone")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
@@ -91,7 +91,7 @@ def test_article_with_long_hashes_and_urls_does_not_overflow_a_phone(browser, li
     )
     process_article(article.pk)
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/articles/")  # sign-in lands on the dashboard
     page.fill("#id_username", "phone")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")

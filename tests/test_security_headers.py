@@ -163,7 +163,7 @@ def _open(browser, live_server, username: str):
     page.add_init_script(COLLECT_VIOLATIONS)
     console_errors = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/articles/")
     assert _violations(page) == [], "the sign-in page"
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
