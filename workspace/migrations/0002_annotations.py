@@ -6,37 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0013_link_published_at'),
-        ('workspace', '0001_initial'),
+        ("articles", "0013_link_published_at"),
+        ("workspace", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared', models.BooleanField(default=False, help_text='Shared with everyone who may read the article.')),
-                ('body', models.TextField(help_text='Markdown, as written.', max_length=10000)),
-                ('body_html', models.TextField(editable=False, help_text='The Markdown rendered and sanitized.')),
-                ('quote_exact', models.TextField(blank=True)),
-                ('quote_prefix', models.CharField(blank=True, max_length=64)),
-                ('quote_suffix', models.CharField(blank=True, max_length=64)),
-                ('position_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('position_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('deleted', models.BooleanField(default=False, help_text='Removed by its author; kept for its replies.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='workspace.annotation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "shared",
+                    models.BooleanField(
+                        default=False, help_text="Shared with everyone who may read the article."
+                    ),
+                ),
+                ("body", models.TextField(help_text="Markdown, as written.", max_length=10000)),
+                (
+                    "body_html",
+                    models.TextField(editable=False, help_text="The Markdown rendered and sanitized."),
+                ),
+                ("quote_exact", models.TextField(blank=True)),
+                ("quote_prefix", models.CharField(blank=True, max_length=64)),
+                ("quote_suffix", models.CharField(blank=True, max_length=64)),
+                ("position_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("position_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "deleted",
+                    models.BooleanField(
+                        default=False, help_text="Removed by its author; kept for its replies."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="articles.article"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="workspace.annotation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['article', 'created_at'], name='annotation_article_idx'), models.Index(fields=['author', '-updated_at'], name='annotation_author_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('parent__isnull', True), ('shared', True), _connector='OR'), name='annotation_reply_is_shared')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["article", "created_at"], name="annotation_article_idx"),
+                    models.Index(fields=["author", "-updated_at"], name="annotation_author_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("parent__isnull", True), ("shared", True), _connector="OR"),
+                        name="annotation_reply_is_shared",
+                    )
+                ],
             },
         ),
     ]
