@@ -238,7 +238,7 @@ def signed_in(gunicorn) -> ProxiedBrowser:
     browser = ProxiedBrowser(gunicorn)
     reply = browser.sign_in("reader", PASSWORD)
     assert reply.status == 302, f"{reply.status}: {reply.text[:2000]}\n{gunicorn.log()[-3000:]}"
-    assert reply.header("Location") == "/articles/"
+    assert reply.header("Location") == "/"  # the dashboard
     return browser
 
 
