@@ -36,6 +36,12 @@ class User(AbstractUser):
         help_text="Highest TLP label this person may read. RED also needs a grant per article.",
     )
 
+    @property
+    def may_work_on_articles(self) -> bool:
+        """Analysts, editors and admins tag, note, relabel and correct; an account with no
+        role only reads."""
+        return self.is_active and (self.is_superuser or self.role is not None)
+
     @cached_property
     def role(self) -> str | None:
         """The highest role of the user's groups. Read once per instance (a request's user

@@ -37,6 +37,8 @@ def check_may_relabel(user, old: str, new: str) -> None:
     """Raise ``RelabelDenied`` unless ``user`` may move an article from ``old`` to ``new`` on
     its page: anyone who reads it may raise it up to their own clearance (never to RED);
     only editors and admins may lower it."""
+    if not user.may_work_on_articles:
+        raise RelabelDenied("Your account may read but not relabel articles.")
     if new not in PAGE_LABELS:
         raise RelabelDenied("RED is set in the admin, together with who may read the article.")
     if old == TLP.RED:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 HOOK_NAMES = frozenset(
@@ -55,9 +56,10 @@ def functions(name: str) -> list[Callable[..., Any]]:
 
 
 def markup(name: str, *args: Any) -> SafeString:
-    """Every registered block for ``name``, in registration order."""
-    # Each part is SafeString from format_html in the registering app; joining keeps it safe.
-    return mark_safe("".join(str(function(*args) or "") for function in _registry[name]))  # noqa: S308
+    """Every registered block for ``name``, in registration order. A block that is not
+    marked safe (a plain ``str``) is escaped, so a careless hook shows text, not markup."""
+    parts = (conditional_escape(function(*args) or "") for function in _registry[name])
+    return mark_safe("".join(parts))  # noqa: S308 (each part safe or escaped)
 
 
 def row_controls(request, articles: list) -> None:
@@ -65,6 +67,6 @@ def row_controls(request, articles: list) -> None:
     by_id: dict[int, list[str]] = {}
     for function in _registry["article_list_rows"]:
         for pk, html in (function(request, articles) or {}).items():
-            by_id.setdefault(pk, []).append(str(html))
+            by_id.setdefault(pk, []).append(conditional_escape(html))
     for article in articles:
         article.row_controls = mark_safe("".join(by_id.get(article.pk, ())))  # noqa: S308

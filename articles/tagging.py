@@ -29,10 +29,7 @@ class TagError(ValueError):
 
 def may_tag(user) -> bool:
     """Analysts, editors and admins tag; an account with no role only reads."""
-    from accounts.models import Role
-
-    roles = {Role.ANALYST, Role.EDITOR, Role.ADMIN}
-    return user.is_authenticated and (user.is_superuser or user.role in roles)
+    return user.is_authenticated and user.may_work_on_articles
 
 
 def clean_tag_name(raw: str) -> str:
@@ -58,8 +55,15 @@ def tag_named(name: str) -> Tag:
     try:
         with transaction.atomic():
             return Tag.objects.create(name=name)
-    except IntegrityError:  # created by someone else a moment ago
-        return Tag.objects.get(name=name)
+    except IntegrityError:
+        # Created by someone else a moment ago, in this spelling or another case; or a
+        # different name whose slug won the race ("foo bar", "foo-bar"): then try again,
+        # and the slug gets its "-2".
+        existing = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+        if existing is not None:
+            return existing
+        with transaction.atomic():
+            return Tag.objects.create(name=name)
 
 
 @transaction.atomic
@@ -97,7 +101,10 @@ def add_tag_to_articles(
     ids = set(article_ids)
     have = set(ArticleTag.objects.filter(article_id__in=ids, tag=tag).values_list("article_id", flat=True))
     new = sorted(ids - have)
-    ArticleTag.objects.bulk_create([ArticleTag(article_id=pk, tag=tag, added_by=by) for pk in new])
+    # A double-submitted form may have tagged some meanwhile: those rows are skipped.
+    ArticleTag.objects.bulk_create(
+        [ArticleTag(article_id=pk, tag=tag, added_by=by) for pk in new], ignore_conflicts=True
+    )
     SuppressedTag.objects.filter(article_id__in=new, tag=tag).delete()
     record_for_articles(Action.TAG_ADD, new, request=request, actor=by, detail=f"tag: {tag.name}")
     return tag, len(new)

@@ -58,3 +58,12 @@ def test_find_quote_prefers_the_occurrence_nearest_the_hint_when_context_ties():
     text = "alpha beta alpha beta alpha"
     assert find_quote(text, "alpha", near=20) == 22
     assert find_quote(text, "gamma") is None and find_quote(text, "  ") is None
+
+
+def test_a_one_letter_quote_in_a_huge_text_is_found_quickly():
+    import time
+
+    text = "e " * 400_000  # 800k characters, 400k occurrences
+    started = time.perf_counter()
+    assert find_quote(text, "e", prefix="e ", suffix=" e", near=10) is not None
+    assert time.perf_counter() - started < 5.0  # ~10 ms; slicing whole texts took minutes

@@ -178,6 +178,25 @@ def test_a_revoked_red_grant_is_respected_at_send_time(make_user):
     assert "Red report" not in message.body and message.subject.startswith("[TLP:CLEAR] ")
 
 
+def test_amber_strict_and_red_articles_are_counted_never_mailed(make_user):
+    reader = make_user("red")
+    reader.email = "red@example.org"
+    reader.save(update_fields=["email"])
+    subscribe(reader)
+    red = arrive(title="Red operation details", tlp="red")
+    ArticleGrant.objects.create(article=red, user=reader)
+    arrive(title="Strict partner note", tlp="amber+strict")
+    arrive(title="Amber bulletin", tlp="amber")
+    run_dispatch()
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    for part in (message.body, html, message.subject):
+        assert "Red operation details" not in part and "Strict partner note" not in part
+    assert "Amber bulletin" in message.body and message.subject.startswith("[TLP:AMBER] ")
+    assert "2 more marked TLP:AMBER+STRICT or TLP:RED: these are never sent by e-mail" in message.body
+    assert "never sent by e-mail" in html
+
+
 def test_only_articles_that_arrived_since_the_last_digest_are_in_it(analyst):
     subscribe(analyst)
     arrive(title="Before the subscription", hours_before_send=30)

@@ -100,3 +100,15 @@ def test_a_new_label_survives_re_enrichment(analyst):
     mark_pending([article.pk])
     assert process_article(article.pk) == "done"
     assert label_of(article) == "amber"
+
+
+def test_an_account_without_a_role_cannot_relabel_or_correct(db):
+    from accounts.models import User
+
+    reader = User.objects.create_user("readonly", clearance="amber")
+    article = ArticleFactory(tlp="green", category="malware")
+    client = signed_in(reader)
+    response = relabel(client, article, "amber+strict")
+    assert label_of(article) == "green" and "may read but not relabel" in response.content.decode()
+    client.post(reverse("articles:classify", args=[article.pk]), {"category": "vulnerability"})
+    assert Article.objects.get(pk=article.pk).category == "malware"

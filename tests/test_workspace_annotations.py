@@ -200,3 +200,18 @@ def test_the_article_page_query_count_does_not_grow_with_notes(analyst, django_a
         post_note(client, article, body=f"note {n}", shared="on")
     with django_assert_max_num_queries(baseline):
         client.get(article.get_absolute_url())
+
+
+def test_an_account_without_a_role_reads_notes_but_cannot_write_them(make_user, db):
+    from accounts.models import User
+
+    article = ArticleFactory(tlp="green", body_text=BODY)
+    post_note(signed_in(make_user("green")), article, body="team view", shared="on")
+    reader = User.objects.create_user("readonly", clearance="green")
+    client = signed_in(reader)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "team view" in page and 'id="note-form"' not in page and "Reply…" not in page
+    assert post_note(client, article, body="mine").status_code == 403
+    note = Annotation.objects.get()
+    assert client.post(reverse("workspace:note-reply", args=[note.pk]), {"body": "x"}).status_code == 403
+    assert Annotation.objects.count() == 1

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 CONTEXT_LENGTH = 32  # characters of prefix and suffix kept with a quote
 MAX_QUOTE_LENGTH = 5_000
+# Occurrences of a quote weighed when re-anchoring; a quote that occurs more often than
+# this is as good as lost (the first thousand are still tried, nearest the old place).
+MAX_OCCURRENCES = 1_000
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -71,8 +74,14 @@ def find_quote(
     best: tuple[int, int] | None = None  # (score, -distance) of the best so far
     best_at = None
     at = text.find(quote)
-    while at != -1:
-        score = _common_suffix(text[:at], prefix) + _common_prefix(text[at + len(quote) :], suffix)
+    looked = 0
+    while at != -1 and looked < MAX_OCCURRENCES:
+        looked += 1
+        # Only as much text as the context can match: slicing to the ends of the text for
+        # every occurrence of a one-letter quote was quadratic in the article's length.
+        before = text[max(0, at - len(prefix)) : at]
+        after = text[at + len(quote) : at + len(quote) + len(suffix)]
+        score = _common_suffix(before, prefix) + _common_prefix(after, suffix)
         distance = abs(at - near) if near is not None else at
         key = (score, -distance)
         if best is None or key > best:

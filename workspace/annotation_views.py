@@ -29,6 +29,7 @@ def panel_context(request: HttpRequest, article: Article, error: str = "", draft
         "orphans": sum(1 for placed in notes if placed.orphaned),
         "error": error,
         "draft": draft or {},
+        "can_write": request.user.may_work_on_articles,
     }
 
 

@@ -105,6 +105,7 @@ def create_note(
 ) -> Annotation:
     """A note on ``article`` (which ``author`` may read: the caller looked it up through
     ``visible_to``), on a passage when ``quote`` is given, else on the whole article."""
+    _may_write(author)
     body = _clean_body(body)
     selector = _selector(article, quote, start, end)
     position_end = selector.start + len(selector.exact) if selector.exact else None
@@ -125,6 +126,10 @@ def create_note(
 @transaction.atomic
 def reply(parent: Annotation, author, body: str) -> Annotation:
     """A reply in ``parent``'s thread (``parent`` read through :func:`visible_annotations`)."""
+    _may_write(author)
+    # Locked: an edit that unshares the note (allowed only while it has no replies) and a
+    # reply cannot pass their checks at the same time (shared replies under a private note).
+    parent = Annotation.objects.select_for_update().get(pk=parent.pk)
     if not parent.shared or parent.parent_id is not None:
         raise NoteError("Only a shared note can be replied to.")
     if parent.deleted:
@@ -140,6 +145,11 @@ def reply(parent: Annotation, author, body: str) -> Annotation:
     )
 
 
+def _may_write(user) -> None:
+    if not user.may_work_on_articles:
+        raise PermissionDenied("Your account may read but not write notes.")
+
+
 def _own(note: Annotation, user) -> None:
     if note.author_id != user.pk:
         raise PermissionDenied("Only the author of a note can change it.")
@@ -148,6 +158,7 @@ def _own(note: Annotation, user) -> None:
 @transaction.atomic
 def edit_note(note: Annotation, user, body: str, *, shared: bool | None = None) -> Annotation:
     _own(note, user)
+    note = Annotation.objects.select_for_update().get(pk=note.pk)  # see reply()
     if note.deleted:
         raise NoteError("That note was deleted.")
     note.body = _clean_body(body)

@@ -104,12 +104,21 @@ def due_search_ids(period: str, now: dt.datetime) -> list[int]:
 # --- one digest -----------------------------------------------------------------------------
 
 
+# Never put in an e-mail, whatever the reader's clearance: e-mail cannot keep a message to
+# its named recipients (forwarding, mail servers, archives), which AMBER+STRICT (the
+# organization only) and RED (named people only) require. The digest says how many there
+# are and links to the portal, where the access checks apply.
+WITHHELD = (TLP.AMBER_STRICT, TLP.RED)
+
+
 @dataclass(frozen=True)
 class DigestContent:
     items: list  # articles, newest first
     more: int  # matches beyond the listed ones
     more_capped: bool
     highest_tlp: str
+    withheld: int = 0  # AMBER+STRICT and RED matches, counted, not listed
+    withheld_capped: bool = False
 
 
 def send_digest(search_id: int, period: str, key: str, now: dt.datetime | None = None) -> str:
@@ -210,26 +219,35 @@ def build(search: SavedSearch, owner, since: dt.datetime, until: dt.datetime) ->
         log.info("saved search %s no longer validates for user %s; no digest", search.pk, owner.pk)
         return None
     limit = settings.DIGEST_MAX_ITEMS
+    mailable = articles.exclude(tlp__in=WITHHELD)
     items = list(
-        articles.select_related("source")
+        mailable.select_related("source")
         .only("pk", "title", "teaser", "tlp", "published_at", "source__name")
         .order_by("-published_at", "-pk")[: limit + 1]
     )
-    if not items:
+    withheld, withheld_capped = capped_count(articles.filter(tlp__in=WITHHELD), cap=COUNT_CAP)
+    if not items and not withheld:
         return None
     more, more_capped = 0, False
     if len(items) > limit:
         items = items[:limit]
-        total, more_capped = capped_count(articles, cap=COUNT_CAP)
+        total, more_capped = capped_count(mailable, cap=COUNT_CAP)
         more = max(total - limit, 0)
-    highest = max((item.tlp for item in items), key=rank)
-    return DigestContent(items=items, more=more, more_capped=more_capped, highest_tlp=highest)
+    highest = max((item.tlp for item in items), key=rank) if items else TLP.CLEAR
+    return DigestContent(
+        items=items,
+        more=more,
+        more_capped=more_capped,
+        highest_tlp=highest,
+        withheld=withheld,
+        withheld_capped=withheld_capped,
+    )
 
 
 def compose(search: SavedSearch, owner, content: DigestContent) -> EmailMultiAlternatives:
     """The digest as plain text and HTML; the subject leads with the highest TLP in it."""
     base = settings.PORTAL_URL
-    count = len(content.items) + content.more
+    count = len(content.items) + content.more + content.withheld
     subject = (
         f"[{TLP(content.highest_tlp).label}] {search.name}: "
         f"{count}{'+' if content.more_capped else ''} new article{'' if count == 1 else 's'}"
@@ -248,6 +266,8 @@ def compose(search: SavedSearch, owner, content: DigestContent) -> EmailMultiAlt
         ],
         "more": content.more,
         "more_capped": content.more_capped,
+        "withheld": content.withheld,
+        "withheld_capped": content.withheld_capped,
         "highest_label": TLP(content.highest_tlp).label,
         "highest_colour": TLP_COLOURS[content.highest_tlp],
         "search_url": base + reverse("workspace:search-open", args=[search.pk]),

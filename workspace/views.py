@@ -34,10 +34,10 @@ class SeeOther(HttpResponseRedirect):
 
 
 BULK_ACTIONS = {
-    "read": (actions.mark_read, "Marked {n} article{s} read."),
-    "unread": (actions.mark_unread, "Marked {n} article{s} unread."),
-    "star": (actions.star, "Starred {n} article{s}."),
-    "unstar": (actions.unstar, "Unstarred {n} article{s}."),
+    "read": (actions.mark_read, lambda n: f"Marked {_articles(n)} read."),
+    "unread": (actions.mark_unread, lambda n: f"Marked {_articles(n)} unread."),
+    "star": (actions.star, lambda n: f"Starred {_articles(n)}."),
+    "unstar": (actions.unstar, lambda n: f"Unstarred {_articles(n)}."),
 }
 
 
@@ -73,26 +73,30 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 
 def _bulk_action(data: dict):
-    """The action and its message; tagging takes the name typed next to the buttons."""
+    """The action and what to say afterwards; tagging takes the name typed beside the
+    buttons (put in the message as a value, never read as a format string)."""
     name = data["tag"]
-    shown = name.replace("{", "{{").replace("}", "}}")  # the message is a format string
     if data["action"] == "tag":
         return (
             lambda user, ids: actions.tag_articles(user, ids, name),
-            f"Tagged {{n}} article{{s}} “{shown}”.",
+            lambda n: f"Tagged {_articles(n)} “{name}”.",
         )
     if data["action"] == "untag":
         return (
             lambda user, ids: actions.untag_articles(user, ids, name),
-            f"Removed “{shown}” from {{n}} article{{s}}.",
+            lambda n: f"Removed “{name}” from {_articles(n)}.",
         )
     return BULK_ACTIONS[data["action"]]
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'' if n == 1 else 's'}"
 
 
 @require_POST
 def page_read(request: HttpRequest) -> HttpResponse:
     form = PageReadForm(request.POST)
-    return _many(request, form, lambda data: (actions.mark_page_read, "Marked {n} article{s} read."))
+    return _many(request, form, lambda data: (actions.mark_page_read, BULK_ACTIONS["read"][1]))
 
 
 def _many(request: HttpRequest, form, pick) -> HttpResponse:
@@ -111,7 +115,7 @@ def _many(request: HttpRequest, form, pick) -> HttpResponse:
     except tagging.TagError as problem:
         messages.error(request, f"Nothing was tagged — {problem}")
         return SeeOther(back)
-    messages.success(request, message.format(n=changed, s="" if changed == 1 else "s"))
+    messages.success(request, message(changed))
     return SeeOther(back)
 
 

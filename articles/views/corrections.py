@@ -23,6 +23,9 @@ class ClassificationForm(forms.Form):
 @require_POST
 def correct_classification(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+    if not request.user.may_work_on_articles:
+        messages.error(request, "The classification was not changed — your account may read but not correct.")
+        return redirect(article)
     form = ClassificationForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())

@@ -210,9 +210,11 @@
       if (e.key !== "n" || e.ctrlKey || e.metaKey || e.altKey) return;
       var tag = (e.target.tagName || "").toLowerCase();
       if (tag === "input" || tag === "textarea" || tag === "select" || e.target.isContentEditable) return;
+      var body = document.getElementById("note-body");
+      if (!body) return; // an account that may only read has no note form
       captureSelection();
       e.preventDefault();
-      document.getElementById("note-body").focus();
+      body.focus();
     });
     // htmx swaps the panel after a save: mark the passages again.
     document.body.addEventListener("htmx:afterSettle", function () {
