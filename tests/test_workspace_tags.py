@@ -137,8 +137,10 @@ def test_suggestions_offer_tags_in_use_on_readable_articles_then_taxonomy_tags(m
     assert green.get(url, {"name": "a"}).content.decode().strip() == ""
 
 
-def test_list_query_count_does_not_grow_with_rows(analyst, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(analyst, django_assert_max_num_queries, settings):
+    settings.ARTICLES_PER_PAGE = 50  # one page both times: the count is no query either time
     client = signed_in(analyst)
+    client.get("/articles/")  # the first view records the visit (one insert)
     for _ in range(2):
         ArticleFactory(tlp="green", tags=["a", "b"])
     with django_assert_max_num_queries(50) as few:
