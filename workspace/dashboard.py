@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -30,6 +29,9 @@ WEEK = dt.timedelta(days=7)
 WEEK_SAMPLE = 5_000  # the newest visible articles of the week that the counts look at
 TOP_INDICATOR_CANDIDATES = 200  # the week's most sighted, checked for an earlier sighting
 HEALTH_CAP = 10_000
+# A part's time budget (PostgreSQL): well under a second, so one slow part cannot hold
+# the page; the list's own budget (LIST_QUERY_BUDGET_MS, 5 s) is for a page of results.
+PART_BUDGET_MS = 250
 # Columns a dashboard line shows; bodies and the search vector are most of a row's size.
 LINE_FIELDS = ("id", "title", "tlp", "published_at", "source__name")
 
@@ -54,7 +56,7 @@ def _lines(articles: QuerySet) -> QuerySet:
 def _budgeted(part):
     """Run ``part()`` under the dashboard's time budget; :class:`TooSlow` when it runs out."""
     try:
-        with query_budget(settings.LIST_QUERY_BUDGET_MS):
+        with query_budget(PART_BUDGET_MS):
             return part()
     except QueryTooSlow:
         return TooSlow()
@@ -126,10 +128,13 @@ def new_indicators(user, now: dt.datetime | None = None) -> list[Indicator] | To
     the week's most sighted candidates with no sighting in an earlier visible article."""
     now = now or timezone.now()
     sample = _week_sample(user, now)
-    earlier = Sighting.objects.filter(
-        indicator=OuterRef("indicator_id"),
-        article__in=Article.objects.visible_to(user).filter(published_at__lte=now - WEEK),
+    # "Seen before" asked sighting by sighting (the (indicator, article) index), each
+    # checked against the article's date and visibility, stopping at the first: as one
+    # set ("every earlier readable article") PostgreSQL hashed ~800k articles (2.5 s at 1M).
+    earlier_readable = Article.objects.visible_to(user).filter(
+        pk=OuterRef("article_id"), published_at__lte=now - WEEK
     )
+    earlier_sighting = Sighting.objects.filter(indicator=OuterRef("pk")).filter(Exists(earlier_readable))
 
     def part():
         candidates = list(
@@ -140,10 +145,9 @@ def new_indicators(user, now: dt.datetime | None = None) -> list[Indicator] | To
         )
         counts = {row["indicator_id"]: row["articles"] for row in candidates}
         seen_before = set(
-            Sighting.objects.filter(indicator_id__in=list(counts))
-            .filter(Exists(earlier.filter(indicator=OuterRef("indicator_id"))))
-            .values_list("indicator_id", flat=True)
-            .distinct()
+            Indicator.objects.filter(pk__in=list(counts))
+            .filter(Exists(earlier_sighting))
+            .values_list("pk", flat=True)
         )
         fresh = [pk for pk in counts if pk not in seen_before][:SHORT_LIST]
         by_id = Indicator.objects.in_bulk(fresh)
