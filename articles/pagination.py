@@ -86,15 +86,14 @@ def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return min(found, cap), found > cap
 
 
-def page_of_visible_or_404(request, articles: QuerySet, what: str) -> KeysetPage:
-    """A page of ``articles`` (already limited to what the user may read) for the pages
-    about one thing — an author, an entity. A thing known only from articles the user
-    may not read does not exist for them: 404, whatever page link was asked for."""
+def requested_page_or_404(request, articles: QuerySet) -> KeysetPage:
+    """The page of ``articles`` (already limited to what the user may read) that the
+    request's ``after``/``before`` link asks for, as list rows; a damaged link is a 404."""
     from django.conf import settings
     from django.http import Http404
 
     try:
-        page = paginate(
+        return paginate(
             articles.for_list(),
             after=request.GET.get("after"),
             before=request.GET.get("before"),
@@ -102,6 +101,15 @@ def page_of_visible_or_404(request, articles: QuerySet, what: str) -> KeysetPage
         )
     except BadCursor:
         raise Http404("damaged page link") from None
+
+
+def page_of_visible_or_404(request, articles: QuerySet, what: str) -> KeysetPage:
+    """A page of ``articles`` (already limited to what the user may read) for the pages
+    about one thing — an author, an entity. A thing known only from articles the user
+    may not read does not exist for them: 404, whatever page link was asked for."""
+    from django.http import Http404
+
+    page = requested_page_or_404(request, articles)
     if not page.items and not articles.exists():
         raise Http404(f"no such {what}")
     from articles import hooks

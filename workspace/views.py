@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import hooks, tagging
 from articles.models import Article
-from articles.pagination import BadCursor, KeysetPage, decode_cursor, encode_cursor, paginate
+from articles.pagination import BadCursor, KeysetPage, decode_cursor, encode_cursor, requested_page_or_404
 from workspace import actions, visits
 from workspace.forms import BulkForm, PageReadForm, ToggleForm, safe_next
 from workspace.models import ListVisit, ReadingState
@@ -125,15 +125,7 @@ def new_articles(request: HttpRequest) -> HttpResponse:
     visit = ListVisit.objects.filter(user=request.user).first()
     since = visit.new_since if visit else None
     articles = visits.new_unread(request.user, since) if since else Article.objects.none()
-    try:
-        page = paginate(
-            articles.for_list(),
-            after=request.GET.get("after"),
-            before=request.GET.get("before"),
-            per_page=settings.ARTICLES_PER_PAGE,
-        )
-    except BadCursor:
-        raise Http404("damaged page link") from None
+    page = requested_page_or_404(request, articles)
     if since:
         intro = f"Unread articles that arrived after {_when(since)}, when your previous visit ended."
     else:
