@@ -43,8 +43,10 @@ _I = re.IGNORECASE
 _LABEL = r"[a-z0-9][a-z0-9-]{0,62}+"
 _CHAIN = rf"{_LABEL}(?:{DOT}{_LABEL})++"
 _LOCAL_PART = r"[a-z0-9_%+\-]{1,64}+(?:(?:\.|\[\.\])[a-z0-9_%+\-]{1,64}+){0,16}+"
-# Path characters of a URL in prose; quotes, brackets of markup and spaces end it.
-_URL_TAIL = "[^\\s<>\"'`\u201c\u201d\u2018\u2019]"
+# Path characters of a URL in prose; quotes, angle brackets, spaces, a table's or wiki
+# link's "|" and a CSV row's "," end it (a comma inside a URL is rare; a URL followed by
+# ",True,2024-01-02" in an export is common).
+_URL_TAIL = "[^\\s<>\"'`|,\u201c\u201d\u2018\u2019]"
 
 # Each pattern below is matched only at anchors (see the module docstring).
 URL_RE = re.compile(
@@ -138,7 +140,9 @@ def url_candidates(text: str) -> Iterator[Candidate]:
             continue
         start, end = match.span()
         if match.group("rest"):
-            end = _trim_url_end(text, start, match.start("rest"), end)
+            # A Markdown link's text and target: "[https://a/p](https://a/p)" is two URLs.
+            markdown = text.find("](", match.start("rest"), end)
+            end = _trim_url_end(text, start, match.start("rest"), end if markdown < 0 else markdown)
         covered = end
         if normalize_host(refang(match.group("host"))) is None:
             continue

@@ -47,11 +47,16 @@ class IndicatorFinding:
     defanged: bool
     benign: str | None = None  # name of the MISP warning list that lists it, else None
     section: str = ""  # the section start/end point into; "" for a document given as one text
+    # The URL or e-mail address (its value) this host was taken from; None when written alone.
+    derived_from: str | None = None
+    # What normalization changed that a reader should know ("leading zeros removed").
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        if not self.section:
-            del data["section"]  # one-text output stays as it always was
+        for optional in ("section", "derived_from", "note"):
+            if not data[optional]:
+                del data[optional]  # one-text output of plain findings stays as it always was
         return data
 
 

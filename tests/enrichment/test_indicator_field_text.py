@@ -1,0 +1,54 @@
+"""Indicators as they appear in field text: Markdown, CSV, userinfo URLs, odd schemes,
+derived hosts, glued and punctuated forms, variants, placeholders (issue 11).
+
+Each class's labelled cases also live in tests/enrichment/corpus/indicators (tuning) and
+tests/enrichment/heldout/indicators (measured); ``bench/indicator_cases.py`` scores them.
+"""
+
+from __future__ import annotations
+
+from articles.enrichment.indicators import IndicatorExtractor
+from articles.enrichment.types import Document
+
+EXTRACTOR = IndicatorExtractor(warninglists=False)
+
+
+def written(text: str) -> set[tuple[str, str]]:
+    """(type, value) of every finding that was written, not derived."""
+    return {(f.type, f.value) for f in EXTRACTOR.run(Document(text)) if f.derived_from is None}
+
+
+def spans_are_faithful(text: str) -> bool:
+    return all(text[f.start : f.end] == f.matched for f in EXTRACTOR.run(Document(text)))
+
+
+# --- Markdown, wiki links, brackets, quotes and trailing junk ----------------------
+
+
+def test_a_markdown_link_whose_text_is_its_url_gives_two_urls_not_one_glued() -> None:
+    text = "[https://cdn-files.com/p.png](https://cdn-files.com/p.png)"
+    urls = [f for f in EXTRACTOR.run(Document(text)) if f.type == "url"]
+    url = "https://cdn-files.com/p.png"
+    assert [(f.value, f.matched) for f in urls] == [(url, url), (url, url)]
+    assert spans_are_faithful(text)
+
+
+def test_a_csv_tail_is_not_part_of_the_url() -> None:
+    assert ("url", "http://stat-cdn.com/gate.php") in written("http://stat-cdn.com/gate.php,True,2024-01-02")
+
+
+def test_a_wiki_link_pipe_and_a_table_cell_end_the_url() -> None:
+    assert ("url", "https://wiki-c2.top/page") in written("[[https://wiki-c2.top/page|the panel]]")
+    assert ("url", "https://f.xyz/x.zip") in written("| https://f.xyz/x.zip | online |")
+
+
+def test_angle_brackets_quotes_and_parentheses_around_a_url_are_dropped() -> None:
+    for wrapped in ("<{}>", "({})", '"{}"', "'{}'", "[{}]", "{};", "{},"):
+        assert ("url", "https://relay.gate.info/api") in written(
+            wrapped.format("https://relay.gate.info/api")
+        )
+
+
+def test_balanced_parentheses_inside_a_url_path_are_kept() -> None:
+    url = "https://en.wikipedia.org/wiki/Foo_(bar)"
+    assert ("url", url) in written(f"(see {url}).")
