@@ -90,10 +90,12 @@ def normalize_url(url: str, raw_scheme: str) -> str:
     rest = url.partition("://")[2]
     cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
     authority, tail = rest[:cut], rest[cut:]
+    # "user:password@" is kept as written: only the host is case-insensitive.
+    userinfo, at, authority = authority.rpartition("@")
     if authority.startswith("["):
         literal, _, port = authority[1:].partition("]")
         authority = f"[{compress_ipv6(literal) or literal.lower()}]{port}"
-    return f"{scheme}://{authority.lower()}{tail}"
+    return f"{scheme}://{userinfo}{at}{authority.lower()}{tail}"
 
 
 def is_ipv4(value: str) -> bool:

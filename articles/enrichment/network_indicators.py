@@ -51,6 +51,8 @@ _URL_TAIL = "[^\\s<>\"'`|,\u201c\u201d\u2018\u2019]"
 # Each pattern below is matched only at anchors (see the module docstring).
 URL_RE = re.compile(
     rf"(?P<scheme>{SCHEME}){SCHEME_SEP}"
+    # "user:password@" before the host: possessive, so a URL without one costs one try.
+    r"(?:[\w.%+~!$&*=-]{1,64}+(?::[^\s/?#@<>\"'|]{0,64}+)?@)?"
     rf"(?P<host>{_LABEL}(?:{DOT}{_LABEL})*+|\[[0-9a-f:.]{{2,45}}\])"
     rf"(?:{PORT_COLON}\d{{1,5}})?"
     rf"(?P<rest>[/?#]{_URL_TAIL}*+)?",
@@ -218,7 +220,13 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
         ):
             head = _email_head(text, start)
             if head is not None:
-                yield from _email(text, head, chain.end())
+                yield from _email(text, head, start, chain.end())
+                continue
+        if kind == "ipv4" and before == "[" and text[chain.end() : chain.end() + 1] == "]":
+            # An address literal: "user@[192.0.2.1]".
+            head = _email_head(text, start - 1)
+            if head is not None:
+                yield from _email(text, head, start, chain.end() + 1)
                 continue
         if kind == "ipv4":
             yield from _ipv4(text, start, chain.end(), value)
@@ -271,11 +279,15 @@ def _email_head(text: str, domain_start: int) -> int | None:
     return head.start() if head else None
 
 
-def _email(text: str, start: int, end: int) -> Iterator[Candidate]:
+def _email(text: str, start: int, domain_start: int, end: int) -> Iterator[Candidate]:
+    """An e-mail address; its host span is the domain (or the IP inside "[...]")."""
     value = refang(text[start:end]).lower()
     local, _, domain = value.rpartition("@")
-    if local and is_hostname(domain):
-        yield start, end, "email", value, (start, end)
+    if domain.startswith("[") and domain.endswith("]"):
+        if local and is_ipv4(domain[1:-1]):
+            yield start, end, "email", value, (domain_start, end - 1)
+    elif local and is_hostname(domain):
+        yield start, end, "email", value, (domain_start, end)
 
 
 def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:

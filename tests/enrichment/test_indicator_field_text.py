@@ -52,3 +52,21 @@ def test_angle_brackets_quotes_and_parentheses_around_a_url_are_dropped() -> Non
 def test_balanced_parentheses_inside_a_url_path_are_kept() -> None:
     url = "https://en.wikipedia.org/wiki/Foo_(bar)"
     assert ("url", url) in written(f"(see {url}).")
+
+
+# --- Userinfo URLs and e-mail addresses ----------------------------------------
+
+
+def test_a_url_with_user_and_password_is_a_url_not_an_email() -> None:
+    found = written("Config: http://admin:Passw0rd@panel.botcontrol.net:8080/ is the panel.")
+    assert found == {("url", "http://admin:Passw0rd@panel.botcontrol.net:8080/")}
+
+
+def test_an_arrow_before_an_address_is_not_part_of_it() -> None:
+    assert written("Mail log: ==>ops@corp-mailer.com delivered") == {("email", "ops@corp-mailer.com")}
+
+
+def test_an_address_at_an_ip_literal_is_an_email() -> None:
+    text = "Replies went to user@[203.0.113.77] directly."
+    assert written(text) == {("email", "user@[203.0.113.77]")}
+    assert spans_are_faithful(text)
