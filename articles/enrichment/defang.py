@@ -23,8 +23,9 @@ _AT_IN_BRACKETS = r"(?:\[ ?(?:@|at) ?\]|\( ?(?:@|at) ?\)|\{ ?(?:@|at) ?\})"
 
 DOT = rf"(?:\.|\\\.| ?{DOT_IN_BRACKETS} ?)"
 AT = rf"(?:@| ?{_AT_IN_BRACKETS} ?)"
-# http, https, ftp, ftps and their x-ed forms: hxxp, hXXps, htxp, fxp.
-SCHEME = r"(?:h[tx][tx]ps?|f[tx]ps?)"
+# http, https, ftp, ftps and their defanged forms (hxxp, hXXps, htxp, h**p, h__p, ht*p,
+# fxp), and the non-web schemes analysts meet in reports: sftp, tcp, udp, ssh.
+SCHEME = r"(?:h[tx*_][tx*_]ps?|f[tx]ps?|sftp|tcp|udp|ssh)"
 # Every form contains "//": the extractor uses that literal to find URLs fast.
 SCHEME_SEP = r"(?:://|\[:\]//|\(:\)//|\[://\]|:\[//\]|\[:\]\[//\])"
 PORT_COLON = r"(?::|\[:\])"
@@ -39,14 +40,18 @@ _REFANG = re.compile(
 )
 
 _PLAIN_SCHEMES = {"h": "http", "f": "ftp"}
+PLAIN_SCHEME_NAMES = frozenset({"http", "https", "ftp", "ftps", "sftp", "tcp", "udp", "ssh"})
 _DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
+
+
+_DEFANG_CHARS = "[({\\xX*_"
 
 
 def _refang_token(match: re.Match[str]) -> str:
     kind = match.lastgroup
     token = match.group()
     if kind == "scheme":
-        if "x" not in token.lower():
+        if token.lower() in PLAIN_SCHEME_NAMES:
             return token  # a plain "HTTP" is not defanged; leave its case to the caller
         secure = "s" if token[-1] in "sS" else ""
         return _PLAIN_SCHEMES[token[0].lower()] + secure
@@ -60,8 +65,8 @@ def refang(text: str) -> str:
     ``refang(x) != x`` tells whether ``x`` was defanged.
     """
     # Fast path (the extractor refangs every match): every token has a bracket, a
-    # backslash or an x.
-    if not ("[" in text or "(" in text or "{" in text or "\\" in text or "x" in text or "X" in text):
+    # backslash, an x, a "*" or a "_".
+    if not any(char in text for char in _DEFANG_CHARS):
         return text
     return _REFANG.sub(_refang_token, text)
 

@@ -86,7 +86,9 @@ def normalize_host(host: str) -> str | None:
 
 def normalize_url(url: str, raw_scheme: str) -> str:
     """Scheme and host lower-cased (hxxp -> http), port, path and query kept as written."""
-    scheme = ("http" if raw_scheme[0] in "hH" else "ftp") + ("s" if raw_scheme[-1] in "sS" else "")
+    scheme = raw_scheme.lower()
+    if scheme not in ("sftp", "tcp", "udp", "ssh"):  # http, ftp and their defanged spellings
+        scheme = ("http" if scheme[0] == "h" else "ftp") + ("s" if scheme[-1] == "s" else "")
     rest = url.partition("://")[2]
     cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
     authority, tail = rest[:cut], rest[cut:]

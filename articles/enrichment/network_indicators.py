@@ -58,6 +58,7 @@ URL_RE = re.compile(
     rf"(?P<rest>[/?#]{_URL_TAIL}*+)?",
     _I,
 )
+_BARE_PATH = re.compile(rf"/(?=[\w%~.-]){_URL_TAIL}*+")
 _SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
 CHAIN_RE = re.compile(_CHAIN, _I)
 # One pattern per opening character: a literal first character lets the regex
@@ -228,16 +229,43 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
             if head is not None:
                 yield from _email(text, head, start, chain.end() + 1)
                 continue
-        if kind == "ipv4":
-            yield from _ipv4(text, start, chain.end(), value)
+        if kind == "ipv4" or (kind == "domain" and before not in (".", "-", "/", "\\")):
+            hosts = list(_ipv4(text, start, chain.end(), value)) if kind == "ipv4" else None
+            if hosts == []:
+                continue
+            path_end = _path_end(text, start, chain.end(), kind)
+            if path_end is not None:
+                # "evil.example/dl/payload.bin": a URL without its scheme. Its path owns
+                # the dotted names inside it ("payload.bin").
+                covered = path_end
+                url = value + refang(text[chain.end() : path_end])
+                yield start, path_end, "url", url, (start, chain.end())
+            else:
+                yield from hosts or [(start, chain.end(), "domain", value, (start, chain.end()))]
         elif kind == "range":  # "10.0.0.1-10.0.0.255": both ends are indicators
             dash = start + chain.group().index("-")
             for left, right in ((start, dash), (dash + 1, chain.end())):
                 part_kind, part = _classify_chain(text[left:right])
                 if part_kind == "ipv4":
                     yield from _ipv4(text, left, right, part)
-        elif kind == "domain" and before not in (".", "-", "/", "\\"):
-            yield start, chain.end(), "domain", value, (start, chain.end())  # not "/usr/x.so"
+
+
+def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
+    """End of the path after a bare host ("evil.example/dl/x.bin"), None without one.
+
+    A path needs a character after its "/"; "10.0.0.0/8" is a network, not a URL.
+    """
+    if text[host_end : host_end + 1] != "/":
+        return None
+    tail = _BARE_PATH.match(text, host_end)
+    if tail is None:
+        return None
+    end = tail.end()
+    markdown = text.find("](", host_end, end)
+    end = _trim_url_end(text, start, host_end, end if markdown < 0 else markdown)
+    if end - host_end < 2 or (kind == "ipv4" and text[host_end + 1 : end].isdigit()):
+        return None
+    return end
 
 
 @functools.lru_cache(maxsize=65536)

