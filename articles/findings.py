@@ -94,6 +94,8 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
                 end=f.end,
                 matched=f.matched[:2000],
                 defanged=f.defanged,
+                derived_from=(f.derived_from or "")[:2000],
+                note=(f.note or "")[:200],
                 enricher="indicators",
                 enricher_version=versions.get("indicators", ""),
             )

@@ -95,7 +95,12 @@ def _distinct_names(entities: Iterable[EntityFinding], kind: str) -> list[str]:
 
 def count_indicators(indicators: Iterable[IndicatorFinding]) -> Counter[str]:
     """Distinct non-benign, non-CVE indicator values per type."""
-    seen = {(f.type, f.value) for f in indicators if f.benign is None and f.type != "cve"}
+    # A URL's host is counted with the URL, not as one more indicator.
+    seen = {
+        (f.type, f.value)
+        for f in indicators
+        if f.benign is None and f.type != "cve" and f.derived_from is None
+    }
     return Counter(kind for kind, _ in seen)
 
 

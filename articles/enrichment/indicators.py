@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from articles.enrichment.defang import refang
 from articles.enrichment.network_indicators import (
@@ -55,6 +56,7 @@ from articles.enrichment.network_indicators import (
     Span,
     find_all,
     host_chain_candidates,
+    host_value,
     ipv6_candidates,
     is_word_char,
     url_candidates,
@@ -82,7 +84,7 @@ class IndicatorExtractor:
     """Finds IPs, domains, URLs, e-mails, hashes and CVE IDs; flags known-benign ones."""
 
     name = "indicators"
-    version = "1.1.0"
+    version = "2.0.0"
 
     def __init__(self, warninglists: bool = True) -> None:
         # The index is a per-process singleton: building several extractors is cheap.
@@ -110,8 +112,24 @@ class IndicatorExtractor:
                 accepted.append(candidate)
 
         findings = [self._finding(text, *candidate[:4]) for candidate in accepted]
+        findings += self._derived_hosts(text, accepted)
         findings.sort(key=lambda f: (f.start, f.type))
         return findings
+
+    def _derived_hosts(self, text: str, accepted: list[Candidate]) -> list[IndicatorFinding]:
+        """The host of every URL and the domain of every e-mail, as indicators of their own.
+
+        Each is one finding whose span is the host as written inside its URL or address
+        and whose ``derived_from`` is that URL's or address's value.
+        """
+        derived = []
+        for start, end, type_, value, (host_start, host_end) in accepted:
+            if type_ not in ("url", "email") or (host_start, host_end) == (start, end):
+                continue
+            host = host_value(refang(text[host_start:host_end]))
+            if host is not None:
+                derived.append(replace(self._finding(text, host_start, host_end, *host), derived_from=value))
+        return derived
 
     def _finding(self, text: str, start: int, end: int, type_: str, value: str) -> IndicatorFinding:
         matched = text[start:end]

@@ -250,6 +250,19 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
                     yield from _ipv4(text, left, right, part)
 
 
+def host_value(host: str) -> tuple[str, str] | None:
+    """(type, value) of a refanged host taken from a URL or an e-mail address:
+    "ipv4", "ipv6" (a "[...]" literal, brackets dropped) or "domain"; None if it is none."""
+    if host.startswith("["):
+        address = compress_ipv6(host[1:-1])
+        return ("ipv6", address) if address else None
+    kind, value = _classify_chain(host)
+    if kind == "ipv4" or (kind == "domain" and is_hostname(value)):
+        return kind, value
+    host = host.lower()
+    return ("domain", host) if is_hostname(host) else None
+
+
 def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
     """End of the path after a bare host ("evil.example/dl/x.bin"), None without one.
 

@@ -120,6 +120,12 @@ class Sighting(models.Model):
     end = models.PositiveIntegerField()
     matched = models.CharField(max_length=2000)
     defanged = models.BooleanField(default=False)
+    derived_from = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text="the URL or e-mail address this host was taken from; empty when written alone",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="what normalization changed, for a reader")
     enricher = models.CharField(max_length=50)
     enricher_version = models.CharField(max_length=20)
 

@@ -100,3 +100,48 @@ def test_non_web_schemes_are_urls() -> None:
     assert written("ssh://root@172.105.44.9:22") == {("url", "ssh://root@172.105.44.9:22")}
     assert written("SFTP://Drop.cold-storage.io/in/") == {("url", "sftp://drop.cold-storage.io/in/")}
     assert written("udp://8.8.8.8:53") == {("url", "udp://8.8.8.8:53")}
+
+
+# --- Derived hosts ---------------------------------------------------------------
+
+
+def derived(text: str) -> list[tuple[str, str, str, str | None]]:
+    return [
+        (f.type, f.value, f.matched, f.derived_from)
+        for f in EXTRACTOR.run(Document(text))
+        if f.derived_from is not None
+    ]
+
+
+def test_a_urls_ip_is_reported_once_as_derived_from_the_url() -> None:
+    text = "GET http://192.0.2.61/x.php"
+    assert derived(text) == [("ipv4", "192.0.2.61", "192.0.2.61", "http://192.0.2.61/x.php")]
+    assert spans_are_faithful(text)
+
+
+def test_a_defanged_urls_host_keeps_its_written_span() -> None:
+    assert derived("hxxps://drop[.]bad-files[.]ru/s.bin") == [
+        ("domain", "drop.bad-files.ru", "drop[.]bad-files[.]ru", "https://drop.bad-files.ru/s.bin")
+    ]
+
+
+def test_an_emails_domain_and_an_ip_literal_are_derived() -> None:
+    assert derived("hr@payroll-update.com") == [
+        ("domain", "payroll-update.com", "payroll-update.com", "hr@payroll-update.com")
+    ]
+    assert derived("user@[203.0.113.77]") == [("ipv4", "203.0.113.77", "203.0.113.77", "user@[203.0.113.77]")]
+
+
+def test_an_ipv6_literal_in_a_url_is_derived_without_brackets() -> None:
+    assert derived("http://[2001:db8:4::1]:8080/c") == [
+        ("ipv6", "2001:db8:4::1", "[2001:db8:4::1]", "http://[2001:db8:4::1]:8080/c")
+    ]
+
+
+def test_a_host_written_alone_is_not_marked_derived() -> None:
+    findings = EXTRACTOR.run(Document("C2 evil-c2.com and http://evil-c2.com/gate"))
+    assert [(f.type, f.derived_from) for f in findings] == [
+        ("domain", None),
+        ("url", None),
+        ("domain", "http://evil-c2.com/gate"),
+    ]

@@ -24,11 +24,16 @@ SHA512 = (
 
 
 def found(text: str) -> list[tuple[str, str, int, int]]:
-    return [(f.type, f.value, f.start, f.end) for f in EXTRACTOR.run(Document(text))]
+    """Findings as written: hosts derived from URLs and e-mails are tested on their own."""
+    return [(f.type, f.value, f.start, f.end) for f in EXTRACTOR.run(Document(text)) if not f.derived_from]
 
 
 def values(text: str) -> list[tuple[str, str]]:
-    return [(f.type, f.value) for f in EXTRACTOR.run(Document(text))]
+    return [(f.type, f.value) for f in EXTRACTOR.run(Document(text)) if not f.derived_from]
+
+
+def derived(text: str) -> list[tuple[str, str, str]]:
+    return [(f.type, f.value, f.derived_from) for f in EXTRACTOR.run(Document(text)) if f.derived_from]
 
 
 # --- each type, positive ------------------------------------------------------
@@ -198,8 +203,9 @@ def test_url_with_an_unknown_tld_or_single_label_host_is_ignored() -> None:
 # --- overlaps -------------------------------------------------------------------
 
 
-def test_url_host_is_not_reported_again_as_a_domain() -> None:
+def test_url_host_is_reported_again_only_as_derived_from_the_url() -> None:
     assert values("get https://evil.com/a.php") == [("url", "https://evil.com/a.php")]
+    assert derived("get https://evil.com/a.php") == [("domain", "evil.com", "https://evil.com/a.php")]
 
 
 def test_domain_reported_when_it_also_stands_alone() -> None:
@@ -209,15 +215,18 @@ def test_domain_reported_when_it_also_stands_alone() -> None:
     ]
 
 
-def test_ip_inside_a_url_is_not_reported_separately() -> None:
-    assert values("http://8.8.8.8:53/x and http://[2001:db8::1]:8080/y") == [
-        ("url", "http://8.8.8.8:53/x"),
-        ("url", "http://[2001:db8::1]:8080/y"),
+def test_ip_inside_a_url_is_reported_only_as_derived_from_it() -> None:
+    text = "http://8.8.8.8:53/x and http://[2001:db8::1]:8080/y"
+    assert values(text) == [("url", "http://8.8.8.8:53/x"), ("url", "http://[2001:db8::1]:8080/y")]
+    assert derived(text) == [
+        ("ipv4", "8.8.8.8", "http://8.8.8.8:53/x"),
+        ("ipv6", "2001:db8::1", "http://[2001:db8::1]:8080/y"),
     ]
 
 
-def test_email_domain_is_not_reported_separately() -> None:
+def test_email_domain_is_reported_only_as_derived_from_it() -> None:
     assert values("write to bob@evil.com") == [("email", "bob@evil.com")]
+    assert derived("write to bob@evil.com") == [("domain", "evil.com", "bob@evil.com")]
 
 
 def test_hash_in_a_url_path_is_kept_but_not_inside_a_host_name() -> None:
@@ -263,7 +272,7 @@ def test_findings_are_sorted_by_start_then_type() -> None:
     text = f"{MD5} evil.com CVE-2020-1234 10.1.1.1 hxxp://x[.]org/ a@b.net"
     starts = [(f.start, f.type) for f in EXTRACTOR.run(Document(text))]
     assert starts == sorted(starts)
-    assert [t for _, t in starts] == ["md5", "domain", "cve", "ipv4", "url", "email"]
+    assert [t for _, t in starts] == ["md5", "domain", "cve", "ipv4", "url", "domain", "email", "domain"]
 
 
 def test_matched_equals_text_slice_over_random_strings() -> None:
@@ -352,7 +361,8 @@ def test_a_5_mb_article_finishes_fast() -> None:
     started = time.perf_counter()
     findings = EXTRACTOR.run(Document(text))
     assert time.perf_counter() - started < 2.0
-    assert len(findings) == text.count("hxxp://") + text.count(" 1.2.3.4")
+    # Each URL, its derived host, and each address.
+    assert len(findings) == 2 * text.count("hxxp://") + text.count(" 1.2.3.4")
 
 
 def test_5_mb_of_random_indicator_characters_finishes_fast() -> None:
