@@ -30,3 +30,5 @@ class Action(models.TextChoices):
     SOURCE_POLL = "source.poll", "source polled"
     SOURCE_DELETE = "source.delete", "source deleted"
     BRIEF = "brief.transition", "brief status changed"
+    BRIEF_CREATE = "brief.create", "brief started"
+    BRIEF_SEND = "brief.send", "brief sent by e-mail"

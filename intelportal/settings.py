@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "workspace",
+    "briefs",
     "audit",
 ]
 
@@ -358,6 +359,13 @@ LIST_COUNT_BUDGET_MS = env_int("LIST_COUNT_BUDGET_MS", 25, minimum=0)
 SAVED_SEARCH_COUNT_MINUTES = env_int("SAVED_SEARCH_COUNT_MINUTES", 5, minimum=1)
 # A count too slow for the page's budget (LIST_COUNT_BUDGET_MS) is made by a worker with this one.
 SAVED_SEARCH_BACKGROUND_COUNT_MS = env_int("SAVED_SEARCH_BACKGROUND_COUNT_MS", 2_000, minimum=0)
+# Briefs (docs/briefs.md): articles tagged with this name rank first among the week's
+# candidates on a brief's assembly page.
+BRIEF_CANDIDATE_TAG = env_str("BRIEF_CANDIDATE_TAG", "brief")
+if not BRIEF_CANDIDATE_TAG.strip() or BRIEF_CANDIDATE_TAG.lower().startswith("tlp:"):
+    raise ImproperlyConfigured(
+        f"BRIEF_CANDIDATE_TAG={BRIEF_CANDIDATE_TAG!r} must be a tag name (not empty, not tlp:…)."
+    )
 # Articles listed in one digest e-mail; the rest are one link away.
 DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 20, minimum=1)
 # Daily digests go out from this hour (TIME_ZONE), weekly ones from that hour on this ISO

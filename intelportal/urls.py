@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
     path("workspace/", include("workspace.urls")),
+    path("briefs/", include("briefs.urls")),
     path("", include("articles.urls")),
 ]

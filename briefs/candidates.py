@@ -1,0 +1,83 @@
+"""The assembly page's candidates: the week's articles an editor may read, ranked.
+
+Ranked by what people already did with them, then by what enrichment and the feeds say:
+starred or noted by analysts (counts only, never who), tagged for the brief
+(``BRIEF_CANDIDATE_TAG``), priority, how many sources report the story, newest. One row
+per story (its first report, with the number of reports and sources the editor may read);
+a story already cited by another published brief, or already in this one, is marked.
+Bounded: ``CANDIDATE_LIMIT`` rows from the ISO week's articles.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from articles.models import Article, ArticleTag
+from briefs.composition import week_bounds
+from briefs.models import Brief, BriefItem
+from briefs.publication_models import PublishedCitation
+from workspace.models import Annotation, ReadingState
+
+CANDIDATE_LIMIT = 60
+PRIORITY_RANK = Case(
+    When(priority="critical", then=Value(4)),
+    When(priority="high", then=Value(3)),
+    When(priority="medium", then=Value(2)),
+    When(priority="low", then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+def _count(queryset) -> Coalesce:
+    counted = queryset.order_by().values("article").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def candidates(brief: Brief, user, limit: int = CANDIDATE_LIMIT) -> list[Article]:
+    start, end = week_bounds(brief.iso_year, brief.iso_week)
+    week = Article.objects.visible_to(user).filter(published_at__gte=start, published_at__lt=end)
+    stars = _count(ReadingState.objects.filter(article=OuterRef("pk"), starred_at__isnull=False))
+    notes = _count(Annotation.objects.filter(article=OuterRef("pk"), deleted=False, parent__isnull=True))
+    tagged = Exists(
+        ArticleTag.objects.filter(article=OuterRef("pk"), tag__name__iexact=settings.BRIEF_CANDIDATE_TAG)
+    )
+    same_story = Q(article__story_id=OuterRef("story_id")) & Q(article__story_id__isnull=False)
+    briefed_elsewhere = Exists(
+        PublishedCitation.objects.filter(same_story | Q(article_id=OuterRef("pk"))).exclude(brief=brief)
+    )
+    in_this_brief = Exists(
+        BriefItem.objects.filter(Q(brief=brief) & (same_story | Q(article_id=OuterRef("pk"))))
+    )
+    rows = (
+        week.one_per_story()
+        .select_related("source")
+        .defer("body_html", "body_text", "search_vector")
+        .annotate(
+            stars=stars,
+            notes=notes,
+            tagged=tagged,
+            priority_rank=PRIORITY_RANK,
+            briefed_elsewhere=briefed_elsewhere,
+            in_this_brief=in_this_brief,
+        )
+        .annotate(
+            attention=F("stars") + F("notes"),
+            corroborated=Case(
+                When(story_sources__gt=1, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .annotate(
+            worked_on=Case(
+                When(Q(attention__gt=0) | Q(tagged=True), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(
+            "-worked_on", "-tagged", "-attention", "-priority_rank", "-corroborated", "-published_at", "-pk"
+        )
+    )
+    return list(rows[:limit])
