@@ -159,6 +159,16 @@ def _touches_word(text: str, start: int, end: int) -> bool:
 # --- Hashes, CVE IDs ----------------------------------------------------------
 
 
+def _glued_to_number(text: str, start: int, end: int) -> bool:
+    """A hex run is a hash even between underscores or glued to a word
+    ("sample_<sha256>_unpacked.exe"; the run is maximal, so no hex digit touches it),
+    but not a "0x" number, and not glued to a non-ASCII digit."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if before in ("x", "X") and text[start - 2 : start - 1] == "0":
+        return True
+    return before.isdigit() or after.isdigit()
+
+
 def _hashes(text: str) -> Iterator[Candidate]:
     for match in _HEX_FROM_DIGIT.finditer(text):
         start, end = match.span()
@@ -166,7 +176,7 @@ def _hashes(text: str) -> Iterator[Candidate]:
         while start > 0 and end - start <= 128 and text[start - 1] in HEXDIGITS:
             start -= 1
         type_ = _HASH_TYPES.get(end - start)
-        if type_ is None or _touches_word(text, start, end):
+        if type_ is None or _glued_to_number(text, start, end):
             continue
         value = text[start:end].lower()
         # A letter too: an all-digit run is a number.

@@ -88,6 +88,13 @@ _IP_RANGE = re.compile(r"[\d.]+-[\d.]+")
 # "version 1.2.3.4", "versions 12.1.2.172 and earlier", "build: 10.0.19041.1",
 # "v1.2.3.4": a dotted number right after a version word is a version number.
 _VERSION_BEFORE = re.compile(r"\b(?:versions?|ver\.?|builds?|releases?|firmware|v)(?:\s?:)?\s?$", _I)
+# "versions 1.2.3.4 through 1.2.3.9": the second number of a version range.
+_VERSION_RANGE_BEFORE = re.compile(
+    r"\b(?:versions?|ver\.?|builds?|releases?|firmware|v)(?:\s?:)?\s?\d+(?:\.\d+){1,3}"
+    r"\s?(?:through|to|and|or|-|\u2013)\s?$",
+    _I,
+)
+_DOTTED_QUAD = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _IPV6_RUN_CHARS = "0123456789abcdefABCDEF:[]."
 _IPV6_RUN = re.compile(r"[0-9a-fA-F:\[\].]*+")
@@ -209,9 +216,16 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
         if covered - start > _MAX_CHAIN:
             continue  # longer than any host name, even fully defanged: junk, skip the work
         before = text[start - 1 : start]
-        if is_word_char(before or " ") or not _ends_cleanly(text, chain.end()):
-            continue
+        glued = is_word_char(before or " ") or not _ends_cleanly(text, chain.end())
         kind, value = _classify_chain(chain.group())
+        if glued or kind is None:
+            # "host10.2.3.4port", "conn_to45.1.2.3:443ok": an address glued to a word.
+            address = _glued_ipv4(text, start, chain.end())
+            if address is not None:
+                yield address
+                continue
+        if glued:
+            continue
         # An e-mail: "@", or a bracketed "[at]" / "(at)" (maybe plus a space), before a domain.
         # (The filename and Title-case rules are for bare names: "Bob@Corp.Com" is an address.)
         if (kind == "domain" or (kind is None and is_hostname(value.lower()))) and (
@@ -331,11 +345,25 @@ def _email(text: str, start: int, domain_start: int, end: int) -> Iterator[Candi
         yield start, end, "email", value, (domain_start, end)
 
 
+def _glued_ipv4(text: str, start: int, end: int) -> Candidate | None:
+    """A plain dotted quad inside a chain glued to letters, unless a version word
+    ("v1.2.3.4", "build10.0.19041.1") is what it is glued to."""
+    match = _DOTTED_QUAD.search(text, start, end)
+    if match is None or not is_ipv4(match.group()):
+        return None
+    if _VERSION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        return None
+    return match.start(), match.end(), "ipv4", match.group(), match.span()
+
+
 def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
     if text[start - 1 : start] == "." or text[max(0, start - 3) : start] in ("[.]", "(.)", "{.}"):
         return  # the tail of a longer dotted number
-    if value == text[start:end] and _VERSION_BEFORE.search(text, max(0, start - 12), start):
-        return  # "version 1.2.3.4": a plain dotted number right after a version word
+    if value == text[start:end] and (
+        _VERSION_BEFORE.search(text, max(0, start - 12), start)
+        or _VERSION_RANGE_BEFORE.search(text, max(0, start - 48), start)
+    ):
+        return  # "version 1.2.3.4", "versions 1.2.3.4 through 1.2.3.9": version numbers
     yield start, end, "ipv4", value, (start, end)
 
 

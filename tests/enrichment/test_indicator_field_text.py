@@ -145,3 +145,42 @@ def test_a_host_written_alone_is_not_marked_derived() -> None:
         ("url", None),
         ("domain", "http://evil-c2.com/gate"),
     ]
+
+
+# --- Glued and punctuated forms ----------------------------------------------------
+
+SHA256 = "5f2b7c9e1a3d4c6b8e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d"
+
+
+def test_an_address_glued_to_letters_is_found() -> None:
+    assert written("host10.2.3.4port was the beacon") == {("ipv4", "10.2.3.4")}
+    assert written("conn_to45.137.22.101:443ok") == {("ipv4", "45.137.22.101")}
+
+
+def test_a_version_glued_to_v_or_build_is_not_an_address() -> None:
+    assert written("v1.2.3.4 and build10.0.19041.1") == set()
+
+
+def test_the_second_number_of_a_version_range_is_not_an_address() -> None:
+    assert written("Versions 1.2.3.4 through 1.2.3.9 are affected.") == set()
+
+
+def test_a_defanged_address_wrapped_in_punctuation_is_found() -> None:
+    assert written("!!8[.]8[.]4[.]4??") == {("ipv4", "8.8.4.4")}
+
+
+def test_a_hash_between_underscores_or_glued_to_a_word_is_found() -> None:
+    assert written(f"sample_{SHA256}_unpacked.exe") == {("sha256", SHA256)}
+    assert written(f"sha256:{SHA256}") == {("sha256", SHA256)}
+    assert written(f"hash{SHA256}") == {("sha256", SHA256)}
+
+
+def test_indicators_after_bullets_in_tables_quotes_and_parentheses_are_found() -> None:
+    text = f'• bad-one.com\n- {SHA256}\n| 91.92.240.55 | c2 |\n"update-check.live" (77.91.68.12)'
+    assert written(text) == {
+        ("domain", "bad-one.com"),
+        ("sha256", SHA256),
+        ("ipv4", "91.92.240.55"),
+        ("domain", "update-check.live"),
+        ("ipv4", "77.91.68.12"),
+    }

@@ -167,10 +167,10 @@ def test_defanged_or_deeper_names_with_file_extension_tlds_are_domains() -> None
     ]
 
 
-def test_hash_inside_a_longer_hex_run_or_word_is_ignored() -> None:
+def test_hash_inside_a_longer_hex_run_or_a_0x_number_is_ignored() -> None:
     assert found(MD5 + "ab") == []
-    assert found("x" + MD5) == []
-    assert found(MD5 + "_tmp") == []
+    assert found("0x" + MD5) == []
+    assert found(MD5 + "1") == []
     assert found("0" * 32) == []  # a number, not a digest
     assert found("a" * 8 + "b" * 24) == []  # letters only: a word, not a digest
 
