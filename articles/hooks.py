@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from articles.markup import escape
 
 HOOK_NAMES = frozenset(
     {"article_list_rows", "article_list_sidebar", "article_list_toolbar", "article_detail_panels"}
@@ -58,7 +59,7 @@ def functions(name: str) -> list[Callable[..., Any]]:
 def markup(name: str, *args: Any) -> SafeString:
     """Every registered block for ``name``, in registration order. A block that is not
     marked safe (a plain ``str``) is escaped, so a careless hook shows text, not markup."""
-    parts = (conditional_escape(function(*args) or "") for function in _registry[name])
+    parts = (escape(function(*args) or "") for function in _registry[name])
     return mark_safe("".join(parts))  # noqa: S308 (each part safe or escaped)
 
 
@@ -67,6 +68,6 @@ def row_controls(request, articles: list) -> None:
     by_id: dict[int, list[str]] = {}
     for function in _registry["article_list_rows"]:
         for pk, html in (function(request, articles) or {}).items():
-            by_id.setdefault(pk, []).append(conditional_escape(html))
+            by_id.setdefault(pk, []).append(escape(html))
     for article in articles:
         article.row_controls = mark_safe("".join(by_id.get(article.pk, ())))  # noqa: S308

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.query import ModelIterable
 
 from articles.tlp import TLP, labels_up_to
 
@@ -59,19 +60,28 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_byline().defer(*ROW_UNUSED_COLUMNS)
 
     def with_byline(self) -> ArticleQuerySet:
-        """Articles with their source, authors and tags, in a constant number of queries."""
-        from articles.models import ArticleAuthor, ArticleTag
+        """Articles with their source, authors and tags, in a constant number of queries:
+        the source joined, authors and tags attached as plain values once the rows are
+        fetched (``articles.bylines``; a prefetch cost a quarter of a list page)."""
+        clone = self.select_related("source")
+        clone._attach_bylines = True
+        return clone
 
-        return self.select_related("source").prefetch_related(
-            models.Prefetch(
-                "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-            ),
-            models.Prefetch(
-                "article_tags",
-                queryset=ArticleTag.objects.select_related("tag").order_by("tag__name"),
-            ),
-        )
+    # Set by with_byline(); carried through clones; acted on in _fetch_all.
+    _attach_bylines = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._attach_bylines = self._attach_bylines
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if self._attach_bylines and not fetched and self._iterable_class is ModelIterable:
+            from articles import bylines
+
+            bylines.attach(self._result_cache)
 
     def one_per_story(self) -> ArticleQuerySet:
         """Keep each story's first report in this queryset, annotated with the story's size.

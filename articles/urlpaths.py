@@ -38,3 +38,16 @@ def reverse_one(viewname: str, **kwargs: int | str) -> str:
             return reverse(viewname, kwargs=kwargs)
         around = _templates[key] = (before, after)
     return around[0] + text + around[1]
+
+
+def reverse_fixed(viewname: str) -> str:
+    """``reverse(viewname)`` for a route without arguments (the list every tag links to),
+    reversed once per script prefix and URLconf."""
+    key = (viewname, None, None, get_script_prefix(), get_urlconf())
+    url = _fixed.get(key)
+    if url is None:
+        url = _fixed[key] = reverse(viewname)
+    return url
+
+
+_fixed: dict[tuple, str] = {}

@@ -8,7 +8,7 @@ bench-analyst, GREEN; bench-red-admin, RED), ``--runs`` times after one warm-up,
 the median total time, the median time in SQL and the rest (Python). Then each SQL
 statement of the last run with its time, and EXPLAIN (ANALYZE, BUFFERS) of the ``--explain``
 slowest, run in a transaction that is rolled back. ``--profile`` adds the 30 most
-expensive functions of one request under cProfile.
+expensive functions of ``--runs`` more requests under cProfile (summed).
 
 It reads nothing the scale bench did not write and changes nothing; use it to see why a
 row of ``bench/scale.py``'s table is over its target.
@@ -92,14 +92,15 @@ def main() -> None:
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        client.get(args.url)
+        for _ in range(args.runs):  # summed over the runs: steadier than one request
+            client.get(args.url)
         profiler.disable()
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(30)
         # The project's own functions, where a page's time is usually decided.
         stats.sort_stats("cumulative").print_stats(r"/(articles|workspace|accounts|audit|intelportal)/", 40)
-        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("tottime").print_stats(45)
         print(out.getvalue())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from articles import hooks
 from tests.factories import ArticleFactory, AuthorFactory
@@ -58,7 +59,7 @@ def test_author_pages_get_the_row_controls_too(registered, reader):
 
 
 def test_sidebar_toolbar_and_detail_panels_are_placed_in_the_pages(registered, reader):
-    hooks.register("article_list_sidebar")(lambda request: format_html("<p>saved searches</p>"))
+    hooks.register("article_list_sidebar")(lambda request: mark_safe("<p>saved searches</p>"))
     hooks.register("article_list_toolbar")(
         lambda request, articles: format_html("<p>{} on this page</p>", len(articles))
     )

@@ -10,10 +10,10 @@ writing rows in Python; a link costs nothing.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from articles import hooks, tagging
+from articles.markup import format_markup
 from articles.urlpaths import reverse_one
 
 
@@ -32,7 +32,7 @@ def row_links(request, articles) -> dict[int, SafeString]:
     if not tagging.may_tag(request.user):
         return {}
     return {
-        article.pk: format_html(
+        article.pk: format_markup(
             '<a class="row-tags-link" href="{}#tags-{}" hx-get="{}" hx-swap="outerHTML">'
             'Edit tags<span class="visually-hidden"> of “{}”</span></a>',
             article.get_absolute_url(),

@@ -5,7 +5,8 @@
 - list sidebar: "New since your last visit (N)" and the starred list;
 - article page: opening it marks it read; a panel with the star toggle and "Mark unread".
 
-Row controls are written with ``format_html`` (a page has up to 50 rows; see
+Row controls are written with ``articles.markup.format_markup`` (``format_html``
+without its lazy-text checks; a page has up to 50 rows, see
 ``articles/templatetags/article_rows.py`` for why rows are not templates). The views
 answer an htmx post with the same functions' output, so a swapped control is exactly
 what the page printed.
@@ -18,10 +19,10 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from articles import hooks, tagging
+from articles.markup import format_markup, join_markup
 from workspace import visits
 from workspace.actions import mark_opened
 from workspace.models import ReadingState
@@ -50,7 +51,7 @@ def row_controls(request: HttpRequest, articles: list) -> dict[int, SafeString]:
     controls = {}
     for article in articles:
         read_at, starred_at = states.get(article.pk, (None, None))
-        controls[article.pk] = format_html(
+        controls[article.pk] = format_markup(
             '<div class="triage" data-triage-article="{}">'
             '<label class="triage__select"><input type="checkbox" name="ids" value="{}" form="{}"'
             ' aria-label="Select {}"> Select</label>{}{}</div>',
@@ -76,7 +77,7 @@ class FormContext:
 
 def star_form(context: FormContext, pk: int, title: str, starred: bool) -> SafeString:
     """A toggle button: its name stays "Star <title>", ``aria-pressed`` tells the state."""
-    return format_html(
+    return format_markup(
         '<form method="post" action="{url}" class="triage-form" hx-post="{url}" hx-swap="outerHTML">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
         '<input type="hidden" name="article" value="{pk}"><input type="hidden" name="on" value="{want}">'
@@ -98,7 +99,7 @@ def star_form(context: FormContext, pk: int, title: str, starred: bool) -> SafeS
 
 def read_form(context: FormContext, pk: int, title: str, read: bool) -> SafeString:
     """The read state as words ("Unread" badge) and the button that flips it."""
-    return format_html(
+    return format_markup(
         '<form method="post" action="{url}" class="triage-form triage-read{state_class}"'
         ' hx-post="{url}" hx-swap="outerHTML">{badge}'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
@@ -121,7 +122,7 @@ def read_form(context: FormContext, pk: int, title: str, read: bool) -> SafeStri
 def toolbar(request: HttpRequest, articles: list) -> SafeString:
     if not articles or not request.user.is_authenticated:
         return SafeString("")
-    ids = format_html_join("", '<input type="hidden" name="ids" value="{}">', ((a.pk,) for a in articles))
+    ids = join_markup("", '<input type="hidden" name="ids" value="{}">', ((a.pk,) for a in articles))
     return SafeString(
         render_to_string(
             "workspace/_toolbar.html",
@@ -178,4 +179,4 @@ def detail_panel(request: HttpRequest, article) -> SafeString:
 def _script() -> SafeString:
     # The keyboard shortcuts load only on pages that print these blocks (the list, the
     # article page, the workspace lists); ``defer`` runs it once the page is parsed.
-    return format_html('<script src="{}" defer></script>', static("js/workspace.js"))
+    return format_markup('<script src="{}" defer></script>', static("js/workspace.js"))

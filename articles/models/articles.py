@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.text import slugify
 
+from articles import bylines
 from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS, PRIORITIES
 from articles.querysets import ArticleQuerySet
 from articles.tlp import TLP
@@ -162,13 +163,20 @@ class Article(models.Model):
         return self.body_text or self.summary or self.teaser
 
     @property
-    def ordered_authors(self) -> list[Author]:
-        """Authors in byline order; uses the prefetch from ``for_list`` when present."""
+    def ordered_authors(self) -> list:
+        """Authors in byline order: the plain values ``with_byline`` attached (articles/
+        bylines.py) when present, else the authors, from the related manager."""
+        attached = self.__dict__.get(bylines.AUTHORS_ATTR)
+        if attached is not None:
+            return attached
         return [link.author for link in self.article_authors.all()]
 
     @property
     def tags_sorted(self) -> list:
-        """Tags by name; uses the prefetch from ``for_list`` when present."""
+        """Tags by name: ``with_byline``'s plain values when present, else the tags."""
+        attached = self.__dict__.get(bylines.TAGS_ATTR)
+        if attached is not None:
+            return attached
         return sorted((link.tag for link in self.article_tags.all()), key=lambda tag: tag.name)
 
 

@@ -4,7 +4,7 @@ The row was an included template; at 25 rows a page it was the largest part of a
 page's Python time (~10 ms of ~25 at a million articles: variable lookups, three
 ``get_FOO_display`` calls, two date filters and a ``{% url %}`` per row;
 docs/architecture.md, "Scale"). :func:`article_row` writes the same markup with
-``format_html``, which escapes every value as the template did. Change the markup here;
+``articles.markup.format_markup``, which escapes every value as the template did. Change the markup here;
 ``static/css/portal.css`` styles it (``.row``, ``.row__meta``, ``.dateline``…).
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS
+from articles.markup import format_markup, join_markup
 from articles.templatetags.tag_labels import clip, tag_link
 from articles.tlp import TLP
 from articles.urlpaths import reverse_one
@@ -38,32 +38,32 @@ def article_row(article) -> SafeString:
     from its prefetch) and, on the article list, ``one_per_story()`` (the story's size)."""
     published = timezone.localtime(article.published_at)
     meta = [
-        format_html(
+        format_markup(
             '<span class="tlp tlp--{}">{}</span>', article.tlp.replace("+", ""), TLP_LABELS[article.tlp]
         )
     ]
     if article.category:
         meta.append(
-            format_html(
+            format_markup(
                 '<span class="kicker">{}</span>', CATEGORY_LABELS.get(article.category, article.category)
             )
         )
     if article.intel_level:
         label = INTEL_LEVEL_LABELS.get(article.intel_level, article.intel_level)
-        meta.append(format_html('<span class="level">{}</span>', label))
-    authors = format_html_join(
+        meta.append(format_markup('<span class="level">{}</span>', label))
+    authors = join_markup(
         ", ",
         '<a href="{}">{}</a>',
         ((author.get_absolute_url(), author.name) for author in article.ordered_authors),
     )
     parts = [
-        format_html(
+        format_markup(
             '<article class="row">\n  <div class="row__meta">{}</div>', SafeString("\n    ".join(meta))
         ),
-        format_html(
+        format_markup(
             '  <h2 class="row__title"><a href="{}">{}</a></h2>', article.get_absolute_url(), article.title
         ),
-        format_html(
+        format_markup(
             '  <p class="dateline">\n    <time datetime="{}">{}</time>{}{}\n    · {}\n  </p>',
             published.isoformat(),
             dateformat.format(published, "M j, Y"),
@@ -75,7 +75,7 @@ def article_row(article) -> SafeString:
     size = getattr(article, "story_articles", None)
     if size and size > 1:
         parts.append(
-            format_html(
+            format_markup(
                 '  <p class="story-badge"><a href="{}">+{}</a>\n    · {} · first reported by {}</p>',
                 reverse_one("articles:story", pk=article.story_id),
                 _plural(size - 1, "more report"),
@@ -85,16 +85,16 @@ def article_row(article) -> SafeString:
         )
     snippet = getattr(article, "snippet", None)  # a search's matching text (articles/search/snippets.py)
     if snippet:
-        parts.append(format_html('  <p class="row__teaser row__snippet">{}</p>', snippet))
+        parts.append(format_markup('  <p class="row__teaser row__snippet">{}</p>', snippet))
     elif article.teaser:
-        parts.append(format_html('  <p class="row__teaser">{}</p>', clip(article.teaser, TEASER_LENGTH)))
+        parts.append(format_markup('  <p class="row__teaser">{}</p>', clip(article.teaser, TEASER_LENGTH)))
     tags = article.tags_sorted
     if tags:
         parts.append(
-            format_html('  <p class="tags">{}</p>', SafeString("".join(tag_link(tag) for tag in tags)))
+            format_markup('  <p class="tags">{}</p>', SafeString("".join(tag_link(tag) for tag in tags)))
         )
     controls = getattr(article, "row_controls", "")  # other apps' buttons (articles/hooks.py)
     if controls:
-        parts.append(format_html('  <div class="row__controls">{}</div>', controls))
+        parts.append(format_markup('  <div class="row__controls">{}</div>', controls))
     parts.append(SafeString("</article>"))
     return SafeString("\n".join(parts))

@@ -8,16 +8,18 @@ screen readers; free labels ("ransomware") show as they are.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from articles.bylines import BylineTag
+from articles.markup import format_markup
 from articles.models import Tag
+from articles.urlpaths import reverse_fixed
 
 register = template.Library()
 
@@ -44,6 +46,7 @@ class TagLabel:
     machine: bool  # the tag is a machine tag, kept in a tooltip
 
 
+@functools.lru_cache(maxsize=4096)  # a portal has hundreds of tags; a page prints ~75
 def readable_tag(name: str) -> TagLabel:
     """The label a person reads for the tag ``name``."""
     match = _MACHINE_TAG.match(name.strip())
@@ -65,17 +68,18 @@ def readable_tag(name: str) -> TagLabel:
 
 
 @register.simple_tag
-def tag_link(tag: Tag) -> SafeString:
+def tag_link(tag: Tag | BylineTag) -> SafeString:
     """A tag as a link to the articles carrying it, with its readable label.
 
-    Built with ``format_html`` rather than an included template: a list page prints ~75
+    Built with ``format_markup`` rather than an included template: a list page prints ~75
     of these, and an inclusion tag cost ~0.1-0.2 ms each (docs/architecture.md, "Scale").
+    ``tag`` is a Tag or anything with its ``name`` and ``slug`` (articles/bylines.py).
     """
     label = readable_tag(tag.name)
-    href = f"{reverse('articles:list')}?tag={quote(tag.slug, safe='')}"
+    href = f"{reverse_fixed('articles:list')}?tag={quote(tag.slug, safe='')}"
     if not label.machine:
-        return format_html('<a class="tag" href="{}">{}</a>', href, label.text)
-    return format_html(
+        return format_markup('<a class="tag" href="{}">{}</a>', href, label.text)
+    return format_markup(
         '<a class="tag" href="{}" title="{}">{}<span class="visually-hidden"> (machine tag {})</span></a>',
         href,
         tag.name,
