@@ -21,7 +21,9 @@ import re
 DOT_IN_BRACKETS = r"(?:\[ ?(?:\.|dot) ?\]|\( ?(?:\.|dot) ?\)|\{ ?(?:\.|dot) ?\})"
 _AT_IN_BRACKETS = r"(?:\[ ?(?:@|at) ?\]|\( ?(?:@|at) ?\)|\{ ?(?:@|at) ?\})"
 
-DOT = rf"(?:\.|\\\.| ?{DOT_IN_BRACKETS} ?)"
+# Full-width and other look-alike dots defangers use: "．" "。" "｡" "․" "﹒".
+LOOKALIKE_DOTS = "\uff0e\u3002\uff61\u2024\ufe52"
+DOT = rf"(?:\.|\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
 AT = rf"(?:@| ?{_AT_IN_BRACKETS} ?)"
 # http, https, ftp, ftps and their defanged forms (hxxp, hXXps, htxp, h**p, h__p, ht*p,
 # fxp), and the non-web schemes analysts meet in reports: sftp, tcp, udp, ssh.
@@ -33,7 +35,7 @@ PORT_COLON = r"(?::|\[:\])"
 _REFANG = re.compile(
     rf"(?P<scheme>\b{SCHEME}(?={SCHEME_SEP}))"
     rf"|(?P<sep>{SCHEME_SEP})"
-    rf"|(?P<dot>\\\.| ?{DOT_IN_BRACKETS} ?)"
+    rf"|(?P<dot>\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
     rf"|(?P<at> ?{_AT_IN_BRACKETS} ?)"
     r"|(?P<colon>\[:\]|\(:\))",
     re.IGNORECASE,
@@ -44,7 +46,7 @@ PLAIN_SCHEME_NAMES = frozenset({"http", "https", "ftp", "ftps", "sftp", "tcp", "
 _DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 
 
-_DEFANG_CHARS = "[({\\xX*_"
+_DEFANG_CHARS = "[({\\xX*_" + LOOKALIKE_DOTS
 
 
 def _refang_token(match: re.Match[str]) -> str:

@@ -58,7 +58,6 @@ from articles.enrichment.network_indicators import (
     host_chain_candidates,
     host_value,
     ipv6_candidates,
-    is_word_char,
     url_candidates,
 )
 from articles.enrichment.types import Document, IndicatorFinding
@@ -68,12 +67,14 @@ __all__ = ["CHAIN_RE", "CVE_RE", "IPV6_RE", "URL_RE", "Candidate", "IndicatorExt
 
 _I = re.IGNORECASE
 
-_DASH = "-\u2010\u2011\u2012\u2013\u2014"  # CVE IDs pasted from Word use en dashes
+# CVE IDs pasted from Word use en dashes; others carry a minus sign or a full-width hyphen.
+_DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
 # A digest's first digit followed by 7+ hex characters: short numbers in prose
 # ("2025", "3.5") never match. A digest whose digits all sit in its last 7
 # characters is missed; the odds are below 1e-10.
 _HEX_FROM_DIGIT = re.compile(r"[0-9][0-9a-fA-F]{7,}+")
-CVE_RE = re.compile(rf"CVE[{_DASH}](\d{{4}})[{_DASH}](\d{{4,}}+)", _I)
+# "CVE-2021-44228", "CVE 2017-0144" (a space after CVE), "cve_2021_44228" (rule and file names).
+CVE_RE = re.compile(rf"CVE(?:[{_DASH}]|_| (?=\d{{4}}[{_DASH}]))(\d{{4}})[{_DASH}_](\d{{4,}}+)", _I)
 _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 
 # Network types in overlap precedence: an earlier type hides later ones inside it.
@@ -134,6 +135,9 @@ class IndicatorExtractor:
     def _finding(self, text: str, start: int, end: int, type_: str, value: str) -> IndicatorFinding:
         matched = text[start:end]
         benign = self._warninglists.benign_name(type_, value) if self._warninglists else None
+        note = None
+        if type_ == "ipv4" and any(len(o) > 1 and o[0] == "0" for o in refang(matched).split(".")):
+            note = "leading zeros removed; octets read as decimal"
         return IndicatorFinding(
             type=type_,
             value=value,
@@ -142,6 +146,7 @@ class IndicatorExtractor:
             matched=matched,
             defanged=refang(matched) != matched,
             benign=benign,
+            note=note,
         )
 
 
@@ -151,9 +156,8 @@ def _overlaps_any(span: Span, sorted_spans: list[Span]) -> bool:
     return i > 0 and sorted_spans[i - 1][1] > span[0]
 
 
-def _touches_word(text: str, start: int, end: int) -> bool:
-    """Is the span glued to a letter, digit or underscore on either side?"""
-    return is_word_char(text[start - 1 : start] or " ") or is_word_char(text[end : end + 1] or " ")
+def _touches_alnum(text: str, start: int, end: int) -> bool:
+    return (text[start - 1 : start] or " ").isalnum() or (text[end : end + 1] or " ").isalnum()
 
 
 # --- Hashes, CVE IDs ----------------------------------------------------------
@@ -192,7 +196,8 @@ def _cves(text: str) -> Iterator[Candidate]:
         if match is None:
             continue
         start, end = match.span()
-        if _touches_word(text, start, end) or (start and text[start - 1] in _DASH):
+        # An underscore may glue it into a name ("detect_cve_2022_30190.yml"); a letter or digit may not.
+        if _touches_alnum(text, start, end) or (start and text[start - 1] in _DASH):
             continue
         value = f"CVE-{match.group(1)}-{match.group(2)}"
         yield start, end, "cve", value, match.span()

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from articles.enrichment.defang import (
     AT,
     DOT,
+    LOOKALIKE_DOTS,
     PORT_COLON,
     SCHEME,
     SCHEME_SEP,
@@ -68,6 +69,7 @@ _DOT_ANCHORS = tuple(
     for pattern in (
         r"\.(?=[a-z0-9])",
         r"\\\.(?=[a-z0-9])",
+        rf"[{LOOKALIKE_DOTS}](?=[a-z0-9])",
         r"\[ ?(?:\.|dot) ?\] ?(?=[a-z0-9])",
         r"\( ?(?:\.|dot) ?\) ?(?=[a-z0-9])",
         r"\{ ?(?:\.|dot) ?\} ?(?=[a-z0-9])",
@@ -303,7 +305,14 @@ def _classify_chain(matched: str) -> tuple[str | None, str]:
     """
     value = refang(matched)
     if value.replace(".", "").isdigit():
-        return ("ipv4" if is_ipv4(value) else None), value
+        if is_ipv4(value):
+            return "ipv4", value
+        # "010.001.002.003": leading zeros are dropped and the octets read as decimal
+        # (the finding's note says so; some tools would read them as octal).
+        octets = value.split(".")
+        if len(octets) == 4 and all(len(o) <= 3 and int(o) <= 255 for o in octets):
+            return "ipv4", ".".join(str(int(o)) for o in octets)
+        return None, value
     if _IP_RANGE.fullmatch(value):
         return "range", value
     defanged = value != matched

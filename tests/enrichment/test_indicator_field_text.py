@@ -184,3 +184,51 @@ def test_indicators_after_bullets_in_tables_quotes_and_parentheses_are_found() -
         ("domain", "update-check.live"),
         ("ipv4", "77.91.68.12"),
     }
+
+
+# --- Variants: CVE spellings, leading zeros, IPv6 forms, look-alike dots ------------
+
+
+def test_cve_ids_written_with_a_space_underscores_or_unicode_hyphens_are_normalized() -> None:
+    assert written("EternalBlue (CVE 2017-0144) is back.") == {("cve", "CVE-2017-0144")}
+    assert written("tag cve_2021_44228 and detect_cve_2022_30190.yml") == {
+        ("cve", "CVE-2021-44228"),
+        ("cve", "CVE-2022-30190"),
+    }
+    assert written("CVE\u20112021\u201144228, CVE\u22122023\u221234362, CVE\uff0d2024\uff0d3400") == {
+        ("cve", "CVE-2021-44228"),
+        ("cve", "CVE-2023-34362"),
+        ("cve", "CVE-2024-3400"),
+    }
+
+
+def test_a_cve_glued_to_a_letter_is_not_one() -> None:
+    assert written("xCVE-2021-44228 and CVE 20171-0144") == set()
+
+
+def test_ipv4_with_leading_zeros_is_normalized_and_flagged() -> None:
+    [finding] = EXTRACTOR.run(Document("Beacon to 010.001.002.003 was seen."))
+    assert (finding.value, finding.matched) == ("10.1.2.3", "010.001.002.003")
+    assert finding.note == "leading zeros removed; octets read as decimal"
+
+
+def test_ipv6_in_its_written_forms_is_found_and_compressed() -> None:
+    assert written("2001:db8:0:0:1:0:0:1, [2001:db8::2]:443 and 2001:DB8::A:B:C:D") == {
+        ("ipv6", "2001:db8::1:0:0:1"),
+        ("ipv6", "2001:db8::2"),
+        ("ipv6", "2001:db8::a:b:c:d"),
+    }
+    link_local = "fe80::1ff:fe23:4567:890a"
+    assert written(f"Link-local {link_local}%eth0 answered") == {("ipv6", link_local)}
+    assert written("::ffff:198.51.100.9") == {("ipv6", "::ffff:198.51.100.9")}
+
+
+def test_full_width_and_look_alike_dots_are_refanged() -> None:
+    text = "C2 evil\uff0eexample-c2\uff0ecom, cdn\u3002bad-host\u3002net and 192\uff0e168\uff0e1\uff0e50"
+    assert written(text) == {
+        ("domain", "evil.example-c2.com"),
+        ("domain", "cdn.bad-host.net"),
+        ("ipv4", "192.168.1.50"),
+    }
+    assert spans_are_faithful(text)
+    assert all(f.defanged for f in EXTRACTOR.run(Document(text)))

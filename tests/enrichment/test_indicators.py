@@ -94,7 +94,7 @@ def test_cve_with_a_long_sequence_number_is_kept_whole() -> None:
     [
         "999.1.1.1",
         "1.2.3.256",
-        "01.02.03.04",
+        "01.02.03.0004",
         "version 1.2.3.4.5 released",
         "build 10.0.19041.1",
         "Chrome 120.0.6099.109",
