@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from articles.enrichment.pipeline import Pipeline, get_pipeline
-from articles.enrichment.types import Document, Section
+from articles.enrichment.types import Document, DroppedCandidate, Section
 from articles.ingest.seeds import SeedFormatError, parse_seed, starts_with_dateline
 
 EXIT_OK = 0
@@ -76,18 +76,21 @@ def run_extract(
     title: str = "",
     indent: int | None = 2,
     pipeline_factory: Callable[[], Pipeline] | None = None,
+    explain: bool = False,
 ) -> int:
     """Enrich the text (or, with ``jsonl``, each JSON line) of ``stream_in``; return an exit code.
 
     ``stream_in`` may be binary or text; binary input must be UTF-8, else the error
     goes to ``stream_err`` (or is raised as InputError without one). In JSONL mode
     every input line gets exactly one output line, in order: the result, or
-    ``{"error": "line N: ..."}``, and the remaining lines still run.
+    ``{"error": "line N: ..."}``, and the remaining lines still run. With ``explain``,
+    each result also lists under ``"dropped"`` the text that looked like an indicator
+    but was left out, with the reason ("placeholder", "version number").
     """
     # Looked up at call time, so one process-wide pipeline serves every call.
     pipeline_factory = pipeline_factory or get_pipeline
     if jsonl:
-        return _run_jsonl(stream_in, stream_out, pipeline_factory)
+        return _run_jsonl(stream_in, stream_out, pipeline_factory, explain)
     try:
         text = decode_utf8(stream_in.read(), source)
     except InputError as error:
@@ -102,9 +105,32 @@ def run_extract(
             raise
         stream_err.write(f"extract: {error}\n")
         return EXIT_BAD_INPUT
-    result = pipeline_factory().run(doc)
-    stream_out.write(_dump(result.to_dict(), indent) + "\n")
+    pipeline = pipeline_factory()
+    stream_out.write(_dump(_output(pipeline, doc, explain), indent) + "\n")
     return EXIT_OK
+
+
+def _output(pipeline: Pipeline, doc: Document, explain: bool) -> dict[str, Any]:
+    data = pipeline.run(doc).to_dict()
+    if explain:
+        data["dropped"] = explain_dropped(pipeline, doc)
+    return data
+
+
+def explain_dropped(pipeline: Pipeline, doc: Document) -> list[dict[str, Any]]:
+    """Candidates the indicator extractor left out of ``doc`` on purpose, with the reason
+    (section by section for a sectioned document, spans relative to the section)."""
+    texts = [(section.name, section.text) for section in doc.sections] or [("", doc.text)]
+    rows: list[dict[str, Any]] = []
+    for name, text in texts:
+        dropped: list[DroppedCandidate] = []
+        pipeline.indicator_extractor.run(Document(text=text), dropped)
+        for candidate in dropped:
+            row = candidate.to_dict()
+            if name:
+                row["section"] = name
+            rows.append(row)
+    return rows
 
 
 def document_from_text(text: str, source: str, title: str = "") -> Document:
@@ -125,13 +151,15 @@ def document_from_text(text: str, source: str, title: str = "") -> Document:
     return Document(text="", sections=tuple(Section(name, body) for name, body in sections.items()))
 
 
-def _run_jsonl(stream_in: IO[Any], stream_out: IO[str], pipeline_factory: Callable[[], Pipeline]) -> int:
+def _run_jsonl(
+    stream_in: IO[Any], stream_out: IO[str], pipeline_factory: Callable[[], Pipeline], explain: bool = False
+) -> int:
     pipeline = pipeline_factory()
     failed = 0
     for line_number, raw in enumerate(stream_in, start=1):
         try:
             doc = _document_from_line(raw, line_number)
-            output = _dump(pipeline.run(doc).to_dict(), None)
+            output = _dump(_output(pipeline, doc, explain), None)
         except InputError as error:
             failed += 1
             output = _dump({"error": str(error)}, None)

@@ -53,6 +53,7 @@ from articles.enrichment.network_indicators import (
     IPV6_RE,
     URL_RE,
     Candidate,
+    Dropped,
     Span,
     find_all,
     host_chain_candidates,
@@ -60,7 +61,7 @@ from articles.enrichment.network_indicators import (
     ipv6_candidates,
     url_candidates,
 )
-from articles.enrichment.types import Document, IndicatorFinding
+from articles.enrichment.types import Document, DroppedCandidate, IndicatorFinding
 from articles.enrichment.warninglists import WarningListIndex, default_index
 
 __all__ = ["CHAIN_RE", "CVE_RE", "IPV6_RE", "URL_RE", "Candidate", "IndicatorExtractor", "Span"]
@@ -75,6 +76,7 @@ _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
 _HEX_FROM_DIGIT = re.compile(r"[0-9][0-9a-fA-F]{7,}+")
 # "CVE-2021-44228", "CVE 2017-0144" (a space after CVE), "cve_2021_44228" (rule and file names).
 CVE_RE = re.compile(rf"CVE(?:[{_DASH}]|_| (?=\d{{4}}[{_DASH}]))(\d{{4}})[{_DASH}_](\d{{4,}}+)", _I)
+_HEX_LETTERS = re.compile(r"[a-fA-F]{32,128}+")
 _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 
 # Network types in overlap precedence: an earlier type hides later ones inside it.
@@ -91,13 +93,18 @@ class IndicatorExtractor:
         # The index is a per-process singleton: building several extractors is cheap.
         self._warninglists: WarningListIndex | None = default_index() if warninglists else None
 
-    def run(self, doc: Document) -> list[IndicatorFinding]:
-        """All indicators in ``doc.text``, one finding per occurrence, sorted by (start, type)."""
+    def run(self, doc: Document, dropped: list[DroppedCandidate] | None = None) -> list[IndicatorFinding]:
+        """All indicators in ``doc.text``, one finding per occurrence, sorted by (start, type).
+
+        With ``dropped``, the candidates left out on purpose (placeholders, version
+        numbers) are added to it with their reason: what ``extract --explain`` shows.
+        """
         text = doc.text
+        rejected: list[Dropped] | None = [] if dropped is not None else None
         network: dict[str, list[Candidate]] = {type_: [] for type_ in _NETWORK_ORDER}
         network["url"] = list(url_candidates(text))
         network["ipv6"] = list(ipv6_candidates(text))
-        for candidate in host_chain_candidates(text, [(c[0], c[1]) for c in network["url"]]):
+        for candidate in host_chain_candidates(text, [(c[0], c[1]) for c in network["url"]], rejected):
             network[candidate[2]].append(candidate)
 
         accepted: list[Candidate] = []
@@ -108,13 +115,18 @@ class IndicatorExtractor:
             taken = sorted(taken + [(c[0], c[1]) for c in kept])
         # A hash or CVE ID may sit in a URL path but not inside a host name.
         hosts = sorted(c[4] for c in accepted)
-        for candidate in (*_hashes(text), *_cves(text)):
+        for candidate in (*_hashes(text, rejected), *_cves(text)):
             if not _overlaps_any((candidate[0], candidate[1]), hosts):
                 accepted.append(candidate)
 
         findings = [self._finding(text, *candidate[:4]) for candidate in accepted]
         findings += self._derived_hosts(text, accepted)
         findings.sort(key=lambda f: (f.start, f.type))
+        if dropped is not None and rejected:
+            dropped += sorted(
+                DroppedCandidate(type=t, value=v, start=s, end=e, matched=text[s:e], reason=r)
+                for s, e, t, v, r in rejected
+            )
         return findings
 
     def _derived_hosts(self, text: str, accepted: list[Candidate]) -> list[IndicatorFinding]:
@@ -173,7 +185,25 @@ def _glued_to_number(text: str, start: int, end: int) -> bool:
     return before.isdigit() or after.isdigit()
 
 
-def _hashes(text: str) -> Iterator[Candidate]:
+def _placeholder_hash(value: str) -> bool:
+    """ "aaaa…", "0000…", "deadbeef" repeated, "0123456789abcdef" repeated: a
+    repetition of a unit of up to 16 characters, never a real digest."""
+    return any(len(value) % n == 0 and value == value[:n] * (len(value) // n) for n in (1, 2, 4, 8, 16))
+
+
+def _letter_only_placeholders(text: str, dropped: list[Dropped]) -> None:
+    """ "aaaa…", "deadbeef…": hash-length hex runs without a digit are never digests, and
+    the digit-anchored scan never sees them; only ``--explain`` asks for them."""
+    for match in _HEX_LETTERS.finditer(text):
+        start, end = match.span()
+        type_ = _HASH_TYPES.get(end - start)
+        value = match.group().lower()
+        maximal = text[start - 1 : start] not in HEXDIGITS and text[end : end + 1] not in HEXDIGITS
+        if type_ and maximal and not _glued_to_number(text, start, end) and _placeholder_hash(value):
+            dropped.append((start, end, type_, value, "placeholder"))
+
+
+def _hashes(text: str, dropped: list[Dropped] | None = None) -> Iterator[Candidate]:
     for match in _HEX_FROM_DIGIT.finditer(text):
         start, end = match.span()
         # The match starts at the run's first digit; hex letters before it belong to it too.
@@ -183,9 +213,13 @@ def _hashes(text: str) -> Iterator[Candidate]:
         if type_ is None or _glued_to_number(text, start, end):
             continue
         value = text[start:end].lower()
-        # A letter too: an all-digit run is a number.
-        if not value.isdigit():
+        if _placeholder_hash(value):
+            if dropped is not None:
+                dropped.append((start, end, type_, value, "placeholder"))
+        elif not value.isdigit():  # a letter too: an all-digit run is a number
             yield start, end, type_, value, (start, end)
+    if dropped is not None:
+        _letter_only_placeholders(text, dropped)
 
 
 def _cves(text: str) -> Iterator[Candidate]:

@@ -111,6 +111,11 @@ _CLOSING_BRACKETS = frozenset("])}")
 
 Span = tuple[int, int]
 Candidate = tuple[int, int, str, str, Span]  # start, end, type, value, host span
+# A candidate left out, for ``extract --explain``: start, end, type it would have had,
+# value, reason ("placeholder", "version number"...).
+Dropped = tuple[int, int, str, str, str]
+# "x.x.x.x", "xxx.xxx.xxx.xxx", "192.168.x.x": an address with its digits redacted.
+_REDACTED_ADDRESS = re.compile(r"(?:(?:\d{1,3}|x{1,3})\.){3}(?:\d{1,3}|x{1,3})", _I)
 
 
 def find_all(text: str, needle: str) -> Iterator[int]:
@@ -193,8 +198,14 @@ def _dot_anchors(text: str) -> Iterator[int]:
     return heapq.merge(*((m.start() for m in rx.finditer(text)) for rx in _DOT_ANCHORS))
 
 
-def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
-    """Every dotted chain ("evil[.]com", "1.2.3.4") outside ``urls``, classified."""
+def host_chain_candidates(
+    text: str, urls: list[Span], dropped: list[Dropped] | None = None
+) -> Iterator[Candidate]:
+    """Every dotted chain ("evil[.]com", "1.2.3.4") outside ``urls``, classified.
+
+    Chains that look like an indicator but are left out are added to ``dropped`` with
+    the reason, when it is given.
+    """
     covered = 0
     next_url = 0
     for anchor in _dot_anchors(text):
@@ -228,6 +239,10 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
                 continue
         if glued:
             continue
+        if kind == "placeholder":
+            if dropped is not None:
+                dropped.append((start, chain.end(), "ipv4", value, "placeholder"))
+            continue
         # An e-mail: "@", or a bracketed "[at]" / "(at)" (maybe plus a space), before a domain.
         # (The filename and Title-case rules are for bare names: "Bob@Corp.Com" is an address.)
         if (kind == "domain" or (kind is None and is_hostname(value.lower()))) and (
@@ -246,7 +261,7 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
                 yield from _email(text, head, start, chain.end() + 1)
                 continue
         if kind == "ipv4" or (kind == "domain" and before not in (".", "-", "/", "\\")):
-            hosts = list(_ipv4(text, start, chain.end(), value)) if kind == "ipv4" else None
+            hosts = list(_ipv4(text, start, chain.end(), value, dropped)) if kind == "ipv4" else None
             if hosts == []:
                 continue
             path_end = _path_end(text, start, chain.end(), kind)
@@ -263,7 +278,7 @@ def host_chain_candidates(text: str, urls: list[Span]) -> Iterator[Candidate]:
             for left, right in ((start, dash), (dash + 1, chain.end())):
                 part_kind, part = _classify_chain(text[left:right])
                 if part_kind == "ipv4":
-                    yield from _ipv4(text, left, right, part)
+                    yield from _ipv4(text, left, right, part, dropped)
 
 
 def host_value(host: str) -> tuple[str, str] | None:
@@ -299,11 +314,13 @@ def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
 
 @functools.lru_cache(maxsize=65536)
 def _classify_chain(matched: str) -> tuple[str | None, str]:
-    """("ipv4" | "range" | "domain" | None, refanged value) for a dotted chain.
+    """("ipv4" | "range" | "domain" | "placeholder" | None, refanged value) for a dotted chain.
 
     Cached: prose repeats the same chains ("U.S", "3.5", "v2.1") across articles.
     """
     value = refang(matched)
+    if "x" in value.lower() and _REDACTED_ADDRESS.fullmatch(value):
+        return "placeholder", value
     if value.replace(".", "").isdigit():
         if is_ipv4(value):
             return "ipv4", value
@@ -365,14 +382,19 @@ def _glued_ipv4(text: str, start: int, end: int) -> Candidate | None:
     return match.start(), match.end(), "ipv4", match.group(), match.span()
 
 
-def _ipv4(text: str, start: int, end: int, value: str) -> Iterator[Candidate]:
+def _ipv4(
+    text: str, start: int, end: int, value: str, dropped: list[Dropped] | None = None
+) -> Iterator[Candidate]:
     if text[start - 1 : start] == "." or text[max(0, start - 3) : start] in ("[.]", "(.)", "{.}"):
         return  # the tail of a longer dotted number
     if value == text[start:end] and (
         _VERSION_BEFORE.search(text, max(0, start - 12), start)
         or _VERSION_RANGE_BEFORE.search(text, max(0, start - 48), start)
     ):
-        return  # "version 1.2.3.4", "versions 1.2.3.4 through 1.2.3.9": version numbers
+        # "version 1.2.3.4", "versions 1.2.3.4 through 1.2.3.9": version numbers
+        if dropped is not None:
+            dropped.append((start, end, "ipv4", value, "version number"))
+        return
     yield start, end, "ipv4", value, (start, end)
 
 

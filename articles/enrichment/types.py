@@ -60,6 +60,21 @@ class IndicatorFinding:
         return data
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class DroppedCandidate:
+    """Text that looks like an indicator but is left out on purpose, and why."""
+
+    start: int
+    end: int
+    type: str  # the type it would have had
+    value: str
+    matched: str  # the exact text[start:end]
+    reason: str  # "placeholder", "version number"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass(frozen=True, slots=True)
 class EntityFinding:
     kind: str  # one of vocabulary.ENTITY_KINDS values

@@ -7,8 +7,12 @@ tests/enrichment/heldout/indicators (measured); ``bench/indicator_cases.py`` sco
 
 from __future__ import annotations
 
+import io
+import json
+
+from articles.enrichment.cli import run_extract
 from articles.enrichment.indicators import IndicatorExtractor
-from articles.enrichment.types import Document
+from articles.enrichment.types import Document, DroppedCandidate
 
 EXTRACTOR = IndicatorExtractor(warninglists=False)
 
@@ -232,3 +236,59 @@ def test_full_width_and_look_alike_dots_are_refanged() -> None:
     }
     assert spans_are_faithful(text)
     assert all(f.defanged for f in EXTRACTOR.run(Document(text)))
+
+
+# --- Placeholders, and why a candidate was dropped ----------------------------------
+
+
+def dropped(text: str) -> list[tuple[str, str, str]]:
+    reasons: list[DroppedCandidate] = []
+    EXTRACTOR.run(Document(text), reasons)
+    assert all(text[d.start : d.end] == d.matched for d in reasons)
+    return [(d.type, d.matched, d.reason) for d in reasons]
+
+
+def test_placeholder_hashes_are_dropped_with_a_visible_reason() -> None:
+    text = f"md5 {'a' * 32}, sha1 {'0' * 40}, sha256 {'deadbeef' * 8}, {'0123456789abcdef' * 2}"
+    assert written(text) == set()
+    assert [(t, reason) for t, _, reason in dropped(text)] == [
+        ("md5", "placeholder"),
+        ("sha1", "placeholder"),
+        ("sha256", "placeholder"),
+        ("md5", "placeholder"),
+    ]
+
+
+def test_redacted_addresses_are_dropped_as_placeholders() -> None:
+    text = "IP x.x.x.x, XXX.XXX.XXX.XXX and 192.168.x.x are redacted"
+    assert written(text) == set()
+    assert dropped(text) == [
+        ("ipv4", "x.x.x.x", "placeholder"),
+        ("ipv4", "XXX.XXX.XXX.XXX", "placeholder"),
+        ("ipv4", "192.168.x.x", "placeholder"),
+    ]
+
+
+def test_a_real_hash_beside_a_placeholder_is_kept() -> None:
+    assert written(f"real {SHA256} fake {'f' * 64}") == {("sha256", SHA256)}
+
+
+def test_a_version_number_is_dropped_with_its_reason() -> None:
+    assert dropped("version 1.2.3.4") == [("ipv4", "1.2.3.4", "version number")]
+
+
+def test_extract_explain_lists_dropped_candidates() -> None:
+    out = io.StringIO()
+    run_extract(io.BytesIO(b"C2 x.x.x.x and evil-c2.com"), out, explain=True)
+    result = json.loads(out.getvalue())
+    assert [i["value"] for i in result["indicators"]] == ["evil-c2.com"]
+    assert result["dropped"] == [
+        {
+            "start": 3,
+            "end": 10,
+            "type": "ipv4",
+            "value": "x.x.x.x",
+            "matched": "x.x.x.x",
+            "reason": "placeholder",
+        }
+    ]

@@ -1,4 +1,4 @@
-"""``manage.py extract [FILE | -] [--jsonl]``: run the enrichment pipeline on raw text or a seed file.
+"""``manage.py extract [FILE | -] [--jsonl] [--explain]``: enrich raw text or a seed file.
 
 For analysts, and for checking extraction quality against outside test sets.
 It never touches the database: no system or migration checks, no models.
@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--jsonl", action="store_true", help="one JSON object per input and output line")
         parser.add_argument("--title", default="", help="the article's title (single-text mode)")
         parser.add_argument("--compact", action="store_true", help="print the JSON on one line")
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help='also list, under "dropped", text that looks like an indicator but was left out, and why',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -65,4 +70,5 @@ class Command(BaseCommand):
             source=source,
             title=options["title"],
             indent=None if options["compact"] else 2,
+            explain=options["explain"],
         )
