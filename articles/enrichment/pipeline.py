@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from articles.enrichment import assessment, classify, keywords, sections, summarize
+from articles.enrichment import assessment, attack_ids, classify, keywords, sections, summarize
 from articles.enrichment.sections import SectionLayout
 from articles.enrichment.types import Document, EnrichmentResult, EntityFinding, IndicatorFinding
 
@@ -48,13 +48,15 @@ class Pipeline:
             from articles.enrichment.entities import EntityExtractor
 
             entity_extractor = EntityExtractor(watch_entities=tuple(watch_entities))
-        # Warm the classifier's one table here, so building is the only slow step.
+        # Warm the classifier's and the ATT&CK ID tables here, so building is the only slow step.
         classify.ransomware_names()
+        attack_ids.attack_id_table()
         self.indicator_extractor = indicator_extractor
         self.entity_extractor = entity_extractor
         self.versions: dict[str, str] = {
             "indicators": getattr(indicator_extractor, "version", "unknown"),
             "entities": getattr(entity_extractor, "version", "unknown"),
+            "attack_ids": attack_ids.VERSION,
             "classify": classify.VERSION,
             "assess": assessment.VERSION,
             "summarize": summarize.VERSION,
@@ -80,8 +82,12 @@ class Pipeline:
         if doc.sections:
             return self._run_sections(doc, stage)
         indicators = stage("indicators", lambda: self.indicator_extractor.run(doc))
-        entities = stage("entities", lambda: self.entity_extractor.run(doc))
+        entities = stage("entities", lambda: self._entities(doc))
         return self._weigh(doc, indicators, entities, doc, stage)
+
+    def _entities(self, doc: Document) -> list[EntityFinding]:
+        """Named entities, with notes on revoked ATT&CK IDs and unknown IDs reported."""
+        return attack_ids.annotate(doc.text, self.entity_extractor.run(doc))
 
     def _run_sections(
         self, doc: Document, stage: Callable[[str, Callable[[], Any]], Any]
@@ -90,7 +96,7 @@ class Pipeline:
         layout = SectionLayout(doc.sections)
         joined = Document(text=layout.text, title=layout.title, metadata=doc.metadata)
         indicators = stage("indicators", lambda: self.indicator_extractor.run(joined))
-        entities = stage("entities", lambda: self.entity_extractor.run(joined))
+        entities = stage("entities", lambda: self._entities(joined))
         reading = Document(text=layout.text_beside_title, title=layout.title, metadata=doc.metadata)
         prose = Document(text=layout.reading_text[layout.after_title :], title=layout.title)
         result = self._weigh(
@@ -136,6 +142,7 @@ def current_versions() -> dict[str, str]:
     return {
         "indicators": IndicatorExtractor.version,
         "entities": EntityExtractor.version,
+        "attack_ids": attack_ids.VERSION,
         "classify": classify.VERSION,
         "assess": assessment.VERSION,
         "summarize": summarize.VERSION,

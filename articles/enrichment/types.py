@@ -86,6 +86,8 @@ class EntityFinding:
     external_id: str | None = None  # ATT&CK ID for attack-pattern ("T1059.001"), else None
     uuid: str | None = None  # galaxy cluster UUID when there is one
     section: str = ""  # the section start/end point into; "" for a document given as one text
+    # What a reader should know about the match: a revoked ATT&CK ID's successor, an unknown ID.
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -102,6 +104,8 @@ class EntityFinding:
             data["id"] = self.external_id
         if self.uuid:
             data["uuid"] = self.uuid
+        if self.note:
+            data["note"] = self.note
         return data
 
 

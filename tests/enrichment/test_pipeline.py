@@ -82,6 +82,7 @@ def test_versions_name_every_stage():
     assert fake_pipeline().versions == {
         "indicators": "9.9.9",
         "entities": "8.8.8",
+        "attack_ids": "1.0.0",
         "classify": "1.0.0",
         "assess": "1.0.0",
         "summarize": "1.0.0",
