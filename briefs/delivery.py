@@ -21,6 +21,7 @@ label in the subject, at the top and at the bottom.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 
@@ -156,6 +157,23 @@ def _finish(delivery: Delivery, status: str, reason: str) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=status, reason=reason[:2000], finished_at=timezone.now()
     )
+
+
+# Longer than the tasks' longest retry countdown (16 min): a row waiting for its retry is
+# not "lost" yet.
+LOST_AFTER = dt.timedelta(minutes=20)
+MAX_ATTEMPTS = 7  # the first try and six retries
+
+
+def lost_delivery_ids(now: dt.datetime | None = None) -> list[int]:
+    """PENDING deliveries requested more than LOST_AFTER ago; rows tried MAX_ATTEMPTS
+    times become FAILED instead."""
+    cutoff = (now or timezone.now()) - LOST_AFTER
+    stale = Delivery.objects.filter(status=Delivery.PENDING, requested_at__lt=cutoff)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Delivery.FAILED, reason="Not sent after every retry.", finished_at=timezone.now()
+    )
+    return list(stale.filter(attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list("pk", flat=True)[:500])
 
 
 def give_up(delivery_id: int, error: str) -> None:

@@ -7,6 +7,7 @@ import logging
 
 from celery import shared_task
 
+from articles import dispatch
 from briefs import delivery
 
 log = logging.getLogger(__name__)
@@ -23,3 +24,12 @@ def send_delivery_task(self, delivery_id: int) -> str:
         log.error("brief delivery %s not sent after %d retries: %s", delivery_id, self.max_retries, exc)
         delivery.give_up(delivery_id, str(exc))
         raise
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def requeue_pending_deliveries_task() -> int:
+    """Beat: send again the deliveries whose message was lost (a broker outage at request
+    time, a wiped queue). Harmless when the message was not lost: the claim sends once."""
+    pending = delivery.lost_delivery_ids()
+    dispatch.send(send_delivery_task, [(pk,) for pk in pending])
+    return len(pending)

@@ -67,6 +67,7 @@ def brief_context(brief: Brief, user) -> dict:
         "snapshot": brief.snapshot,
         "correction": correction_of(brief, user) if user.is_authenticated else None,
         "markdown_url": reverse("briefs:markdown", args=[brief.pk]),
+        "may_edit": may_edit_briefs(user),
     }
 
 

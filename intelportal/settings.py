@@ -366,6 +366,11 @@ if not BRIEF_CANDIDATE_TAG.strip() or BRIEF_CANDIDATE_TAG.lower().startswith("tl
     raise ImproperlyConfigured(
         f"BRIEF_CANDIDATE_TAG={BRIEF_CANDIDATE_TAG!r} must be a tag name (not empty, not tlp:…)."
     )
+# E-mails of briefs whose message was lost (broker down) are sent again (docs/briefs.md).
+CELERY_BEAT_SCHEDULE["brief-deliveries-requeue"] = {
+    "task": "briefs.tasks.requeue_pending_deliveries_task",
+    "schedule": 300,
+}
 # Articles listed in one digest e-mail; the rest are one link away.
 DIGEST_MAX_ITEMS = env_int("DIGEST_MAX_ITEMS", 20, minimum=1)
 # Daily digests go out from this hour (TIME_ZONE), weekly ones from that hour on this ISO

@@ -221,3 +221,25 @@ def test_a_clear_floor_brief_marked_green_is_not_public(client, author, reviewer
     workflow.publish(brief, reviewer)
     client.logout()
     assert client.get(reverse("briefs:public-detail", args=[brief.pk])).status_code == 404
+
+
+def test_lost_deliveries_are_sent_again_by_the_sweeper_and_given_up_after_every_retry(
+    author, reviewer, make_user
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from briefs.tasks import requeue_pending_deliveries_task
+
+    brief = published(author, reviewer, ArticleFactory(tlp="clear"))
+    person = reader(make_user, "clear", "lost-message")
+    lost = Delivery.objects.create(brief=brief, recipient=person, address=person.email)
+    fresh = Delivery.objects.create(brief=brief, recipient=person, address=person.email)
+    hopeless = Delivery.objects.create(brief=brief, recipient=person, address=person.email, attempts=7)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    Delivery.objects.filter(pk__in=[lost.pk, hopeless.pk]).update(requested_at=long_ago)
+    assert requeue_pending_deliveries_task() == 1  # tasks run eagerly in tests
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses == {lost.pk: Delivery.SENT, fresh.pk: Delivery.PENDING, hopeless.pk: Delivery.FAILED}
+    assert len(mail.outbox) == 1

@@ -243,3 +243,15 @@ def test_the_brief_list_costs_the_same_queries_for_one_brief_or_ten(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("briefs:index"))
     assert response.content.decode().count("briefs/") >= 10
+
+
+def test_an_article_relabelled_after_it_was_added_raises_the_draft_on_the_next_view(client, author):
+    article = week_article(tlp="green")
+    brief = draft(author, article)
+    article.tlp = "amber"
+    article.save()
+    client.force_login(author)
+    html = client.get(reverse("briefs:edit", args=[brief.pk])).content.decode()
+    assert 'This brief is <span class="tlp tlp--amber">TLP:AMBER</span>' in html
+    brief.refresh_from_db()
+    assert brief.tlp == "amber"
