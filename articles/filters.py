@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
+from articles.form_fields import PlainChoiceField
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -64,6 +65,10 @@ class PortalFilterSet(django_filters.FilterSet):
                 widget.attrs.setdefault("class", "input")
 
 
+class SourceFilter(django_filters.Filter):
+    field_class = PlainChoiceField
+
+
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
@@ -81,10 +86,9 @@ class ArticleFilter(PortalFilterSet):
         label="Order", choices=SORT_CHOICES, method="keep", empty_label=None, widget=QuickSelect
     )
     # Plain choices filled in __init__ from one small query: a ModelChoiceFilter would read
-    # the sources again through a server-side cursor to render, and once more to validate.
-    source = django_filters.ChoiceFilter(
-        choices=[], method="filter_source", empty_label="Any source", widget=QuickSelect
-    )
+    # the sources again through a server-side cursor to render, and once more to validate;
+    # a ChoiceFilter normalized and copied the ~200 pairs three times (form_fields.py).
+    source = SourceFilter(method="filter_source", empty_label="Any source", label="Source")
     author = django_filters.CharFilter(label="Author", method="filter_author", max_length=200)
     published_from = django_filters.DateFilter(
         label="Published from",
@@ -138,10 +142,10 @@ class ArticleFilter(PortalFilterSet):
         if user is not None:
             # Only sources with an article this person can read: a name can be sensitive too.
             sources = sources.filter(Exists(Article.objects.visible_to(user).filter(source=OuterRef("pk"))))
-        source_choices = [(str(pk), name) for pk, name in sources.values_list("pk", "name")]
-        self.filters["source"].extra["choices"] = source_choices
         # The field adds the "Any source" option itself (empty_label).
-        self.form.fields["source"].choices = source_choices
+        self.form.fields["source"].set_choices(
+            (str(pk), name) for pk, name in sources.values_list("pk", "name")
+        )
         if user is not None and user.is_authenticated:
             # Offer only the labels this person can read: the others would always be empty.
             readable = TLP_ORDER[: rank(user.clearance) + 1]

@@ -22,17 +22,25 @@ def _options(widget_context: dict) -> list[dict]:
 
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = join_markup(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for option in _options(widget)
-            ),
-        )
+        choices = self.choices
+        if isinstance(choices, list) and not any(isinstance(label, (list, tuple)) for _v, label in choices):
+            # Flat pairs (the list's 200 sources): straight from them, without building
+            # Django's per-option context dicts.
+            wanted = set(self.format_value(value))
+            options, chosen = [], False
+            for option_value, label in choices:
+                option_value = "" if option_value is None else str(option_value)
+                selected = not chosen and option_value in wanted
+                chosen = chosen or selected
+                options.append((option_value, " selected" if selected else "", label))
+            widget_attrs = self.build_attrs(self.attrs, attrs)
+        else:  # groups: Django's own rendering, <optgroup>s and all
+            return super().render(name, value, attrs, renderer)
         return format_markup(
-            '<select name="{}"{}>{}</select>', widget["name"], attributes(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            attributes(widget_attrs),
+            join_markup("", '<option value="{}"{}>{}</option>', options),
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
+from articles.form_fields import PlainChoiceField
 from articles.widgets import QuickCheckboxes, QuickSelect
 
 CHOICES = [("", "Any"), ("1", 'x<"&'), ('gr"een', "<b>G</b>"), ("3", "Plain")]
@@ -31,3 +32,49 @@ def test_filter_form_uses_them(client, make_user, db):
     assert 'value="green" class="choices" id="id_tlp_1" checked' in page or (
         'id="id_tlp_1"' in page and "checked" in page
     )
+
+
+GROUPED = [("", "Any"), ("Group <A>", [("1", "One"), ("2", "Two & co")]), ("3", "Three")]
+
+
+@pytest.mark.parametrize("value", [None, "2", "3"])
+def test_grouped_choices_take_djangos_context_and_match_it(value):
+    expected = forms.Select(choices=GROUPED).render("name", value, attrs={"id": "id_name"})
+    got = QuickSelect(choices=GROUPED).render("name", value, attrs={"id": "id_name"})
+    assert parse_html(got) == parse_html(expected)
+
+
+def test_plain_choice_field_checks_the_value_against_its_pairs():
+    field = PlainChoiceField(choices=[("1", "One <b>"), ("2", "Two")], empty_label="Any", required=False)
+    assert field.clean("2") == "2"
+    assert field.clean("") == ""
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean("3")
+    assert refused.value.code == "invalid_choice"
+    html = field.widget.render("source", "1", attrs={"id": "id_source"})
+    assert parse_html(html) == parse_html(
+        '<select name="source" id="id_source"><option value="">Any</option>'
+        '<option value="1" selected>One &lt;b&gt;</option><option value="2">Two</option></select>'
+    )
+
+
+def test_plain_choice_field_copies_do_not_share_new_choices():
+    import copy
+
+    field = PlainChoiceField(choices=[("1", "One")], empty_label="Any")
+    other = copy.deepcopy(field)
+    other.set_choices([("9", "Nine")])
+    assert field.clean("1") == "1"
+    assert [v for v, _ in field.widget.choices] == ["", "1"]
+    with pytest.raises(forms.ValidationError):
+        field.clean("9")
+
+
+def test_a_source_the_reader_cannot_see_is_refused(client, make_user, db):
+    from tests.factories import ArticleFactory
+
+    hidden = ArticleFactory(tlp="amber").source
+    client.force_login(make_user("green"))
+    page = client.get("/articles/", {"source": str(hidden.pk)}).content.decode()
+    assert hidden.name not in page
+    assert "Select a valid choice" in page
