@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from articles import hooks, tagging
-from articles.markup import format_markup, join_markup
+from articles.markup import escape, format_markup, join_markup
 from workspace import visits
 from workspace.actions import mark_opened
 from workspace.models import ReadingState
@@ -51,6 +51,7 @@ def row_controls(request: HttpRequest, articles: list) -> dict[int, SafeString]:
     controls = {}
     for article in articles:
         read_at, starred_at = states.get(article.pk, (None, None))
+        title = SafeString(escape(article.title))  # escaped once, printed three times
         controls[article.pk] = format_markup(
             '<div class="triage" data-triage-article="{}">'
             '<label class="triage__select"><input type="checkbox" name="ids" value="{}" form="{}"'
@@ -58,21 +59,22 @@ def row_controls(request: HttpRequest, articles: list) -> dict[int, SafeString]:
             article.pk,
             article.pk,
             BULK_FORM_ID,
-            article.title,
-            star_form(context, article.pk, article.title, starred_at is not None),
-            read_form(context, article.pk, article.title, read_at is not None),
+            title,
+            star_form(context, article.pk, title, starred_at is not None),
+            read_form(context, article.pk, title, read_at is not None),
         )
     return controls
 
 
 class FormContext:
-    """What every triage form on a page shares: URLs, the CSRF token, where to go back."""
+    """What every triage form on a page shares: URLs, the CSRF token, where to go back —
+    escaped once here rather than in each of a page's 50 forms."""
 
     def __init__(self, request: HttpRequest, next_url: str) -> None:
-        self.csrf = get_token(request)
-        self.next = next_url
-        self.star_url = reverse("workspace:star")
-        self.read_url = reverse("workspace:read")
+        self.csrf = SafeString(escape(get_token(request)))
+        self.next = SafeString(escape(next_url))
+        self.star_url = SafeString(escape(reverse("workspace:star")))
+        self.read_url = SafeString(escape(reverse("workspace:read")))
 
 
 def star_form(context: FormContext, pk: int, title: str, starred: bool) -> SafeString:
