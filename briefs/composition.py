@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -74,12 +74,17 @@ def create_brief(
             f"There is already a weekly brief for {year}-W{week:02d}; open it, or start a special brief."
         )
     title = " ".join(title.split()) or f"Weekly brief, {year}-W{week:02d}"
-    with transaction.atomic():
-        brief = Brief.objects.create(
-            kind=kind, iso_year=year, iso_week=week, title=title[:200], created_by=user
-        )
-        brief.editors.add(user)
-        record(Action.BRIEF_CREATE, request=request, actor=user, obj=brief, after={"week": brief.week_label})
+    try:
+        with transaction.atomic():
+            brief = Brief.objects.create(
+                kind=kind, iso_year=year, iso_week=week, title=title[:200], created_by=user
+            )
+            brief.editors.add(user)
+            record(
+                Action.BRIEF_CREATE, request=request, actor=user, obj=brief, after={"week": brief.week_label}
+            )
+    except IntegrityError as problem:  # another editor started it a moment ago
+        raise BriefError(f"There is already a weekly brief for {year}-W{week:02d}; open it.") from problem
     return brief
 
 

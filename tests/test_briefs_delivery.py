@@ -195,7 +195,9 @@ def test_the_public_feed_and_page_hold_only_all_clear_briefs(client, author, rev
     client.logout()
     feed = client.get(reverse("briefs:public-feed")).content.decode()
     assert "All clear brief" in feed and "Mixed" not in feed
-    assert client.get(reverse("briefs:public-detail", args=[clear.pk])).status_code == 200
+    public_page = client.get(reverse("briefs:public-detail", args=[clear.pk]))
+    assert public_page.status_code == 200
+    assert "author-editor" not in public_page.content.decode()  # no internal names in public
     assert client.get(reverse("briefs:public-detail", args=[mixed.pk])).status_code == 404
     assert client.get(reverse("briefs:detail", args=[clear.pk])).status_code == 302  # the sign-in page
 
