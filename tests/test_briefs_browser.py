@@ -143,3 +143,34 @@ def test_editor_builds_reviews_and_publishes_a_brief_that_a_green_analyst_cannot
     response = outsider.goto(f"{live_server.url}/briefs/{brief.pk}/")
     assert response.status == 404
     assert outsider.goto(f"{live_server.url}/briefs/{brief.pk}/brief.md").status == 404
+
+
+def test_the_send_feed_public_and_warning_pages_pass_axe(browser, live_server, make_user):
+    from briefs import composition
+    from tests.briefs_support import draft, published
+
+    author = make_user("amber", "editor", username="ax-one")
+    approver = make_user("amber", "editor", username="ax-two")
+    brief = published(author, approver, ArticleFactory(tlp="clear", title="Clear news"), title="Public brief")
+    warned = draft(author, ArticleFactory(tlp="green"), week=50)
+    composition.add_judgment(
+        warned, author, warned.version, "It is probable; we have high confidence it is likely.", "high", []
+    )
+
+    page = sign_in(browser, live_server, "ax-one")
+    for path, what in [
+        (f"/briefs/{brief.pk}/send/", "the send page"),
+        ("/briefs/feed/", "the feed address page"),
+        (f"/briefs/{warned.pk}/edit/", "an assembly page with estimative warnings"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page, what)
+    assert page.locator(".warning").count() >= 2
+
+    anonymous = browser.new_page()
+    anonymous.goto(f"{live_server.url}/briefs/public/")
+    assert_accessible(anonymous, "the public brief list")
+    anonymous.get_by_role("link", name="Public brief").click()
+    anonymous.wait_for_url(f"**/briefs/public/{brief.pk}/")
+    assert anonymous.locator(".brief__marking .tlp").all_inner_texts() == ["TLP:CLEAR", "TLP:CLEAR"]
+    assert_accessible(anonymous, "a public brief")
