@@ -32,3 +32,4 @@ class Action(models.TextChoices):
     BRIEF = "brief.transition", "brief status changed"
     BRIEF_CREATE = "brief.create", "brief started"
     BRIEF_SEND = "brief.send", "brief sent by e-mail"
+    BRIEF_TLP = "brief.tlp", "brief's TLP changed"

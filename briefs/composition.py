@@ -137,6 +137,8 @@ def recompute_tlp(brief: Brief, user) -> tuple[str, str]:
     brief.tlp = highest(labels)
     if brief.tlp != before:
         Brief.objects.filter(pk=brief.pk).update(tlp=brief.tlp)
+        # Who sees the brief changed: on the trail, like an article's relabelling.
+        record(Action.BRIEF_TLP, actor=user, obj=brief, before={"tlp": before}, after={"tlp": brief.tlp})
     return before, brief.tlp
 
 

@@ -196,3 +196,10 @@ def test_a_correction_is_a_new_revision_that_the_first_one_points_to(author, rev
     assert published.snapshot.data["corrects_revision"] == 1
     first.refresh_from_db()
     assert first.correction.status == "published"
+
+
+def test_a_change_of_the_brief_s_label_is_on_the_audit_trail(author):
+    brief = new_brief(author)
+    add(brief, author, ArticleFactory(tlp="amber"))
+    event = AuditEvent.objects.get(action="brief.tlp")
+    assert (event.before, event.after, event.actor) == ({"tlp": "clear"}, {"tlp": "amber"}, author)
