@@ -196,7 +196,8 @@ def compose(brief: Brief, user: User) -> EmailMultiAlternatives:
         "recipient": user,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{label}] {data['title']}",
+        subject=f"[{label}] {data['title']}"
+        + (f" (correction: revision {data['revision']})" if data.get("corrects_revision") else ""),
         body=render_to_string("briefs/email/brief.txt", context),
         to=[user.email],
         headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},

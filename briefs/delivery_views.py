@@ -50,6 +50,14 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             "people": User.objects.filter(is_active=True).order_by("username"),
             "groups": Group.objects.order_by("name"),
             "deliveries": brief.deliveries.select_related("recipient")[:500],
+            # A correction goes first of all to those who received the corrected revision.
+            "earlier_recipients": set(
+                Delivery.objects.filter(brief_id=brief.corrects_id, status=Delivery.SENT).values_list(
+                    "recipient_id", flat=True
+                )
+            )
+            if brief.corrects_id
+            else set(),
             "withheld": brief.tlp in delivery.WITHHELD,
         },
     )

@@ -245,3 +245,22 @@ def test_lost_deliveries_are_sent_again_by_the_sweeper_and_given_up_after_every_
     statuses = dict(Delivery.objects.values_list("pk", "status"))
     assert statuses == {lost.pk: Delivery.SENT, fresh.pk: Delivery.PENDING, hopeless.pk: Delivery.FAILED}
     assert len(mail.outbox) == 1
+
+
+def test_a_correction_is_offered_to_the_earlier_recipients_and_says_so_in_the_subject(
+    client, author, reviewer, make_user, django_capture_on_commit_callbacks
+):
+    from briefs import workflow
+
+    first = published(author, reviewer, ArticleFactory(tlp="green"), title="Week brief")
+    person = reader(make_user, "green", "got-the-first")
+    send(first, author, django_capture_on_commit_callbacks, user_ids=[person.pk])
+    fix = workflow.correct(first, author)
+    workflow.submit_for_review(fix, author, fix.version)
+    workflow.publish(fix, reviewer)
+    client.force_login(author)
+    html = client.get(reverse("briefs:send", args=[fix.pk])).content.decode()
+    assert f'value="{person.pk}" checked' in html
+    mail.outbox.clear()
+    send(fix, author, django_capture_on_commit_callbacks, user_ids=[person.pk])
+    assert mail.outbox[0].subject == "[TLP:GREEN] Week brief (correction: revision 2)"
