@@ -33,11 +33,13 @@ SCHEME_SEP = r"(?:://|\[:\]//|\(:\)//|\[://\]|:\[//\]|\[:\]\[//\])"
 PORT_COLON = r"(?::|\[:\])"
 
 _REFANG = re.compile(
-    rf"(?P<scheme>\b{SCHEME}(?={SCHEME_SEP}))"
+    # Every token starts with one of these: one test rejects most positions at once.
+    rf"(?=[hfstu:\[({{\\ {LOOKALIKE_DOTS}])"
+    rf"(?:(?P<scheme>\b{SCHEME}(?={SCHEME_SEP}))"
     rf"|(?P<sep>{SCHEME_SEP})"
     rf"|(?P<dot>\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
     rf"|(?P<at> ?{_AT_IN_BRACKETS} ?)"
-    r"|(?P<colon>\[:\]|\(:\))",
+    r"|(?P<colon>\[:\]|\(:\)))",
     re.IGNORECASE,
 )
 
@@ -46,7 +48,10 @@ PLAIN_SCHEME_NAMES = frozenset({"http", "https", "ftp", "ftps", "sftp", "tcp", "
 _DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 
 
-_DEFANG_CHARS = "[({\\xX*_" + LOOKALIKE_DOTS
+# Every token but a defanged scheme has one of these characters.
+_DEFANG_CHAR = re.compile("[" + re.escape("[({\\" + LOOKALIKE_DOTS) + "]")
+# A defanged scheme is always followed by a plain "://" when no bracket is in sight.
+_SCHEME_BEFORE_SEP = re.compile(rf"(?P<scheme>\b{SCHEME})(?=://)", re.IGNORECASE)
 
 
 def _refang_token(match: re.Match[str]) -> str:
@@ -66,10 +71,10 @@ def refang(text: str) -> str:
     Only tokens are replaced; case and everything else are left alone, so
     ``refang(x) != x`` tells whether ``x`` was defanged.
     """
-    # Fast path (the extractor refangs every match): every token has a bracket, a
-    # backslash, an x, a "*" or a "_".
-    if not any(char in text for char in _DEFANG_CHARS):
-        return text
+    # Fast paths (the extractor refangs every match): without a bracket, a backslash
+    # or a look-alike dot, the only possible token is a scheme ("hxxp://").
+    if _DEFANG_CHAR.search(text) is None:
+        return _SCHEME_BEFORE_SEP.sub(_refang_token, text) if "://" in text else text
     return _REFANG.sub(_refang_token, text)
 
 

@@ -44,7 +44,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 from articles.enrichment.defang import refang
 from articles.enrichment.network_indicators import (
@@ -141,10 +140,12 @@ class IndicatorExtractor:
                 continue
             host = host_value(refang(text[host_start:host_end]))
             if host is not None:
-                derived.append(replace(self._finding(text, host_start, host_end, *host), derived_from=value))
+                derived.append(self._finding(text, host_start, host_end, *host, derived_from=value))
         return derived
 
-    def _finding(self, text: str, start: int, end: int, type_: str, value: str) -> IndicatorFinding:
+    def _finding(
+        self, text: str, start: int, end: int, type_: str, value: str, derived_from: str | None = None
+    ) -> IndicatorFinding:
         matched = text[start:end]
         benign = self._warninglists.benign_name(type_, value) if self._warninglists else None
         note = None
@@ -158,6 +159,7 @@ class IndicatorExtractor:
             matched=matched,
             defanged=refang(matched) != matched,
             benign=benign,
+            derived_from=derived_from,
             note=note,
         )
 

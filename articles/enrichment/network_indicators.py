@@ -47,7 +47,9 @@ _LOCAL_PART = r"[a-z0-9_%+\-]{1,64}+(?:(?:\.|\[\.\])[a-z0-9_%+\-]{1,64}+){0,16}+
 # Path characters of a URL in prose; quotes, angle brackets, spaces, a table's or wiki
 # link's "|" and a CSV row's "," end it (a comma inside a URL is rare; a URL followed by
 # ",True,2024-01-02" in an export is common).
-_URL_TAIL = "[^\\s<>\"'`|,\u201c\u201d\u2018\u2019]"
+# A "](" is where a Markdown link's text ends and its target starts:
+# "[https://a/p](https://a/p)" is two URLs.
+_URL_TAIL = "(?:[^\\s<>\"'`|,\\]\u201c\u201d\u2018\u2019]++|\\](?!\\())"
 
 # Each pattern below is matched only at anchors (see the module docstring).
 URL_RE = re.compile(
@@ -59,6 +61,8 @@ URL_RE = re.compile(
     rf"(?P<rest>[/?#]{_URL_TAIL}*+)?",
     _I,
 )
+# Every dot token, and an IPv6 literal, has one of these: a host without any has no TLD.
+_HOST_DOT_HINT = re.compile(f"[.\\[({{{LOOKALIKE_DOTS}]")
 _BARE_PATH = re.compile(rf"/(?=[\w%~.-]){_URL_TAIL}*+")
 _SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
 CHAIN_RE = re.compile(_CHAIN, _I)
@@ -157,11 +161,12 @@ def url_candidates(text: str) -> Iterator[Candidate]:
             continue
         start, end = match.span()
         if match.group("rest"):
-            # A Markdown link's text and target: "[https://a/p](https://a/p)" is two URLs.
-            markdown = text.find("](", match.start("rest"), end)
-            end = _trim_url_end(text, start, match.start("rest"), end if markdown < 0 else markdown)
+            end = _trim_url_end(text, start, match.start("rest"), end)
         covered = end
-        if normalize_host(refang(match.group("host"))) is None:
+        host = match.group("host")
+        if _HOST_DOT_HINT.search(host) is None:
+            continue  # no dot token, no IPv6 literal: "http://localhost", "http://http://..."
+        if normalize_host(refang(host)) is None:
             continue
         value = normalize_url(refang(text[start:end]), match.group("scheme"))
         yield start, end, "url", value, match.span("host")
@@ -304,9 +309,7 @@ def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
     tail = _BARE_PATH.match(text, host_end)
     if tail is None:
         return None
-    end = tail.end()
-    markdown = text.find("](", host_end, end)
-    end = _trim_url_end(text, start, host_end, end if markdown < 0 else markdown)
+    end = _trim_url_end(text, start, host_end, tail.end())
     if end - host_end < 2 or (kind == "ipv4" and text[host_end + 1 : end].isdigit()):
         return None
     return end

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
+from articles.enrichment import attack_ids
 from articles.enrichment.cli import run_extract
 from articles.enrichment.indicators import IndicatorExtractor
 from articles.enrichment.types import Document, DroppedCandidate
@@ -292,3 +294,31 @@ def test_extract_explain_lists_dropped_candidates() -> None:
             "reason": "placeholder",
         }
     ]
+
+
+# --- Linear time on hostile input ---------------------------------------------------
+
+HOSTILE = {
+    "userinfo without a host": "http://" + "u" * 60 + ":" + "p" * 60 + "@",
+    "bare hosts with paths": "evil.com/a" + "/b" * 50 + " ",
+    # No whitespace anywhere: each "](" cut must not make the next URL rescan the rest.
+    "markdown links": "[https://a.com/p](https://a.com/p)" + "-x" * 40,
+    "glued addresses": "host1.2.3.4port",
+    "glued address chain": "1.2.3.4x",
+    "redacted addresses": "x.x.x.x.",
+    "hex letters": "deadbeef",
+    "underscored hex": "_" + "a1" * 16,
+    "cve spellings": "cve_2021_ CVE 2017-",
+    "attack ids": "T1086.002T",
+    "look-alike dots": "a\uff0e",
+    "obfuscated schemes": "h**p://",
+}
+
+
+def test_a_megabyte_of_each_hostile_form_is_extracted_in_under_a_second() -> None:
+    for name, piece in HOSTILE.items():
+        text = (piece * (1_000_000 // len(piece) + 1))[:1_000_000]
+        started = time.perf_counter()
+        EXTRACTOR.run(Document(text), [])
+        attack_ids.annotate(text, [])
+        assert time.perf_counter() - started < 1.0, name
