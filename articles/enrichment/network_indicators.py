@@ -63,6 +63,7 @@ URL_RE = re.compile(
 )
 # Every dot token, and an IPv6 literal, has one of these: a host without any has no TLD.
 _HOST_DOT_HINT = re.compile(f"[.\\[({{{LOOKALIKE_DOTS}]")
+_USERINFO_BEFORE = re.compile(r"[a-z][a-z0-9+.-]{1,15}://[^\s/@]{0,64}:$", _I)
 _BARE_PATH = re.compile(rf"/(?=[\w%~.-]){_URL_TAIL}*+")
 _SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
 CHAIN_RE = re.compile(_CHAIN, _I)
@@ -256,7 +257,9 @@ def host_chain_candidates(
             or (before == " " and text[start - 2 : start - 1] in _CLOSING_BRACKETS)
         ):
             head = _email_head(text, start)
-            if head is not None:
+            # "smtp://user:password@host": the userinfo of a URL whose scheme we do not
+            # extract is no e-mail address; its host is still a domain.
+            if head is not None and not _USERINFO_BEFORE.search(text, max(0, head - 80), head):
                 yield from _email(text, head, start, chain.end())
                 continue
         if kind == "ipv4" and before == "[" and text[chain.end() : chain.end() + 1] == "]":

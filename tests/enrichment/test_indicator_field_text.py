@@ -322,3 +322,8 @@ def test_a_megabyte_of_each_hostile_form_is_extracted_in_under_a_second() -> Non
         EXTRACTOR.run(Document(text), [])
         attack_ids.annotate(text, [])
         assert time.perf_counter() - started < 1.0, name
+
+
+def test_userinfo_of_a_url_with_another_scheme_is_not_an_email() -> None:
+    text = "smtp://mailer:Qwerty123@smtp.mail-relay.com:587"
+    assert written(text) == {("domain", "smtp.mail-relay.com")}
