@@ -17,26 +17,31 @@ checked in Python, so time stays linear in the input (a 5 MB text or a
 ``bench/indicators_speed.py``). The URL, host-name, e-mail and IPv6 scanners live in
 :mod:`articles.enrichment.network_indicators`; the hash and CVE scanners are here.
 
-Rules worth knowing:
+Rules worth knowing (the full definition, with examples, is ``docs/indicators.md``):
 
 - Overlaps: a URL wins over the e-mail, IP and domain inside it, an e-mail
-  over its domain, an IPv6 address over an embedded IPv4. So a URL's host is
-  not reported again unless it also stands alone elsewhere. Hashes and CVE IDs
-  inside a URL *path* are kept (VirusTotal and NVD links carry the indicator
-  itself), but not inside a host name.
+  over its domain, an IPv6 address over an embedded IPv4. A URL's host and an
+  e-mail's domain are then reported once more as findings of their own,
+  spanning the host as written and marked ``derived_from`` the URL/address.
+  Hashes and CVE IDs inside a URL *path* are kept (VirusTotal and NVD links
+  carry the indicator itself), but not inside a host name.
 - Domains need a real TLD (:mod:`articles.enrichment.domains`); ``setup.py``
   style names are filenames unless defanged; a Title-case TLD
-  (``attack ended.It was``) is a missing space, not a domain.
-- IPv4: octets 0-255 without leading zeros, not part of a longer dotted
-  number (``1.2.3.4.5``), not right after a word such as ``version``. Both
-  ends of a range (``10.0.0.1-10.0.0.255``) are reported.
+  (``attack ended.It was``) is a missing space, not a domain. A host followed
+  by a path (``evil.example/dl/x.bin``) is a URL without a scheme.
+- IPv4: octets 0-255, not part of a longer dotted number (``1.2.3.4.5``), not
+  right after a word such as ``version`` (nor the second number of a version
+  range); leading zeros are dropped with a ``note``. Both ends of a range
+  (``10.0.0.1-10.0.0.255``) are reported; an address glued to letters
+  (``host10.2.3.4port``) is found unless the letters are a version word.
 - IPv6: validated and compressed by :mod:`ipaddress`; needs a decimal digit
   and two groups, so ``dead::beef`` from C++ code is ignored.
-- Hashes: exactly 32/40/64/128 hex characters, not glued to a longer run or
-  a word, and not all digits.
+- Hashes: exactly 32/40/64/128 hex characters, not glued to a longer hex run,
+  a digit or a ``0x``, and not all digits; repetitions (``aaaa…``,
+  ``deadbeef…``) are placeholders, dropped with that reason.
 - URLs lose trailing sentence punctuation and unbalanced closing brackets
   (``(see http://a.com/x).`` -> ``http://a.com/x``; ``.../Foo_(bar)`` keeps its
-  parentheses).
+  parentheses); ``|``, ``,`` and a Markdown ``](`` end them.
 """
 
 from __future__ import annotations
