@@ -122,12 +122,16 @@ def test_editor_builds_reviews_and_publishes_a_brief_that_a_green_analyst_cannot
     assert_accessible(reviewer, "the published brief")
     reviewer.screenshot(path=str(SCREENSHOTS / "brief-published.png"), full_page=True)
 
-    printed = pdf_text(reviewer.pdf(format="A4"))
-    assert printed.startswith("TLP:AMBER")
+    pdf = reviewer.pdf(format="A4")
+    printed = pdf_text(pdf)
+    pages = pdf.count(b"/Type /Page\n")
+    assert pages >= 2
+    # The label at the top and the bottom of every printed page (FIRST: header and footer).
+    assert printed.count("TLP:AMBER — share only as this label allows.") == pages
+    assert printed.count(f"Friday brief · {brief.week_label}") == pages
     assert "Friday brief" in printed
     assert "Patch the gateways this week." in printed
     assert "almost no chance" in printed
-    assert printed.rstrip().endswith("End of Friday brief.")
     assert "Sign out" not in printed  # the portal's masthead is not printed
 
     reader = sign_in(browser, live_server, "amber-analyst")
