@@ -24,7 +24,8 @@ _AT_IN_BRACKETS = r"(?:\[ ?(?:@|at) ?\]|\( ?(?:@|at) ?\)|\{ ?(?:@|at) ?\})"
 # Full-width and other look-alike dots defangers use: "．" "。" "｡" "․" "﹒".
 LOOKALIKE_DOTS = "\uff0e\u3002\uff61\u2024\ufe52"
 DOT = rf"(?:\.|\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
-AT = rf"(?:@| ?{_AT_IN_BRACKETS} ?)"
+# The full-width "＠" (U+FF20) is the look-alike at sign.
+AT = rf"(?:@|\uff20| ?{_AT_IN_BRACKETS} ?)"
 # http, https, ftp, ftps and their defanged forms (hxxp, hXXps, htxp, h**p, h__p, ht*p,
 # fxp), and the non-web schemes analysts meet in reports: sftp, tcp, udp, ssh.
 SCHEME = r"(?:h[tx*_][tx*_]ps?|f[tx]ps?|sftp|tcp|udp|ssh)"
@@ -34,11 +35,11 @@ PORT_COLON = r"(?::|\[:\])"
 
 _REFANG = re.compile(
     # Every token starts with one of these: one test rejects most positions at once.
-    rf"(?=[hfstu:\[({{\\ {LOOKALIKE_DOTS}])"
+    rf"(?=[hfstu:\[({{\\ \uff20{LOOKALIKE_DOTS}])"
     rf"(?:(?P<scheme>\b{SCHEME}(?={SCHEME_SEP}))"
     rf"|(?P<sep>{SCHEME_SEP})"
     rf"|(?P<dot>\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
-    rf"|(?P<at> ?{_AT_IN_BRACKETS} ?)"
+    rf"|(?P<at>\uff20| ?{_AT_IN_BRACKETS} ?)"
     r"|(?P<colon>\[:\]|\(:\)))",
     re.IGNORECASE,
 )
@@ -49,7 +50,7 @@ _DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fx
 
 
 # Every token but a defanged scheme has one of these characters.
-_DEFANG_CHAR = re.compile("[" + re.escape("[({\\" + LOOKALIKE_DOTS) + "]")
+_DEFANG_CHAR = re.compile("[" + re.escape("[({\\\uff20" + LOOKALIKE_DOTS) + "]")
 # A defanged scheme is always followed by a plain "://" when no bracket is in sight.
 _SCHEME_BEFORE_SEP = re.compile(rf"(?P<scheme>\b{SCHEME})(?=://)", re.IGNORECASE)
 

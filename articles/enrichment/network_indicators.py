@@ -64,6 +64,7 @@ URL_RE = re.compile(
 # Every dot token, and an IPv6 literal, has one of these: a host without any has no TLD.
 _HOST_DOT_HINT = re.compile(f"[.\\[({{{LOOKALIKE_DOTS}]")
 _USERINFO_BEFORE = re.compile(r"[a-z][a-z0-9+.-]{1,15}://[^\s/@]{0,64}:$", _I)
+_BARE_PORT = re.compile(rf"{PORT_COLON}\d{{1,5}}(?=/)")
 _BARE_PATH = re.compile(rf"/(?=[\w%~.-]){_URL_TAIL}*+")
 _SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
 CHAIN_RE = re.compile(_CHAIN, _I)
@@ -252,7 +253,7 @@ def host_chain_candidates(
         # An e-mail: "@", or a bracketed "[at]" / "(at)" (maybe plus a space), before a domain.
         # (The filename and Title-case rules are for bare names: "Bob@Corp.Com" is an address.)
         if (kind == "domain" or (kind is None and is_hostname(value.lower()))) and (
-            before == "@"
+            before in ("@", "\uff20")
             or before in _CLOSING_BRACKETS
             or (before == " " and text[start - 2 : start - 1] in _CLOSING_BRACKETS)
         ):
@@ -305,15 +306,18 @@ def host_value(host: str) -> tuple[str, str] | None:
 def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
     """End of the path after a bare host ("evil.example/dl/x.bin"), None without one.
 
-    A path needs a character after its "/"; "10.0.0.0/8" is a network, not a URL.
+    A port may come first ("evil.example:8080/gate.php"). A path needs a character
+    after its "/"; "10.0.0.0/8" is a network, not a URL.
     """
-    if text[host_end : host_end + 1] != "/":
+    port = _BARE_PORT.match(text, host_end)
+    path_start = port.end() if port else host_end
+    if text[path_start : path_start + 1] != "/":
         return None
-    tail = _BARE_PATH.match(text, host_end)
+    tail = _BARE_PATH.match(text, path_start)
     if tail is None:
         return None
-    end = _trim_url_end(text, start, host_end, tail.end())
-    if end - host_end < 2 or (kind == "ipv4" and text[host_end + 1 : end].isdigit()):
+    end = _trim_url_end(text, start, path_start, tail.end())
+    if end - path_start < 2 or (kind == "ipv4" and not port and text[path_start + 1 : end].isdigit()):
         return None
     return end
 

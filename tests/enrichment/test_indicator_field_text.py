@@ -327,3 +327,13 @@ def test_a_megabyte_of_each_hostile_form_is_extracted_in_under_a_second() -> Non
 def test_userinfo_of_a_url_with_another_scheme_is_not_an_email() -> None:
     text = "smtp://mailer:Qwerty123@smtp.mail-relay.com:587"
     assert written(text) == {("domain", "smtp.mail-relay.com")}
+
+
+def test_a_bare_host_with_a_port_and_a_path_is_a_url() -> None:
+    assert written("The panel answered on upd-gate.com:8080/gate.php until May.") == {
+        ("url", "upd-gate.com:8080/gate.php")
+    }
+
+
+def test_a_full_width_at_sign_is_refanged() -> None:
+    assert written("Replies went to ops\uff20corp-mail.com instead.") == {("email", "ops@corp-mail.com")}
