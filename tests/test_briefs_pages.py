@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story
+from briefs import composition
 from briefs.models import Brief
 from tests.briefs_support import draft, published
 from tests.factories import ArticleFactory
@@ -255,3 +256,20 @@ def test_an_article_relabelled_after_it_was_added_raises_the_draft_on_the_next_v
     assert 'This brief is <span class="tlp tlp--amber">TLP:AMBER</span>' in html
     brief.refresh_from_db()
     assert brief.tlp == "amber"
+
+
+def test_the_assembly_page_costs_the_same_queries_for_two_items_or_eight(
+    client, author, django_assert_max_num_queries
+):
+    brief = draft(author, *[week_article(category="malware") for _ in range(2)])
+    client.force_login(author)
+    with django_assert_max_num_queries(40) as two:
+        client.get(reverse("briefs:edit", args=[brief.pk]))
+    for n in range(6):
+        brief.refresh_from_db()
+        composition.add_article(
+            brief, author, brief.version, week_article(category=["breach", "malware"][n % 2]).pk
+        )
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(reverse("briefs:edit", args=[brief.pk]))
+    assert response.content.decode().count('class="assembly__item"') == 8
