@@ -229,6 +229,8 @@ def host_chain_candidates(
         # The label before the dot: rstrip in C is ~10x faster than a Python loop.
         window = text[max(0, label_end - 64) : label_end]
         start = label_end - (len(window) - len(window.rstrip(_LABEL_CHARS)))
+        while start < label_end and text[start] == "-":
+            start += 1  # a label never starts with "-": "-evil.example" is a bullet or a flag
         chain = CHAIN_RE.match(text, start) if start < label_end else None
         if chain is None or chain.end() <= anchor:
             continue
@@ -269,7 +271,9 @@ def host_chain_candidates(
             if head is not None:
                 yield from _email(text, head, start, chain.end() + 1)
                 continue
-        if kind == "ipv4" or (kind == "domain" and before not in (".", "-", "/", "\\")):
+        if kind == "ipv4" or (
+            kind == "domain" and (before not in (".", "-", "/", "\\") or _dash_bullet(text, start))
+        ):
             hosts = list(_ipv4(text, start, chain.end(), value, dropped)) if kind == "ipv4" else None
             if hosts == []:
                 continue
@@ -301,6 +305,11 @@ def host_value(host: str) -> tuple[str, str] | None:
         return kind, value
     host = host.lower()
     return ("domain", host) if is_hostname(host) else None
+
+
+def _dash_bullet(text: str, start: int) -> bool:
+    """A "-" right before a host at the start of a line is a list bullet ("-evil.example")."""
+    return text[start - 1 : start] == "-" and text[start - 2 : start - 1] in ("", "\n")
 
 
 def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:

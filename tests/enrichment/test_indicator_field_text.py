@@ -337,3 +337,11 @@ def test_a_bare_host_with_a_port_and_a_path_is_a_url() -> None:
 
 def test_a_full_width_at_sign_is_refanged() -> None:
     assert written("Replies went to ops\uff20corp-mail.com instead.") == {("email", "ops@corp-mail.com")}
+
+
+def test_a_dash_bullet_glued_to_a_host_at_a_line_start_is_not_part_of_it() -> None:
+    assert written("Blocklist:\n-evil-one.com\n-evil-two.net") == {
+        ("domain", "evil-one.com"),
+        ("domain", "evil-two.net"),
+    }
+    assert written("run it with -config.com too") == set()
