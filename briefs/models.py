@@ -93,6 +93,14 @@ class Brief(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Without the title: the audit trail keeps this as the object's name, and admins of
+        # any clearance read the trail; a title can say what a restricted brief is about.
+        revision = f", revision {self.revision}" if self.revision > 1 else ""
+        return f"{self.get_kind_display()} {self.week_label}{revision} (#{self.pk})"
+
+    @property
+    def heading(self) -> str:
+        """The title as pages show it (to readers cleared for the brief)."""
         revision = f" (revision {self.revision})" if self.revision > 1 else ""
         return f"{self.title}{revision}"
 

@@ -203,3 +203,14 @@ def test_a_change_of_the_brief_s_label_is_on_the_audit_trail(author):
     add(brief, author, ArticleFactory(tlp="amber"))
     event = AuditEvent.objects.get(action="brief.tlp")
     assert (event.before, event.after, event.actor) == ({"tlp": "clear"}, {"tlp": "amber"}, author)
+
+
+def test_the_audit_trail_names_a_brief_by_week_not_by_its_title(author, reviewer):
+    brief = in_review(
+        new_brief(author, title="Secret operation Nightfall"), author, ArticleFactory(tlp="amber")
+    )
+    workflow.publish(brief, reviewer)
+    events = AuditEvent.objects.filter(object_type="briefs.brief")
+    assert events.count() >= 3
+    assert not [e for e in events if "Nightfall" in e.object_repr + e.detail + str(e.before) + str(e.after)]
+    assert events.first().object_repr == f"Weekly brief 2026-W49 (#{brief.pk})"
