@@ -15,6 +15,12 @@ among the findings while extra findings are not counted: for noisy text whose fu
 set is a matter of opinion. Both count every finding, known-benign or not, derived
 or not (flagging benign values is measured by ``enrichment_quality.py``).
 
+ATT&CK technique IDs are entities, scored from ``attack_ids/`` beside each set: every
+case lists ``techniques`` as (ID as written, outcome), where the outcome is the current
+technique ID a revoked or deprecated ID leads to, ``"retired"`` when none does, or
+``"unknown"`` for an ID ATT&CK never had. Those need the whole pipeline (a few seconds
+to load the galaxies).
+
 Two recall figures are printed:
 
 - exact recall: the (type, value) pairs of ``indicators`` found exactly;
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +43,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from articles.enrichment.attack_ids import TECHNIQUE_ID, UNKNOWN_REF  # noqa: E402
 from articles.enrichment.indicators import IndicatorExtractor  # noqa: E402
-from articles.enrichment.types import Document  # noqa: E402
+from articles.enrichment.pipeline import Pipeline, get_pipeline  # noqa: E402
+from articles.enrichment.types import Document, EntityFinding  # noqa: E402
 
 SETS = {
     "tuning": ROOT / "tests" / "enrichment" / "corpus" / "indicators",
     "heldout": ROOT / "tests" / "enrichment" / "heldout" / "indicators",
 }
+ATTACK_SETS = {name: directory.parent / "attack_ids" for name, directory in SETS.items()}
+_SUCCESSOR = re.compile(r"(?:now|see) (T\d{4}(?:\.\d{3})?)")
 
 
 @dataclass
@@ -115,6 +126,40 @@ def score(directory: Path, extractor: IndicatorExtractor | None = None) -> dict[
     return scores
 
 
+def technique_outcome(finding: EntityFinding) -> str:
+    """What a technique finding says an ID became (see the module docstring)."""
+    if finding.ref == UNKNOWN_REF:
+        return "unknown"
+    if finding.note and "no successor" in finding.note:
+        return "retired"
+    successor = _SUCCESSOR.search(finding.note or "")
+    return successor.group(1) if successor else finding.external_id or finding.name
+
+
+def score_attack_ids(directory: Path, pipeline: Pipeline | None = None) -> dict[str, ClassScore]:
+    """ATT&CK ID cases: (ID as written, outcome) pairs compared like indicators."""
+    pipeline = pipeline or get_pipeline()
+    scores: dict[str, ClassScore] = {}
+    for name, cases in load_cases(directory).items():
+        tally = scores[f"attack:{name}"] = ClassScore()
+        for case in cases:
+            entities = pipeline.run(Document(case["text"])).entities
+            found = {
+                (f.matched, technique_outcome(f))
+                for f in entities
+                if f.kind == "attack-pattern" and TECHNIQUE_ID.fullmatch(f.matched)  # IDs, not names
+            }
+            expected = {tuple(pair) for pair in case["techniques"]}
+            tally.true_positives += len(found & expected)
+            tally.false_positives += len(found - expected)
+            tally.false_negatives += len(expected - found)
+            tally.containable += len(expected)
+            tally.contained += len({written for written, _ in expected} & {written for written, _ in found})
+            tally.misses += [f"FP {pair}   in {case['text'][:70]!r}" for pair in sorted(found - expected)]
+            tally.misses += [f"FN {pair}   in {case['text'][:70]!r}" for pair in sorted(expected - found)]
+    return scores
+
+
 def total(scores: dict[str, ClassScore]) -> ClassScore:
     overall = ClassScore()
     for tally in scores.values():
@@ -140,12 +185,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=("tuning", "heldout", "both"), default="both")
     parser.add_argument("--misses", action="store_true", help="list every false positive and negative")
+    parser.add_argument("--no-attack", action="store_true", help="skip the ATT&CK ID cases (no galaxy load)")
     args = parser.parse_args()
     extractor = IndicatorExtractor(warninglists=False)
     chosen = SETS if args.set == "both" else {args.set: SETS[args.set]}
     for label, directory in chosen.items():
         print(render(label, score(directory, extractor), args.misses))
         print()
+    if not args.no_attack:
+        for label in chosen:
+            print(render(f"{label} ATT&CK", score_attack_ids(ATTACK_SETS[label]), args.misses))
+            print()
 
 
 if __name__ == "__main__":

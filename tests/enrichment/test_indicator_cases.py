@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.indicator_cases import SETS, load_cases, score, total
+from bench.indicator_cases import ATTACK_SETS, SETS, load_cases, score, score_attack_ids, total
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +29,9 @@ def test_every_set_has_cases_for_each_class_of_field_text() -> None:
 def test_indicator_f1_and_containment_recall_meet_the_goal(scores, name) -> None:
     assert scores[name].f1 >= 0.97
     assert scores[name].containment >= 0.90
+
+
+@pytest.mark.parametrize("name", sorted(ATTACK_SETS))
+def test_revoked_retired_and_unknown_attack_ids_resolve_as_labelled(name) -> None:
+    overall = total(score_attack_ids(ATTACK_SETS[name]))
+    assert overall.f1 >= 0.97
