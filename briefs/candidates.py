@@ -4,7 +4,8 @@ Ranked by what people already did with them, then by what enrichment and the fee
 starred or noted by analysts (counts only, never who), tagged for the brief
 (``BRIEF_CANDIDATE_TAG``), priority, how many sources report the story, newest. One row
 per story (its first report, with the number of reports and sources the editor may read);
-a story already cited by another published brief, or already in this one, is marked.
+a story already cited by another published brief the editor may read, or already in this
+one, is marked.
 Bounded: ``CANDIDATE_LIMIT`` rows from the ISO week's articles.
 """
 
@@ -45,8 +46,13 @@ def candidates(brief: Brief, user, limit: int = CANDIDATE_LIMIT) -> list[Article
         ArticleTag.objects.filter(article=OuterRef("pk"), tag__name__iexact=settings.BRIEF_CANDIDATE_TAG)
     )
     same_story = Q(article__story_id=OuterRef("story_id")) & Q(article__story_id__isnull=False)
+    # Only briefs the editor may read: that a story was cited in a brief above their
+    # clearance is itself something they may not learn.
+    readable_briefs = Brief.objects.readable_by(user).exclude(pk=brief.pk).values("pk")
     briefed_elsewhere = Exists(
-        PublishedCitation.objects.filter(same_story | Q(article_id=OuterRef("pk"))).exclude(brief=brief)
+        PublishedCitation.objects.filter(same_story | Q(article_id=OuterRef("pk"))).filter(
+            brief__in=readable_briefs
+        )
     )
     in_this_brief = Exists(
         BriefItem.objects.filter(Q(brief=brief) & (same_story | Q(article_id=OuterRef("pk"))))

@@ -125,3 +125,20 @@ def test_the_public_surfaces_hold_only_the_all_clear_brief(client, matrix):
         assert client.get(reverse("briefs:public-detail", args=[brief.pk])).status_code == (
             200 if public else 404
         )
+
+
+def test_already_briefed_is_not_said_of_a_story_cited_only_in_a_brief_above_the_editor(client, make_user):
+    boss = make_user("red", "admin", username="boss-editor")
+    second = make_user("red", "admin", username="boss-approver")
+    shared = ArticleFactory(title=f"{WORD} shared story", tlp="green", published_at=WEEK_START)
+    secret = ArticleFactory(title=f"{WORD} secret", tlp="amber", published_at=WEEK_START)
+    published(boss, second, shared, secret, week=45, title="Amber brief citing a green story")
+    green_editor = make_user("green", "editor")
+    own = draft(green_editor, week=49)
+    client.force_login(green_editor)
+    page = client.get(reverse("briefs:edit", args=[own.pk])).content.decode()
+    assert f"{WORD} shared story" in page
+    assert "Already briefed" not in page
+    client.force_login(make_user("amber", "editor"))
+    other = draft(boss, week=49, kind="special")
+    assert "Already briefed" in client.get(reverse("briefs:edit", args=[other.pk])).content.decode()
