@@ -193,4 +193,5 @@ def test_extractor_keeps_benign_findings_and_labels_them() -> None:
         ("ipv4", "8.8.8.8", "List of known IPv4 public DNS resolvers"),
         ("ipv4", AWS_IP, None),
         ("url", "http://evil-unlisted.xyz/a", None),
+        ("domain", "evil-unlisted.xyz", None),  # the URL's host, derived from it
     ]
