@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.tlp import TLP, TLP_ORDER, rank
-from briefs import composition, estimative, workflow
+from briefs import composition, estimative, judgments, workflow
 from briefs.candidates import candidates
 from briefs.composition import BriefConflict, BriefError, BriefNotFound
 from briefs.models import Brief, Confidence, Kind, Status
@@ -121,11 +121,11 @@ def _apply(brief: Brief, user, op: str, post) -> tuple[str, str]:
             tlp_floor=post.get("tlp_floor", ""),
         ), "text"
     if op == "judgment-add":
-        return composition.add_judgment(
+        return judgments.add_judgment(
             brief, user, v, post.get("text", ""), post.get("confidence", ""), _ints(post, "items")
         ), "judgments"
     if op == "judgment-edit":
-        return composition.edit_judgment(
+        return judgments.edit_judgment(
             brief,
             user,
             v,
@@ -135,7 +135,7 @@ def _apply(brief: Brief, user, op: str, post) -> tuple[str, str]:
             _ints(post, "items"),
         ), "judgments"
     if op == "judgment-remove":
-        return composition.remove_judgment(brief, user, v, _int(post, "judgment")), "judgments"
+        return judgments.remove_judgment(brief, user, v, _int(post, "judgment")), "judgments"
     raise BriefError("Unknown change; reload the page.")
 
 

@@ -25,7 +25,7 @@ from articles.models import Article
 from articles.tlp import TLP, TLP_ORDER, rank
 from audit.actions import Action
 from audit.services import record
-from briefs.models import Brief, BriefItem, BriefSection, Confidence, KeyJudgment, Kind, Status
+from briefs.models import Brief, BriefItem, BriefSection, Kind, Status
 from briefs.querysets import may_edit_briefs
 
 CATEGORY_LABELS = dict(CATEGORIES)
@@ -95,7 +95,7 @@ def open_for_work(user, brief_id: int) -> Brief:
     return brief
 
 
-def _claim(brief: Brief, user, version: int) -> None:
+def claim_version(brief: Brief, user, version: int) -> None:
     """Move the brief's version on, or raise BriefConflict (module docstring)."""
     if brief.status != Status.DRAFT:
         raise BriefError(
@@ -182,7 +182,7 @@ def add_article(
     if article is None:
         raise BriefError("That article does not exist or you may not read it.")
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         if brief.items.filter(article=article).exists():
             raise BriefError(f"“{article.title}” is already in this brief.")
         if section_id:
@@ -214,7 +214,7 @@ def _item(brief: Brief, item_id: int) -> BriefItem:
 
 def remove_item(brief: Brief, user, version: int, item_id: int) -> str:
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         item = _item(brief, item_id)
         title = item.article.title
         item.delete()
@@ -235,7 +235,7 @@ def _swap(rows: list, index: int, offset: int) -> bool:
 
 def move_item(brief: Brief, user, version: int, item_id: int, direction: str) -> str:
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         item = _item(brief, item_id)
         rows = list(item.section.items.all())
         index = next(i for i, row in enumerate(rows) if row.pk == item.pk)
@@ -246,7 +246,7 @@ def move_item(brief: Brief, user, version: int, item_id: int, direction: str) ->
 
 def move_to_section(brief: Brief, user, version: int, item_id: int, section_id: int) -> str:
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         item = _item(brief, item_id)
         section = brief.sections.filter(pk=section_id).first()
         if section is None:
@@ -258,7 +258,7 @@ def move_to_section(brief: Brief, user, version: int, item_id: int, section_id: 
 
 def set_commentary(brief: Brief, user, version: int, item_id: int, commentary: str) -> str:
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         item = _item(brief, item_id)
         BriefItem.objects.filter(pk=item.pk).update(commentary=commentary.strip())
     return f"Saved the commentary on “{item.article.title}”."
@@ -272,7 +272,7 @@ def add_section(brief: Brief, user, version: int, name: str) -> str:
     if not name:
         raise BriefError("Type the new section's name.")
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         last = brief.sections.aggregate(m=Max("position"))["m"]
         BriefSection.objects.create(brief=brief, name=name[:120], position=0 if last is None else last + 1)
     return f"Added the section “{name}”."
@@ -283,7 +283,7 @@ def rename_section(brief: Brief, user, version: int, section_id: int, name: str)
     if not name:
         raise BriefError("A section needs a name.")
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         updated = brief.sections.filter(pk=section_id).update(name=name[:120])
         if not updated:
             raise BriefError("That section is no longer in this brief.")
@@ -292,7 +292,7 @@ def rename_section(brief: Brief, user, version: int, section_id: int, name: str)
 
 def move_section(brief: Brief, user, version: int, section_id: int, direction: str) -> str:
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         rows = list(brief.sections.all())
         index = next((i for i, row in enumerate(rows) if row.pk == section_id), None)
         if index is None:
@@ -304,7 +304,7 @@ def move_section(brief: Brief, user, version: int, section_id: int, direction: s
 
 def remove_section(brief: Brief, user, version: int, section_id: int) -> str:
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         section = brief.sections.filter(pk=section_id).first()
         if section is None:
             raise BriefError("That section is no longer in this brief.")
@@ -326,7 +326,7 @@ def update_text(brief: Brief, user, version: int, *, title: str, summary: str, t
     if not title:
         raise BriefError("A brief needs a title.")
     with transaction.atomic():
-        _claim(brief, user, version)
+        claim_version(brief, user, version)
         brief.title, brief.executive_summary, brief.tlp_floor = title[:200], summary.strip(), tlp_floor
         Brief.objects.filter(pk=brief.pk).update(
             title=brief.title, executive_summary=brief.executive_summary, tlp_floor=tlp_floor
@@ -347,57 +347,3 @@ def summary_draft(brief: Brief) -> str:
             if sentence:
                 lines.append(f"- {article.title}: {sentence[:400]}")
     return "\n".join(lines)
-
-
-# --- key judgments --------------------------------------------------------------------------
-
-
-def _supporting(brief: Brief, item_ids: Iterable[int]) -> list[BriefItem]:
-    return list(brief.items.filter(pk__in=list(item_ids)))
-
-
-def add_judgment(
-    brief: Brief, user, version: int, text: str, confidence: str, item_ids: Iterable[int]
-) -> str:
-    text = text.strip()
-    if not text:
-        raise BriefError("Type the key judgment.")
-    if confidence not in Confidence.values:
-        raise BriefError("Choose a confidence level.")
-    with transaction.atomic():
-        _claim(brief, user, version)
-        last = brief.judgments.aggregate(m=Max("number"))["m"] or 0
-        judgment = KeyJudgment.objects.create(brief=brief, number=last + 1, text=text, confidence=confidence)
-        judgment.supported_by.set(_supporting(brief, item_ids))
-    return f"Added key judgment {judgment.number}."
-
-
-def edit_judgment(
-    brief: Brief, user, version: int, judgment_id: int, text: str, confidence: str, item_ids: Iterable[int]
-) -> str:
-    text = text.strip()
-    if not text:
-        raise BriefError("A key judgment cannot be empty; remove it instead.")
-    if confidence not in Confidence.values:
-        raise BriefError("Choose a confidence level.")
-    with transaction.atomic():
-        _claim(brief, user, version)
-        judgment = brief.judgments.filter(pk=judgment_id).first()
-        if judgment is None:
-            raise BriefError("That key judgment is no longer in this brief.")
-        judgment.text, judgment.confidence = text, confidence
-        judgment.save(update_fields=["text", "confidence"])
-        judgment.supported_by.set(_supporting(brief, item_ids))
-    return f"Saved key judgment {judgment.number}."
-
-
-def remove_judgment(brief: Brief, user, version: int, judgment_id: int) -> str:
-    with transaction.atomic():
-        _claim(brief, user, version)
-        deleted, _ = brief.judgments.filter(pk=judgment_id).delete()
-        if not deleted:
-            raise BriefError("That key judgment is no longer in this brief.")
-        for number, judgment in enumerate(brief.judgments.all(), start=1):
-            if judgment.number != number:
-                KeyJudgment.objects.filter(pk=judgment.pk).update(number=number)
-    return "Removed the key judgment; the others were renumbered."

@@ -150,14 +150,14 @@ def test_editor_builds_reviews_and_publishes_a_brief_that_a_green_analyst_cannot
 
 
 def test_the_send_feed_public_and_warning_pages_pass_axe(browser, live_server, make_user):
-    from briefs import composition
+    from briefs import judgments
     from tests.briefs_support import draft, published
 
     author = make_user("amber", "editor", username="ax-one")
     approver = make_user("amber", "editor", username="ax-two")
     brief = published(author, approver, ArticleFactory(tlp="clear", title="Clear news"), title="Public brief")
     warned = draft(author, ArticleFactory(tlp="green"), week=50)
-    composition.add_judgment(
+    judgments.add_judgment(
         warned, author, warned.version, "It is probable; we have high confidence it is likely.", "high", []
     )
 
