@@ -9,6 +9,8 @@ form. Everything goes through ``briefs.composition`` and ``briefs.workflow``.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -76,6 +78,17 @@ def _int(post, name: str) -> int:
         raise BriefError(f"The form is missing its {name}; reload the page.") from problem
 
 
+# "123", "/articles/123/" or the whole address of an article page.
+_ARTICLE_REF = re.compile(r"^\s*(?:\S*/articles/)?(\d{1,18})/?\s*$")
+
+
+def _article_id(raw: str) -> int:
+    match = _ARTICLE_REF.match(raw)
+    if match is None:
+        raise BriefError("Give an article's number or the address of its page (…/articles/123/).")
+    return int(match.group(1))
+
+
 def _ints(post, name: str) -> list[int]:
     return [int(v) for v in post.getlist(name) if v.isdigit()]
 
@@ -87,7 +100,7 @@ def _apply(brief: Brief, user, op: str, post) -> tuple[str, str]:
     section = lambda: _int(post, "section")  # noqa: E731
     if op == "add":
         return composition.add_article(
-            brief, user, v, _int(post, "article"), whole_story=post.get("whole_story") == "1"
+            brief, user, v, _article_id(post.get("article", "")), whole_story=post.get("whole_story") == "1"
         ), "sections"
     if op == "remove":
         return composition.remove_item(brief, user, v, item()), "sections"

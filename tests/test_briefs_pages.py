@@ -273,3 +273,21 @@ def test_the_assembly_page_costs_the_same_queries_for_two_items_or_eight(
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.get(reverse("briefs:edit", args=[brief.pk]))
     assert response.content.decode().count('class="assembly__item"') == 8
+
+
+def test_an_article_of_another_week_is_added_by_its_address_but_not_one_the_editor_cannot_read(
+    client, author
+):
+    brief = draft(author)
+    older = ArticleFactory(
+        title="From last month", published_at=timezone.make_aware(dt.datetime(2026, 11, 2))
+    )
+    secret = ArticleFactory(title="Above clearance", tlp="amber+strict")
+    client.force_login(author)
+    response = post(client, brief, op="add", article=f"https://intel.example{older.get_absolute_url()}")
+    assert response.status_code == 303
+    assert brief.items.get().article == older
+    refused = post(client, brief, op="add", article=str(secret.pk))
+    assert refused.status_code == 400
+    assert "does not exist or you may not read it" in refused.content.decode()
+    assert post(client, brief, op="add", article="not an article").status_code == 400
