@@ -215,7 +215,7 @@ def _page(request: HttpRequest, brief: Brief, *, kept=None, status: int = 200) -
     items = [item for section in sections for item in section.items.all()]
     judgments = list(brief.judgments.prefetch_related("supported_by"))
     for judgment in judgments:
-        judgment.warnings = estimative.check(judgment.text)
+        judgment.warnings = estimative.check(judgment.text, judgment=True)
         judgment.support_ids = {i.pk for i in judgment.supported_by.all()}
     raising = [item for item in items if item.tlp == brief.tlp and brief.tlp != TLP.CLEAR]
     kept = kept or {}

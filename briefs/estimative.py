@@ -44,7 +44,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 @dataclass(frozen=True)
 class Warning:
-    code: str  # "mixed-scales", "likelihood-and-confidence", "synonym-scale"
+    code: str  # "mixed-scales", "synonym-scale", "likelihood-and-confidence", "no-likelihood"
     message: str
 
 
@@ -63,11 +63,20 @@ def likelihood_terms(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def check(text: str) -> list[Warning]:
+def check(text: str, *, judgment: bool = False) -> list[Warning]:
     """What to fix in ``text``: terms from the second scale (mixed with the first or not),
-    and sentences holding both a likelihood and a confidence statement."""
+    and sentences holding both a likelihood and a confidence statement; for a key judgment
+    (``judgment``), also the lack of any likelihood term."""
     warnings: list[Warning] = []
     terms = likelihood_terms(text)
+    if judgment and text.strip() and not terms:
+        warnings.append(
+            Warning(
+                "no-likelihood",
+                "This judgment states no likelihood: say how likely it is with one term of the scale "
+                "(almost no chance … almost certain).",
+            )
+        )
     kinds = {kind for _, kind in terms}
     synonyms = sorted({term for term, kind in terms if kind == "synonym"})
     if kinds == {"scale", "synonym"}:

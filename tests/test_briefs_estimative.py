@@ -39,3 +39,9 @@ def test_longer_terms_are_read_whole_and_remote_code_execution_is_not_a_likeliho
     ]
     assert codes("A remote code execution flaw is likely to be exploited.") == []
     assert codes("There is a remote chance; it is likely.") == ["mixed-scales"]
+
+
+def test_a_key_judgment_without_any_likelihood_is_warned_but_a_summary_is_not():
+    assert codes("APT28 will target the elections.") == []
+    assert [w.code for w in check("APT28 will target the elections.", judgment=True)] == ["no-likelihood"]
+    assert check("APT28 will very likely target the elections.", judgment=True) == []
