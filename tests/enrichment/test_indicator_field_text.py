@@ -316,12 +316,21 @@ HOSTILE = {
 
 
 def test_a_megabyte_of_each_hostile_form_is_extracted_in_under_a_second() -> None:
-    for name, piece in HOSTILE.items():
-        text = (piece * (1_000_000 // len(piece) + 1))[:1_000_000]
+    # Load the suffix list and the ATT&CK table first: they are built once per process.
+    EXTRACTOR.run(Document("evil.com T1059"))
+    attack_ids.annotate("T1059", [])
+
+    def seconds(text: str) -> float:
         started = time.perf_counter()
         EXTRACTOR.run(Document(text), [])
         attack_ids.annotate(text, [])
-        assert time.perf_counter() - started < 1.0, name
+        return time.perf_counter() - started
+
+    for name, piece in HOSTILE.items():
+        text = (piece * (1_000_000 // len(piece) + 1))[:1_000_000]
+        # The better of two runs: the machine is shared, and a quadratic path would
+        # take minutes, not one second more.
+        assert min(seconds(text), seconds(text)) < 1.0, name
 
 
 def test_userinfo_of_a_url_with_another_scheme_is_not_an_email() -> None:
@@ -345,3 +354,15 @@ def test_a_dash_bullet_glued_to_a_host_at_a_line_start_is_not_part_of_it() -> No
         ("domain", "evil-two.net"),
     }
     assert written("run it with -config.com too") == set()
+
+
+def test_spans_stay_faithful_over_random_mixes_of_the_new_forms() -> None:
+    import random
+
+    rng = random.Random(1106)
+    pieces = [*HOSTILE.values(), " ", "\n", "](", "@", "[@]", "\uff20", ":8080", "/x", "010.", "CVE\u2011"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        findings = EXTRACTOR.run(Document(text))
+        assert all(text[f.start : f.end] == f.matched for f in findings), text
+        assert all(f.derived_from is None or f.type in ("domain", "ipv4", "ipv6") for f in findings)
