@@ -222,6 +222,12 @@ def remove_item(brief: Brief, user, version: int, item_id: int) -> str:
     return f"Removed “{title}”." + _tlp_note(before, after)
 
 
+def _offset(direction: str) -> int:
+    if direction not in ("up", "down"):
+        raise BriefError("Move up or down.")
+    return -1 if direction == "up" else 1
+
+
 def _swap(rows: list, index: int, offset: int) -> bool:
     other = index + offset
     if not 0 <= other < len(rows):
@@ -239,9 +245,9 @@ def move_item(brief: Brief, user, version: int, item_id: int, direction: str) ->
         item = _item(brief, item_id)
         rows = list(item.section.items.all())
         index = next(i for i, row in enumerate(rows) if row.pk == item.pk)
-        moved = _swap(rows, index, -1 if direction == "up" else 1)
-    where = "up" if direction == "up" else "down"
-    return f"Moved “{item.article.title}” {where}." if moved else f"“{item.article.title}” is already there."
+        moved = _swap(rows, index, _offset(direction))
+    title = item.article.title
+    return f"Moved “{title}” {direction}." if moved else f"“{title}” is already there."
 
 
 def move_to_section(brief: Brief, user, version: int, item_id: int, section_id: int) -> str:
@@ -298,7 +304,7 @@ def move_section(brief: Brief, user, version: int, section_id: int, direction: s
         if index is None:
             raise BriefError("That section is no longer in this brief.")
         name = rows[index].name
-        moved = _swap(rows, index, -1 if direction == "up" else 1)
+        moved = _swap(rows, index, _offset(direction))
     return f"Moved the section “{name}” {direction}." if moved else f"“{name}” is already there."
 
 
