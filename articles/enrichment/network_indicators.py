@@ -292,6 +292,22 @@ def host_chain_candidates(
                 part_kind, part = _classify_chain(text[left:right])
                 if part_kind == "ipv4":
                     yield from _ipv4(text, left, right, part, dropped)
+        elif kind is None and dropped is not None:
+            reason = _not_a_domain(chain.group(), value)
+            if reason:
+                dropped.append((start, chain.end(), "domain", value.lower(), reason))
+
+
+def _not_a_domain(matched: str, value: str) -> str | None:
+    """Why a dotted name with a real TLD is not a domain, for ``--explain``."""
+    labels = value.split(".")
+    if len(labels) < 2 or not is_tld(labels[-1]):
+        return None
+    if looks_like_filename(labels, value != matched):
+        return "file name"
+    if labels[-1][0].isupper() and not labels[-1].isupper():
+        return "missing space after a full stop"
+    return None
 
 
 def host_value(host: str) -> tuple[str, str] | None:

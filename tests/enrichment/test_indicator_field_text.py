@@ -366,3 +366,11 @@ def test_spans_stay_faithful_over_random_mixes_of_the_new_forms() -> None:
         findings = EXTRACTOR.run(Document(text))
         assert all(text[f.start : f.end] == f.matched for f in findings), text
         assert all(f.derived_from is None or f.type in ("domain", "ipv4", "ipv6") for f in findings)
+
+
+def test_file_names_and_missing_spaces_are_explained() -> None:
+    assert dropped("Run setup.py, read README.md; the attack ended.It was over.") == [
+        ("domain", "setup.py", "file name"),
+        ("domain", "README.md", "file name"),
+        ("domain", "ended.It", "missing space after a full stop"),
+    ]
