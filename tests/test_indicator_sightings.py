@@ -32,8 +32,10 @@ def test_a_urls_host_is_stored_as_a_derived_sighting_and_a_note_is_kept(django_c
         ("ipv4", "10.1.2.3", "010.001.002.003", "", "leading zeros removed; octets read as decimal"),
     }
     # A blocklist of what the author wrote leaves the derived host out.
-    written = Sighting.objects.filter(article=article, derived_from="")
+    written = Sighting.objects.filter(article=article).as_written()
     assert {s.indicator.value for s in written} == {"http://198.51.100.61/x.php", "10.1.2.3"}
+    derived = Sighting.objects.filter(article=article).derived()
+    assert [s.indicator.value for s in derived] == ["198.51.100.61"]
 
 
 def test_articles_enriched_by_the_previous_indicator_extractor_are_stale():

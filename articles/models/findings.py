@@ -110,6 +110,16 @@ class Indicator(models.Model):
         return f"{self.type}:{self.value}"
 
 
+class SightingQuerySet(models.QuerySet):
+    def as_written(self) -> SightingQuerySet:
+        """Indicators the author wrote, without the hosts taken from their URLs and e-mails."""
+        return self.filter(derived_from="")
+
+    def derived(self) -> SightingQuerySet:
+        """Hosts taken from a URL or an e-mail address (``derived_from`` names which)."""
+        return self.exclude(derived_from="")
+
+
 class Sighting(models.Model):
     """One occurrence of an indicator in one article's text."""
 
@@ -128,6 +138,8 @@ class Sighting(models.Model):
     note = models.CharField(max_length=200, blank=True, help_text="what normalization changed, for a reader")
     enricher = models.CharField(max_length=50)
     enricher_version = models.CharField(max_length=20)
+
+    objects = SightingQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
