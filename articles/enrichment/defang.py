@@ -40,7 +40,8 @@ _REFANG = re.compile(
     rf"|(?P<sep>{SCHEME_SEP})"
     rf"|(?P<dot>\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
     rf"|(?P<at>\uff20| ?{_AT_IN_BRACKETS} ?)"
-    r"|(?P<colon>\[:\]|\(:\)))",
+    r"|(?P<colon>\[:\]|\(:\))"
+    r"|(?P<slash>\[/\]))",
     re.IGNORECASE,
 )
 
@@ -63,7 +64,7 @@ def _refang_token(match: re.Match[str]) -> str:
             return token  # a plain "HTTP" is not defanged; leave its case to the caller
         secure = "s" if token[-1] in "sS" else ""
         return _PLAIN_SCHEMES[token[0].lower()] + secure
-    return {"sep": "://", "dot": ".", "at": "@", "colon": ":"}[kind or ""]
+    return {"sep": "://", "dot": ".", "at": "@", "colon": ":", "slash": "/"}[kind or ""]
 
 
 def refang(text: str) -> str:

@@ -58,14 +58,15 @@ URL_RE = re.compile(
     r"(?:[\w.%+~!$&*=-]{1,64}+(?::[^\s/?#@<>\"'|]{0,64}+)?@)?"
     rf"(?P<host>{_LABEL}(?:{DOT}{_LABEL})*+|\[[0-9a-f:.]{{2,45}}\])"
     rf"(?:{PORT_COLON}\d{{1,5}})?"
-    rf"(?P<rest>[/?#]{_URL_TAIL}*+)?",
+    # "[/]" is a defanged slash: "hxxp://evil[.]example[/]gate.php".
+    rf"(?P<rest>(?:[/?#]|\[/\]){_URL_TAIL}*+)?",
     _I,
 )
 # Every dot token, and an IPv6 literal, has one of these: a host without any has no TLD.
 _HOST_DOT_HINT = re.compile(f"[.\\[({{{LOOKALIKE_DOTS}]")
 _USERINFO_BEFORE = re.compile(r"[a-z][a-z0-9+.-]{1,15}://[^\s/@]{0,64}:$", _I)
-_BARE_PORT = re.compile(rf"{PORT_COLON}\d{{1,5}}(?=/)")
-_BARE_PATH = re.compile(rf"/(?=[\w%~.-]){_URL_TAIL}*+")
+_BARE_PORT = re.compile(rf"{PORT_COLON}\d{{1,5}}(?=/|\[/\])")
+_BARE_PATH = re.compile(rf"(?:/|\[/\])(?=[\w%~.-]){_URL_TAIL}*+")
 _SCHEME_NEAR = re.compile(rf"{SCHEME}{SCHEME_SEP}", _I)
 CHAIN_RE = re.compile(_CHAIN, _I)
 # One pattern per opening character: a literal first character lets the regex
@@ -336,7 +337,7 @@ def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
     """
     port = _BARE_PORT.match(text, host_end)
     path_start = port.end() if port else host_end
-    if text[path_start : path_start + 1] != "/":
+    if text[path_start : path_start + 1] != "/" and text[path_start : path_start + 3] != "[/]":
         return None
     tail = _BARE_PATH.match(text, path_start)
     if tail is None:

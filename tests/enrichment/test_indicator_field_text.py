@@ -374,3 +374,9 @@ def test_file_names_and_missing_spaces_are_explained() -> None:
         ("domain", "README.md", "file name"),
         ("domain", "ended.It", "missing space after a full stop"),
     ]
+
+
+def test_a_defanged_slash_is_refanged_in_urls_with_and_without_a_scheme() -> None:
+    text = "Stage one: hxxp://cdn-stage[.]net[/]s1[/]run.ps1 then evil-two[.]org[/]s2.bin"
+    assert written(text) == {("url", "http://cdn-stage.net/s1/run.ps1"), ("url", "evil-two.org/s2.bin")}
+    assert spans_are_faithful(text)
