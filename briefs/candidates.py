@@ -12,7 +12,7 @@ Bounded: ``CANDIDATE_LIMIT`` rows from the ISO week's articles.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, ArticleTag
@@ -57,33 +57,36 @@ def candidates(brief: Brief, user, limit: int = CANDIDATE_LIMIT) -> list[Article
     in_this_brief = Exists(
         BriefItem.objects.filter(Q(brief=brief) & (same_story | Q(article_id=OuterRef("pk"))))
     )
+    # Two steps, so each count is made once per row: rank the week's stories on a few
+    # numbers (the ordering expressions would repeat every subquery in SQL), then read the
+    # page's rows in full.
+    ranked = week.one_per_story().annotate(
+        stars=stars, notes=notes, tagged=tagged, priority_rank=PRIORITY_RANK
+    )
+    keys = ranked.values_list(
+        "pk", "stars", "notes", "tagged", "priority_rank", "story_sources", "published_at"
+    )
+    top = sorted(keys, key=_rank, reverse=True)[:limit]
+    order = {row[0]: position for position, row in enumerate(top)}
     rows = (
         week.one_per_story()
+        .filter(pk__in=list(order))
         .select_related("source")
         .defer("body_html", "body_text", "search_vector")
         .annotate(
             stars=stars,
             notes=notes,
             tagged=tagged,
-            priority_rank=PRIORITY_RANK,
             briefed_elsewhere=briefed_elsewhere,
             in_this_brief=in_this_brief,
         )
-        .annotate(
-            attention=F("stars") + F("notes"),
-            corroborated=Case(
-                When(story_sources__gt=1, then=Value(1)), default=Value(0), output_field=IntegerField()
-            ),
-        )
-        .annotate(
-            worked_on=Case(
-                When(Q(attention__gt=0) | Q(tagged=True), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by(
-            "-worked_on", "-tagged", "-attention", "-priority_rank", "-corroborated", "-published_at", "-pk"
-        )
     )
-    return list(rows[:limit])
+    return sorted(rows, key=lambda article: order[article.pk])
+
+
+def _rank(row: tuple) -> tuple:
+    """Worked on by people first (starred, noted or tagged for the brief), then tagged, the
+    attention it got, priority, corroboration (several sources), newest; ties by id."""
+    pk, stars, notes, tagged, priority, sources, published_at = row
+    attention = stars + notes
+    return (attention > 0 or tagged, tagged, attention, priority, (sources or 1) > 1, published_at, pk)
