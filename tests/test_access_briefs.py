@@ -142,3 +142,19 @@ def test_already_briefed_is_not_said_of_a_story_cited_only_in_a_brief_above_the_
     client.force_login(make_user("amber", "editor"))
     other = draft(boss, week=49, kind="special")
     assert "Already briefed" in client.get(reverse("briefs:edit", args=[other.pk])).content.decode()
+
+
+@pytest.mark.parametrize("clearance", CLEARANCES)
+def test_the_article_page_names_only_briefs_the_editor_may_read(client, make_user, clearance):
+    boss = make_user("red", "admin", username="panel-editor")
+    second = make_user("red", "admin", username="panel-approver")
+    common = ArticleFactory(title=f"{WORD} common", tlp="clear", published_at=WEEK_START)
+    for n, label in enumerate(TLP_ORDER):
+        other = ArticleFactory(tlp=label, published_at=WEEK_START)
+        for person in (boss, second):
+            ArticleGrant.objects.create(article=other, user=person)
+        published(boss, second, common, other, week=30 + n, title=title(label))
+    client.force_login(make_user(clearance, "editor"))
+    page = client.get(common.get_absolute_url()).content.decode()
+    for label in TLP_ORDER:
+        assert (title(label) in page) is visible(label, clearance), (clearance, label)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story
-from briefs import composition
+from briefs import composition, workflow
 from briefs.models import Brief
 from tests.briefs_support import draft, published
 from tests.factories import ArticleFactory
@@ -291,3 +291,26 @@ def test_an_article_of_another_week_is_added_by_its_address_but_not_one_the_edit
     assert refused.status_code == 400
     assert "does not exist or you may not read it" in refused.content.decode()
     assert post(client, brief, op="add", article="not an article").status_code == 400
+
+
+def test_the_article_page_offers_editors_the_drafts_of_its_week_and_names_briefs_citing_it(
+    client, author, reviewer, make_user
+):
+    article = week_article(title="Hooked article", tlp="green")
+    brief = draft(author)
+    client.force_login(author)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Add to “Weekly brief, 2026-W49”" in page
+    response = client.post(
+        reverse("briefs:change", args=[brief.pk]),
+        {"op": "add", "version": brief.version, "article": article.pk},
+    )
+    assert response.status_code == 303
+    assert brief.items.get().article == article
+    brief.refresh_from_db()
+    workflow.submit_for_review(brief, author, brief.version)
+    workflow.publish(brief, reviewer)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Cited in" in page and reverse("briefs:detail", args=[brief.pk]) in page
+    client.force_login(make_user("amber", "analyst"))
+    assert 'id="brief-panel-h"' not in client.get(article.get_absolute_url()).content.decode()
