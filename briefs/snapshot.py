@@ -9,6 +9,7 @@ articles, or to the draft rows, change nothing of what was published.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from articles.tlp import TLP
 from briefs import estimative
@@ -23,7 +24,7 @@ def _source(article) -> dict:
         "source": source.name,
         "reliability": source.reliability,
         "reliability_label": source.get_reliability_display(),
-        "published": article.published_at.date().isoformat(),
+        "published": timezone.localtime(article.published_at).date().isoformat(),
         "url": article.url,
         "portal_url": article.get_absolute_url(),
         "tlp": article.tlp,
