@@ -34,7 +34,7 @@ from articles.search import text as search_text
 from articles.search.forms import SORT_CHOICES, SearchField
 from articles.search.query import FIELD, FIELDS, Clause, ParsedQuery, Term, parse
 from articles.tlp import TLP, TLP_ORDER, rank
-from articles.widgets import QuickCheckboxes, QuickSelect
+from articles.widgets import QuickCheckboxes, QuickDateInput, QuickHiddenInput, QuickSelect, QuickTextInput
 
 # Dates outside these bounds are typos, and "9999-12-31 + 1 day" would overflow.
 DATE_BOUNDS = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9998, 12, 31))]
@@ -77,7 +77,7 @@ class ArticleFilter(PortalFilterSet):
     q = SearchFilter(
         label="Search",
         method="filter_text",
-        widget=forms.TextInput(
+        widget=QuickTextInput(
             attrs={"type": "search", "placeholder": 'Words, "phrases", actor:APT28, an IP…'}
         ),
     )
@@ -89,17 +89,19 @@ class ArticleFilter(PortalFilterSet):
     # the sources again through a server-side cursor to render, and once more to validate;
     # a ChoiceFilter normalized and copied the ~200 pairs three times (form_fields.py).
     source = SourceFilter(method="filter_source", empty_label="Any source", label="Source")
-    author = django_filters.CharFilter(label="Author", method="filter_author", max_length=200)
+    author = django_filters.CharFilter(
+        label="Author", method="filter_author", max_length=200, widget=QuickTextInput
+    )
     published_from = django_filters.DateFilter(
         label="Published from",
         method="filter_published_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
         validators=DATE_BOUNDS,
     )
     published_to = django_filters.DateFilter(
         label="Published to",
         method="filter_published_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
         validators=DATE_BOUNDS,
     )
     # distinct=False: these are columns of the article itself, so no join can duplicate a
@@ -111,8 +113,8 @@ class ArticleFilter(PortalFilterSet):
     intel_level = django_filters.MultipleChoiceFilter(
         label="Intel level", choices=INTEL_LEVELS, widget=QuickCheckboxes, distinct=False
     )
-    tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255)
-    entity = IdFilter(label="Entity", method="filter_entity", widget=forms.HiddenInput)
+    tag = django_filters.CharFilter(label="Tag", method="filter_tag", max_length=255, widget=QuickTextInput)
+    entity = IdFilter(label="Entity", method="filter_entity", widget=QuickHiddenInput)
     indicator_type = django_filters.MultipleChoiceFilter(
         label="Indicator type",
         choices=[(t, INDICATOR_LABELS[t]) for t in INDICATOR_TYPES],

@@ -22,8 +22,8 @@ def _options(widget_context: dict) -> list[dict]:
 
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        choices = self.choices
-        if isinstance(choices, list) and not any(isinstance(label, (list, tuple)) for _v, label in choices):
+        choices = list(self.choices)  # django-filter's choices are an iterator adding the empty one
+        if not any(isinstance(label, (list, tuple)) for _v, label in choices):
             # Flat pairs (the list's 200 sources): straight from them, without building
             # Django's per-option context dicts.
             wanted = set(self.format_value(value))
@@ -63,3 +63,31 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         )
         outer = {key: value for key, value in widget["attrs"].items() if key in ("id", "class")}
         return format_markup("<div{}>{}</div>", attributes(outer), boxes)
+
+
+class QuickInputMixin:
+    """``<input>`` written in Python from the context Django computes (type, name, value,
+    attributes), as ``django/forms/widgets/input.html`` writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        value_attr = "" if widget["value"] is None else format_markup(' value="{}"', widget["value"])
+        return format_markup(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            value_attr,
+            attributes(widget["attrs"]),
+        )
+
+
+class QuickTextInput(QuickInputMixin, forms.TextInput):
+    pass
+
+
+class QuickDateInput(QuickInputMixin, forms.DateInput):
+    pass
+
+
+class QuickHiddenInput(QuickInputMixin, forms.HiddenInput):
+    pass

@@ -7,7 +7,7 @@ from django import forms
 from django.test.html import parse_html
 
 from articles.form_fields import PlainChoiceField
-from articles.widgets import QuickCheckboxes, QuickSelect
+from articles.widgets import QuickCheckboxes, QuickDateInput, QuickHiddenInput, QuickSelect, QuickTextInput
 
 CHOICES = [("", "Any"), ("1", 'x<"&'), ('gr"een', "<b>G</b>"), ("3", "Plain")]
 
@@ -78,3 +78,20 @@ def test_a_source_the_reader_cannot_see_is_refused(client, make_user, db):
     page = client.get("/articles/", {"source": str(hidden.pk)}).content.decode()
     assert hidden.name not in page
     assert "Select a valid choice" in page
+
+
+@pytest.mark.parametrize("value", [None, "", 'a"<b>&', "2026-01-02", 7])
+@pytest.mark.parametrize(
+    ("django_widget", "quick_widget"),
+    [
+        (forms.TextInput, QuickTextInput),
+        (forms.DateInput, QuickDateInput),
+        (forms.HiddenInput, QuickHiddenInput),
+    ],
+)
+def test_inputs_give_the_same_markup_as_django(django_widget, quick_widget, value):
+    attrs = {"type": "search", "placeholder": 'Words, "phrases"', "class": "input", "required": True}
+    expected = django_widget(attrs=attrs).render("q", value, attrs={"id": "id_q", "aria-invalid": "true"})
+    got = quick_widget(attrs=attrs).render("q", value, attrs={"id": "id_q", "aria-invalid": "true"})
+    assert parse_html(got) == parse_html(expected)
+    assert "<b>" not in got
