@@ -83,3 +83,33 @@ def test_bylines_follow_clones_and_skip_values_queries():
     (article,) = list(qs)
     assert [a.name for a in article.ordered_authors] == ["Ann Author"]
     assert list(qs.values_list("title", flat=True)) == ["One"]  # a values query gets no bylines
+
+
+def test_short_date_is_djangos_date_format():
+    import datetime as dt
+
+    from django.utils import dateformat
+
+    from articles.templatetags.article_rows import short_date
+
+    for when in [dt.datetime(2026, m, d, 13, 5, tzinfo=dt.UTC) for m in range(1, 13) for d in (1, 9, 28)] + [
+        dt.datetime(987, 5, 4, tzinfo=dt.UTC)
+    ]:
+        assert short_date(when) == dateformat.format(when, "M j, Y")
+
+
+def test_a_tag_link_is_escaped_and_follows_the_script_prefix():
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    from articles.bylines import BylineTag
+    from articles.templatetags.tag_labels import tag_link
+
+    tag = BylineTag(1, 'misp-galaxy:threat-actor="<APT> & co"', "apt-co")
+    first = tag_link(tag)
+    assert "&lt;APT&gt; &amp; co (threat actor)" in first and "<APT>" not in first
+    set_script_prefix("/portal/")
+    try:
+        assert 'href="/portal/articles/?tag=apt-co"' in tag_link(tag)
+    finally:
+        clear_script_prefix()
+    assert tag_link(tag) == first

@@ -10,9 +10,13 @@ docs/architecture.md, "Scale"). :func:`article_row` writes the same markup with
 
 from __future__ import annotations
 
+import functools
+
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from articles.enrichment.vocabulary import CATEGORIES, INTEL_LEVELS
 from articles.markup import format_markup, join_markup
@@ -26,6 +30,17 @@ TLP_LABELS = dict(TLP.choices)
 CATEGORY_LABELS = dict(CATEGORIES)
 INTEL_LEVEL_LABELS = dict(INTEL_LEVELS)
 TEASER_LENGTH = 300
+
+
+def short_date(when) -> str:
+    """``dateformat.format(when, "M j, Y")`` ("Jan 5, 2026"), which parses its format and
+    looks up the month's name on every call (~30 µs; a page has 25 rows)."""
+    return f"{_month_abbreviations(get_language())[when.month - 1]} {when.day}, {when.year:04d}"
+
+
+@functools.lru_cache(maxsize=32)
+def _month_abbreviations(language: str | None) -> tuple[str, ...]:
+    return tuple(str(MONTHS_3[month]).title() for month in range(1, 13))  # as dateformat's "M"
 
 
 def _plural(n: int, word: str) -> str:
@@ -66,7 +81,7 @@ def article_row(article) -> SafeString:
         format_markup(
             '  <p class="dateline">\n    <time datetime="{}">{}</time>{}{}\n    · {}\n  </p>',
             published.isoformat(),
-            dateformat.format(published, "M j, Y"),
+            short_date(published),
             " · " if authors else "",
             authors,
             article.source.name,

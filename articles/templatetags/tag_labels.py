@@ -75,16 +75,21 @@ def tag_link(tag: Tag | BylineTag) -> SafeString:
     of these, and an inclusion tag cost ~0.1-0.2 ms each (docs/architecture.md, "Scale").
     ``tag`` is a Tag or anything with its ``name`` and ``slug`` (articles/bylines.py).
     """
-    label = readable_tag(tag.name)
-    href = f"{reverse_fixed('articles:list')}?tag={quote(tag.slug, safe='')}"
+    return _tag_link(tag.name, tag.slug, reverse_fixed("articles:list"))
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred tags on every page
+def _tag_link(name: str, slug: str, list_url: str) -> SafeString:
+    label = readable_tag(name)
+    href = f"{list_url}?tag={quote(slug, safe='')}"
     if not label.machine:
         return format_markup('<a class="tag" href="{}">{}</a>', href, label.text)
     return format_markup(
         '<a class="tag" href="{}" title="{}">{}<span class="visually-hidden"> (machine tag {})</span></a>',
         href,
-        tag.name,
+        name,
         label.text,
-        tag.name,
+        name,
     )
 
 
