@@ -117,20 +117,47 @@ def claim_version(brief: Brief, user, version: int) -> None:
 
 
 def cited_articles(item: BriefItem, user) -> list[Article]:
-    """The articles an item cites: the article, or every report of its story ``user`` may read."""
+    """The articles an item cites: the article, or every report of its story. Raises
+    BriefError when ``user`` may not read one of them: a whole story is all of it."""
+    if not (item.whole_story and item.article.story_id):
+        return [item.article]
+    story_id = item.article.story_id
+    readable = list(
+        Article.objects.visible_to(user)
+        .filter(story_id=story_id)
+        .select_related("source")
+        .order_by("published_at", "pk")
+    )
+    if len(readable) != _story_size(story_id):
+        raise BriefError(
+            f"“{item.article.title}” stands for a whole story with reports you may not read; "
+            "add the article alone, or ask an editor cleared for the whole story."
+        )
+    return readable
+
+
+def _story_size(story_id: int) -> int:
+    # Counted over every report, whoever may read it: only the number is used, to refuse.
+    return Article.objects.filter(story_id=story_id).count()
+
+
+def item_label(item: BriefItem) -> str:
+    """The most restrictive label among what the item cites. For a whole story that is every
+    report, whoever is looking: a viewer with a lower clearance must not lower the brief's
+    label (its commentary and summary were written from all of them). Only the label is read."""
     if item.whole_story and item.article.story_id:
-        story = Article.objects.visible_to(user).filter(story_id=item.article.story_id)
-        return list(story.select_related("source").order_by("published_at", "pk"))
-    return [item.article]
+        labels = Article.objects.filter(story_id=item.article.story_id).values_list("tlp", flat=True)
+        return highest(labels)
+    return item.article.tlp
 
 
 def recompute_tlp(brief: Brief, user) -> tuple[str, str]:
     """Set each item's label and the brief's (never lower than its floor or any item's).
-    Returns (before, after)."""
+    ``user`` is who made the change (for the audit event). Returns (before, after)."""
     before = brief.tlp
     labels = [brief.tlp_floor]
     for item in brief.items.select_related("article"):
-        label = highest(a.tlp for a in cited_articles(item, user))
+        label = item_label(item)
         if label != item.tlp:
             BriefItem.objects.filter(pk=item.pk).update(tlp=label)
         labels.append(label)
@@ -185,6 +212,9 @@ def add_article(
         claim_version(brief, user, version)
         if brief.items.filter(article=article).exists():
             raise BriefError(f"“{article.title}” is already in this brief.")
+        if whole_story and article.story_id:
+            whole = BriefItem(brief=brief, article=article, whole_story=True)
+            cited_articles(whole, user)  # refuses a story with reports this editor may not read
         if section_id:
             section = brief.sections.filter(pk=section_id).first()
             if section is None:

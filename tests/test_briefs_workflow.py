@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.models import Story
+from articles.models import ArticleGrant, Story
 from audit.models import AuditEvent
 from briefs import composition, workflow
 from briefs.composition import BriefConflict, BriefError
@@ -214,3 +214,37 @@ def test_the_audit_trail_names_a_brief_by_week_not_by_its_title(author, reviewer
     assert events.count() >= 3
     assert not [e for e in events if "Nightfall" in e.object_repr + e.detail + str(e.before) + str(e.after)]
     assert events.first().object_repr == f"Weekly brief 2026-W49 (#{brief.pk})"
+
+
+def test_a_whole_story_with_a_report_the_editor_cannot_read_is_refused(make_user):
+    green_editor = make_user("green", "editor")
+    story = Story.objects.create()
+    lead = ArticleFactory(tlp="green", story=story)
+    ArticleFactory(tlp="amber", story=story)
+    brief = new_brief(green_editor)
+    with pytest.raises(BriefError, match="reports you may not read"):
+        add(brief, green_editor, lead, whole_story=True)
+    add(brief, green_editor, lead)  # the article alone is fine
+    brief.refresh_from_db()
+    assert brief.tlp == "green"
+
+
+def test_a_report_joining_a_briefed_story_later_raises_the_brief_and_must_be_readable_to_publish(
+    author, reviewer, make_user
+):
+    story = Story.objects.create()
+    lead = ArticleFactory(tlp="green", story=story)
+    brief = new_brief(author)
+    add(brief, author, lead, whole_story=True)
+    late = ArticleFactory(tlp="red", story=story)  # grouped into the story after it was added
+    brief.refresh_from_db()
+    composition.recompute_tlp(brief, author)
+    assert brief.tlp == "red"
+    red_approver = make_user("red", "editor")
+    brief.refresh_from_db()
+    workflow.submit_for_review(brief, author, brief.version)
+    with pytest.raises(BriefError, match="reports you may not read"):
+        workflow.publish(brief, red_approver)  # RED clearance, but no grant on the late report
+    assert Brief.objects.get(pk=brief.pk).status == "in_review"
+    ArticleGrant.objects.create(article=late, user=red_approver)
+    assert workflow.publish(brief, red_approver).snapshot.tlp == "red"
