@@ -141,6 +141,8 @@ LINK_COLUMNS = {
         "defanged",
         "enricher",
         "enricher_version",
+        "derived_from",
+        "note",
     ],
     "articles_indicator": ["id", "type", "value", "benign"],
     "articles_articlegrant": ["article_id", "user_id", "granted_by_id", "granted_at"],
@@ -657,7 +659,20 @@ def render_batch(gen: data.Generator, start: int, end: int, ctx: BatchContext) -
             article_entities.append(_line(pk, entity + 1, spans))
         for indicator, section, s, e, matched, defanged in a.sightings:
             sightings.append(
-                _line(pk, indicator, section, s, e, matched, defanged, "indicators", ctx.indicator_version)
+                # derived_from and note empty: the bench's sightings are indicators as written.
+                _line(
+                    pk,
+                    indicator,
+                    section,
+                    s,
+                    e,
+                    matched,
+                    defanged,
+                    "indicators",
+                    ctx.indicator_version,
+                    "",
+                    "",
+                )
             )
         for ident, kind, value in a.new_indicators:
             indicators.append(_line(ident, kind, value, ""))
