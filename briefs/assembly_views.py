@@ -208,9 +208,6 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
 
 def _page(request: HttpRequest, brief: Brief, *, kept=None, status: int = 200) -> HttpResponse:
     user = request.user
-    if brief.status == Status.DRAFT:
-        # An article relabelled since the last change shows in the brief's label at once.
-        composition.recompute_tlp(brief, user)
     sections = list(brief.sections.prefetch_related("items__article__source"))
     items = [item for section in sections for item in section.items.all()]
     judgments = list(brief.judgments.prefetch_related("supported_by"))

@@ -89,7 +89,14 @@ def create_brief(
 
 
 def open_for_work(user, brief_id: int) -> Brief:
+    """The brief, if ``user`` may work on it once its label is brought up to date (an article
+    relabelled, or a report joining a whole story, since the last change may raise it above
+    them)."""
     brief = Brief.objects.workable_by(user).filter(pk=brief_id).first()
+    if brief is not None and brief.status == Status.DRAFT:
+        before, after = recompute_tlp(brief, user)
+        if rank(after) > rank(before) and not Brief.objects.workable_by(user).filter(pk=brief_id).exists():
+            brief = None
     if brief is None:
         raise BriefNotFound(brief_id)
     return brief

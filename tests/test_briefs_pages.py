@@ -314,3 +314,19 @@ def test_the_article_page_offers_editors_the_drafts_of_its_week_and_names_briefs
     assert "Cited in" in page and reverse("briefs:detail", args=[brief.pk]) in page
     client.force_login(make_user("amber", "analyst"))
     assert 'id="brief-panel-h"' not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_draft_raised_above_an_editor_by_a_report_joining_its_story_is_closed_to_them_at_once(
+    client, author, make_user
+):
+    story = Story.objects.create()
+    lead = week_article(tlp="green", story=story)
+    brief = draft(author)
+    composition.add_article(brief, author, brief.version, lead.pk, whole_story=True)
+    green_editor = make_user("green", "editor")
+    client.force_login(green_editor)
+    assert client.get(reverse("briefs:edit", args=[brief.pk])).status_code == 200
+    week_article(tlp="amber", story=story)  # grouped into the story afterwards
+    assert client.get(reverse("briefs:edit", args=[brief.pk])).status_code == 404
+    brief.refresh_from_db()
+    assert brief.tlp == "amber"
