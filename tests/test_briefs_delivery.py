@@ -264,3 +264,34 @@ def test_a_correction_is_offered_to_the_earlier_recipients_and_says_so_in_the_su
     mail.outbox.clear()
     send(fix, author, django_capture_on_commit_callbacks, user_ids=[person.pk])
     assert mail.outbox[0].subject == "[TLP:GREEN] Week brief (correction: revision 2)"
+
+
+def test_the_task_retries_a_transient_error_then_sends_and_gives_up_after_the_last_retry(
+    author, reviewer, make_user
+):
+    from briefs.tasks import MAX_SEND_RETRIES, send_delivery_task
+
+    brief = published(author, reviewer, ArticleFactory(tlp="clear"))
+    person = reader(make_user, "clear", "flaky-server")
+    row = Delivery.objects.create(brief=brief, recipient=person, address=person.email)
+    real_send = mail.EmailMultiAlternatives.send
+    failures = iter([smtplib.SMTPServerDisconnected("gone"), smtplib.SMTPServerDisconnected("again")])
+
+    def flaky(message, *args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", flaky):
+        send_delivery_task.apply(args=(row.pk,))  # eager: each retry runs at once
+    row.refresh_from_db()
+    assert (row.status, row.attempts, len(mail.outbox)) == (Delivery.SENT, 3, 1)
+
+    doomed = Delivery.objects.create(brief=brief, recipient=person, address=person.email)
+    down = smtplib.SMTPServerDisconnected("down for good")
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=down):
+        send_delivery_task.apply(args=(doomed.pk,))
+    doomed.refresh_from_db()
+    assert (doomed.status, doomed.attempts) == (Delivery.FAILED, MAX_SEND_RETRIES + 1)
+    assert "down for good" in doomed.reason
