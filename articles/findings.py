@@ -76,6 +76,7 @@ def store_result(article: Article, result: EnrichmentResult) -> None:
                 start=f.start,
                 end=f.end,
                 matched=f.matched[:300],
+                cves=" ".join(f.cves)[:300],
                 enricher="entities",
                 enricher_version=versions.get("entities", ""),
             )

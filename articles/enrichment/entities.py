@@ -1,14 +1,21 @@
 """Named entities: threat actors, malware, tools, ATT&CK techniques, sectors, countries,
-organizations and the admins' watch list.
+organizations, products, vendors and the admins' watch list (docs/entities.md).
 
 Names come from the MISP galaxies shipped in ``pymispgalaxies`` (see ``galaxies``), a
 gazetteer of organizations we keep (``data/organizations.json``), country short forms
 and demonyms (``data/countries.json``), dual-use software the galaxies call malware and
-admin tools they miss (``data/software.json``), sector renames and phrases (``data/sectors.json``) and the
+admin tools they miss (``data/software.json``), sector phrases (``data/sectors.json``), products
+and vendors (``data/products.json``, see ``products``) and the
 ``WatchEntity`` items given to the extractor. All names go into one automaton (see
 ``matching``); each name gets a rule:
 
-- names in ``data/stoplist.txt`` are never matched;
+- names in ``data/stoplist.txt`` are never matched, nor names inside a ``blocked`` phrase
+  ("French fries", "Stock Exchange");
+- countries that are also first names, US states or words ("Jordan", "Georgia",
+  "Turkey"), and US states and cities, match as written and only as a place ("in
+  Jordan", "a Texas-based firm"): ``located`` in ``data/countries.json``;
+- products and vendors that are ordinary words or short ("Exchange", "ASA") match as
+  written and next to product context ("Exchange servers", a CVE ID);
 - curated names (watch list, gazetteer, countries) match as written, or in any casing
   when they are longer than four characters and not ordinary English words;
 - galaxy names that are ordinary English words ("Sandworm", "Cobalt", "ZINC") match only
@@ -40,7 +47,8 @@ actor its galaxy describes as a ransomware operation ranks after software, so th
 brand alone ("RansomHub", "Play") is the ransomware and "RansomHub group" the actor.
 
 Countries resolve to the galaxy's English name ("Japan", "Russia"), except for the
-renames in ``data/countries.json`` ("United States", "Czech Republic").
+renames in ``data/countries.json`` ("United States", "Czech Republic"). Sectors keep the
+galaxy's own names ("Telecoms", "Government, Administration").
 
 The ordinary-word test and the coined-word rules live in ``name_rules``, the ATT&CK
 short-name rules in ``techniques``; their public names are re-exported here.
@@ -49,14 +57,13 @@ short-name rules in ``techniques``; their public names are re-exported here.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from articles.enrichment import galaxies
+from articles.enrichment import galaxies, products
 from articles.enrichment.galaxies import (
     ROLE_ID,
     ROLE_PHRASE,
@@ -65,7 +72,8 @@ from articles.enrichment.galaxies import (
     ROLE_VALUE,
     EntityRecord,
 )
-from articles.enrichment.matching import BLOCKED, ContextRule, NameMatcher, NamePattern, fold
+from articles.enrichment.matching import BLOCKED, NameMatcher, NamePattern, fold
+from articles.enrichment.name_contexts import CONTEXT_GROUPS
 from articles.enrichment.name_rules import (
     SHORT_NAME,
     WORD_TOKEN,
@@ -107,55 +115,18 @@ __all__ = [
 
 DATA_DIR = Path(__file__).parent / "data"
 
-CONTEXT_GROUPS: dict[str, ContextRule] = {
-    "actor": ContextRule(
-        re.compile(
-            r"\b(?:apts?|groups?|actors?|hackers?|hacking|gangs?|crews?|campaigns?|operators?"
-            r"|espionage|cyberespionage|state-sponsored|nation-state|attributed|attribution"
-            r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss"
-            r"|attacks?|attacked|targeted|targeting|linked|behind|sponsored|military)\b"
-        ),
-        window=50,
-    ),
-    "software": ContextRule(
-        re.compile(
-            r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
-            r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
-            r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
-            r"|samples?|famil(?:y|ies)|tools?|toolkits?|frameworks?|beacons?|c2"
-            r"|command-and-control|post-exploitation|infections?|infected|ransom)\b"
-        ),
-        window=50,
-    ),
-    "technique": ContextRule(
-        re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
-    ),
-    # A ransomware galaxy spells some brands as plain lower-case words ("fog", "ghost");
-    # written as a name right before "ransomware" ("Fog ransomware") they are the brand.
-    "ransomware": ContextRule(re.compile(r"[\s-]ransomware\b"), window=12, follows=True),
-    # Sector words are everyday nouns ("legal basis", "remote administration"): only a
-    # sector noun right after the name counts, possibly after a list of other sectors
-    # ("energy and water sectors", "finance, energy and health companies").
-    "sector": ContextRule(
-        re.compile(
-            r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)[a-z][\w-]*(?:\s+[a-z][\w-]*)?){0,4}"
-            r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
-            r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
-            r"|facilities|networks?|businesses)\b"
-        ),
-        window=80,
-        follows=True,
-    ),
-}
 _CONTEXT_FOR_KIND = {
     "threat-actor": "actor",
     "malware": "software",
     "tool": "software",
     "attack-pattern": "technique",
     "sector": "sector",
+    "product": "product",
+    "vendor": "product",
+    "country": "location",
 }
 # Order used to settle a name claimed by entities of different kinds.
-_KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 3, "sector": 4}
+_KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 3, "sector": 4, "vendor": 1}
 # A ransomware operation named after its brand ("RansomHub") yields the name to the
 # ransomware family; "RansomHub group" still names the actor (``add_group_forms``).
 _RANSOMWARE_OPERATOR_ORDER = 2
@@ -278,7 +249,10 @@ class NameTable:
         self._claims: dict[str, list[_Claim]] = {}
         self.blocked: set[str] = set()
 
-    def add(self, record: EntityRecord, tier: int, stoplist: frozenset[str]) -> None:
+    def add(
+        self, record: EntityRecord, tier: int, stoplist: frozenset[str], located: frozenset[str] = frozenset()
+    ) -> None:
+        """Add ``record``'s names; ``located`` names are places only with location context."""
         index = self.first_index + len(self.records)
         self.records.append(record)
         kind_order = (
@@ -289,6 +263,10 @@ class NameTable:
                 continue
             if tier == TIER_GALAXY:
                 rules = galaxy_rules(surface, role, record.kind)
+            elif fold(surface) in located:
+                rules = [NameRule(surface, exact_case=True, context="location")]
+            elif record.kind in ("product", "vendor"):
+                rules = products.product_rules(surface)
             else:
                 rules = curated_rules(surface)
             priority = (tier, _ROLE_ORDER[role], kind_order, record.rank)
@@ -343,14 +321,23 @@ def base_table() -> NameTable:
     stoplist = read_stoplist()
     countries = read_json("countries.json")
     table = NameTable()
-    table.blocked = {fold(phrase) for phrase in countries.get("blocked", [])}
+    catalogue = read_json("products.json")
+    # Phrases that hide the names inside them: idioms ("French fries"), teams, institutions.
+    blocked = [*countries.get("blocked", []), *catalogue.get("blocked", [])]
+    table.blocked = {fold(phrase) for phrase in blocked}
     # The stop list is for galaxy names; curated names were chosen by hand.
     software = read_json("software.json")
     # Admin tools no galaxy lists (AnyDesk) are curated names like the organizations.
-    for record in [*organization_records(), *gazetteer_records(software["extra_tools"], "tool")]:
+    for record in [
+        *organization_records(),
+        *gazetteer_records(software["extra_tools"], "tool"),
+        *products.product_records(catalogue),
+        *products.vendor_records(catalogue),
+    ]:
         table.add(record, TIER_GAZETTEER, frozenset())
+    located = frozenset(fold(name) for name in countries.get("located", []))
     for record in galaxies.load_countries(countries):
-        table.add(record, TIER_COUNTRY, frozenset())
+        table.add(record, TIER_COUNTRY, frozenset(), located)
     for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
         table.add(record, TIER_GALAXY, stoplist)
     table.add_group_forms()
@@ -364,7 +351,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.2.0"
+    version = "1.3.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()

@@ -17,7 +17,7 @@ galaxies add aliases and their UUIDs to ``cross_refs``):
 - ATT&CK techniques: ``mitre-attack-pattern`` only, enterprise before mobile; the old
   PRE-ATT&CK domain and deprecated entries are dropped, revoked ones lend their names
   to their successors;
-- sectors: ``sector``, renamed and completed by the caller's data.
+- sectors: ``sector``, under its own names, completed by the caller's phrases.
 
 Merging is done by :class:`~articles.enrichment.galaxy_merge.GalaxyMerger`, which also
 defines :class:`EntityRecord` and the name roles (re-exported here). Countries come
@@ -245,22 +245,18 @@ def load_attack_patterns() -> list[EntityRecord]:
 
 
 def load_sectors(extra: dict[str, Any] | None = None) -> list[EntityRecord]:
-    """Sectors, renamed and completed by our own data.
+    """Sectors under the galaxy's own names ("Telecoms"), completed by our own phrases.
 
-    ``extra["rename"]`` gives galaxy values a name that reads well ("Government,
-    Administration" -> "Government"); ``extra["phrases"]`` adds, per canonical name,
-    phrases that name the sector on their own ("financial services").
+    ``extra["phrases"]`` adds, per galaxy value, phrases that name the sector on their own
+    as writers do ("telcos", "hospitals", "defense contractors").
     """
     extra = extra or {}
-    rename: dict[str, str] = extra.get("rename", {})
     phrases: dict[str, list[str]] = extra.get("phrases", {})
     merger = GalaxyMerger("sector")
     for entry in load_cluster_values(SECTOR_GALAXY):
         merger.add(SECTOR_GALAXY, entry)
     records = merger.entities
     for record in records:
-        record.name = rename.get(record.name, record.name)
-        record.add_name(record.name, ROLE_VALUE)
         for phrase in phrases.get(record.name, []):
             record.add_name(phrase, ROLE_PHRASE)
     return records
@@ -282,10 +278,12 @@ def load_countries(extra: dict[str, Any]) -> list[EntityRecord]:
     The galaxy's values are lower case and it has no synonyms; its ``description`` is the
     usual English name, which we use as the canonical name unless ``extra["rename"]``
     says otherwise ("United States of America" -> "United States"). ``extra["aliases"]``
-    adds short forms and demonyms per canonical name.
+    adds short forms and demonyms per canonical name, ``extra["places"]`` states and cities
+    (which the caller matches only where the text treats them as places).
     """
     rename: dict[str, str] = extra.get("rename", {})
     aliases: dict[str, list[str]] = extra.get("aliases", {})
+    places: dict[str, list[str]] = extra.get("places", {})
     records: list[EntityRecord] = []
     for rank, entry in enumerate(load_cluster_values("country")):
         official = " ".join((entry.get("description") or entry["value"]).split())
@@ -299,7 +297,7 @@ def load_countries(extra: dict[str, Any]) -> list[EntityRecord]:
         )
         record.add_name(canonical, ROLE_VALUE)
         record.add_name(official, ROLE_VALUE)
-        for alias in aliases.get(canonical, []):
+        for alias in [*aliases.get(canonical, []), *places.get(canonical, [])]:
             record.add_name(alias, ROLE_SYNONYM)
         records.append(record)
     return records

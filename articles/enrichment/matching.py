@@ -53,6 +53,8 @@ class ContextRule:
     pattern: re.Pattern[str]  # searched in the lower-cased text
     window: int = 50
     follows: bool = False
+    # Also enough: this pattern matching right before the name ("in " + "Jordan").
+    before: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +185,8 @@ class NameMatcher:
         rule = self.contexts[group]
         if rule.follows:
             return rule.pattern.match(folded, end, end + rule.window) is not None
+        if rule.before is not None and rule.before.search(folded, max(0, start - rule.window), start):
+            return True
         before = folded[max(0, start - rule.window) : start]
         after = folded[end : end + rule.window]
         return bool(rule.pattern.search(before) or rule.pattern.search(after))

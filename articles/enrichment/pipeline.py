@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from articles.enrichment import assessment, attack_ids, classify, keywords, sections, summarize
+from articles.enrichment import assessment, attack_ids, classify, keywords, products, sections, summarize
 from articles.enrichment.sections import SectionLayout
 from articles.enrichment.types import Document, EnrichmentResult, EntityFinding, IndicatorFinding
 
@@ -82,12 +82,13 @@ class Pipeline:
         if doc.sections:
             return self._run_sections(doc, stage)
         indicators = stage("indicators", lambda: self.indicator_extractor.run(doc))
-        entities = stage("entities", lambda: self._entities(doc))
+        entities = stage("entities", lambda: self._entities(doc, indicators))
         return self._weigh(doc, indicators, entities, doc, stage)
 
-    def _entities(self, doc: Document) -> list[EntityFinding]:
-        """Named entities, with notes on revoked ATT&CK IDs and unknown IDs reported."""
-        return attack_ids.annotate(doc.text, self.entity_extractor.run(doc))
+    def _entities(self, doc: Document, indicators: list[IndicatorFinding]) -> list[EntityFinding]:
+        """Named entities, with notes on revoked ATT&CK IDs, unknown IDs, and products' CVEs."""
+        entities = attack_ids.annotate(doc.text, self.entity_extractor.run(doc))
+        return products.tie_cves(doc.text, entities, indicators)
 
     def _run_sections(
         self, doc: Document, stage: Callable[[str, Callable[[], Any]], Any]
@@ -96,7 +97,7 @@ class Pipeline:
         layout = SectionLayout(doc.sections)
         joined = Document(text=layout.text, title=layout.title, metadata=doc.metadata)
         indicators = stage("indicators", lambda: self.indicator_extractor.run(joined))
-        entities = stage("entities", lambda: self._entities(joined))
+        entities = stage("entities", lambda: self._entities(joined, indicators))
         reading = Document(text=layout.text_beside_title, title=layout.title, metadata=doc.metadata)
         prose = Document(text=layout.reading_text[layout.after_title :], title=layout.title)
         result = self._weigh(

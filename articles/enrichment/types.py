@@ -83,11 +83,14 @@ class EntityFinding:
     start: int
     end: int
     ref: str  # where the name comes from, e.g. "misp-galaxy:threat-actor", "gazetteer", "watch"
-    external_id: str | None = None  # ATT&CK ID for attack-pattern ("T1059.001"), else None
+    # ATT&CK ID for attack-pattern ("T1059.001"), CPE vendor:product for a product, else None
+    external_id: str | None = None
     uuid: str | None = None  # galaxy cluster UUID when there is one
     section: str = ""  # the section start/end point into; "" for a document given as one text
     # What a reader should know about the match: a revoked ATT&CK ID's successor, an unknown ID.
     note: str | None = None
+    # A product's CVE IDs written in the same sentence ("CVE-2023-38831 — WinRAR").
+    cves: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -106,6 +109,8 @@ class EntityFinding:
             data["uuid"] = self.uuid
         if self.note:
             data["note"] = self.note
+        if self.cves:
+            data["cves"] = list(self.cves)
         return data
 
 

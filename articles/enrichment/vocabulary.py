@@ -55,6 +55,8 @@ ENTITY_KINDS: list[tuple[str, str]] = [
     ("country", "Country"),
     ("sector", "Sector"),
     ("organization", "Organization"),
+    ("product", "Product"),
+    ("vendor", "Vendor"),
 ]
 
 # How people write the indicator types (for labels in pages and forms).

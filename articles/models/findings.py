@@ -32,7 +32,9 @@ def section_field() -> models.CharField:
 class Entity(models.Model):
     kind = models.CharField(max_length=32, choices=ENTITY_KINDS)
     name = models.CharField(max_length=300)
-    external_id = models.CharField(max_length=32, blank=True, help_text="ATT&CK ID for techniques")
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="ATT&CK ID for techniques, CPE vendor:product for products"
+    )
     uuid = models.CharField(max_length=64, blank=True, help_text="MISP galaxy cluster UUID")
     ref = models.CharField(max_length=100, blank=True, help_text="where the name comes from")
 
@@ -55,6 +57,9 @@ class Mention(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     matched = models.CharField(max_length=300)
+    cves = models.CharField(
+        max_length=300, blank=True, help_text="a product's CVE IDs in the same sentence, space-separated"
+    )
     enricher = models.CharField(max_length=50)
     enricher_version = models.CharField(max_length=20)
 

@@ -75,9 +75,18 @@ def findings_context(article: Article) -> dict:
                 "benign": s.indicator.benign,
                 "anchors": [],
                 "count": 0,
+                "written": False,  # written alone somewhere, not only as a URL's or address's host
+                "hosts_of": [],  # defanged URLs and addresses it is the host of
             }
             by_indicator[s.indicator_id] = item
             indicator_groups[s.indicator.type].items.append(item)
+        if s.derived_from:
+            source_type = "email" if "@" in s.derived_from and "/" not in s.derived_from else "url"
+            shown_from = defang(s.derived_from, source_type)
+            if shown_from not in item["hosts_of"]:
+                item["hosts_of"].append(shown_from)
+        else:
+            item["written"] = True
         item["count"] += 1
         item["anchors"].append(anchor)
         spans[s.section].append(Span(s.start, s.end, key, "finding--indicator", anchor))
@@ -97,12 +106,15 @@ def findings_context(article: Article) -> dict:
                 "anchors": [],
                 "count": 0,
                 "matched": set(),
+                "cves": [],
             }
             by_entity[m.entity_id] = item
             entity_groups[m.entity.kind].items.append(item)
         item["count"] += 1
         item["anchors"].append(anchor)
         item["matched"].add(m.matched)
+        # A product's CVEs from every sentence that names it, first seen first.
+        item["cves"] += [cve for cve in m.cves.split() if cve not in item["cves"]]
         spans[m.section].append(Span(m.start, m.end, key, f"finding--{m.entity.kind}", anchor))
 
     marked = {

@@ -341,7 +341,7 @@ def test_sector_phrases_match_alone_with_readable_names(extractor):
     text = "Financial services and government agencies were hit, as were IT companies."
     assert found(extractor, text) == [
         ("sector", "Finance", "Financial services"),
-        ("sector", "Government", "government agencies"),
+        ("sector", "Government, Administration", "government agencies"),
         ("sector", "IT", "IT"),
     ]
 

@@ -5,7 +5,13 @@ import functools
 import pytest
 
 from articles.enrichment import galaxies
-from articles.enrichment.galaxies import ROLE_ID, ROLE_PHRASE, ROLE_SUBTECHNIQUE, split_mitre_value
+from articles.enrichment.galaxies import (
+    ROLE_ID,
+    ROLE_PHRASE,
+    ROLE_SUBTECHNIQUE,
+    ROLE_SYNONYM,
+    split_mitre_value,
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,15 +117,13 @@ def test_revoked_technique_name_and_id_point_at_its_successor(techniques):
     assert "T1574.002" not in techniques
 
 
-def test_sectors_are_renamed_and_take_whole_phrases():
-    extra = {
-        "rename": {"Government, Administration": "Government"},
-        "phrases": {"Government": ["government agencies"]},
-    }
+def test_sectors_keep_the_galaxy_names_and_take_whole_phrases():
+    extra = {"phrases": {"Government, Administration": ["government agencies"]}}
     sectors = {record.name: record for record in galaxies.load_sectors(extra)}
-    assert "Government, Administration" not in sectors
-    assert sectors["Government"].names["government agencies"] == ROLE_PHRASE
-    assert sectors["Government"].names["Government, Administration"] == "value"
+    government = sectors["Government, Administration"]
+    assert government.names["government agencies"] == ROLE_PHRASE
+    assert government.names["Government"] == ROLE_SYNONYM
+    assert "Telecoms" in sectors and "Telecommunications" not in sectors
 
 
 def test_sub_technique_is_named_with_its_parent_and_keeps_its_id(techniques):
