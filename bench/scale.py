@@ -128,6 +128,7 @@ LINK_COLUMNS = {
         "matched",
         "enricher",
         "enricher_version",
+        "cves",
     ],
     # published_at on the three link tables is the app's trigger's (migration 0013) to fill.
     "articles_articleentity": ["article_id", "entity_id", "mentions"],
@@ -653,7 +654,8 @@ def render_batch(gen: data.Generator, start: int, end: int, ctx: BatchContext) -
             tags.append(_line(pk, tag + 1, None, enricher, processed))
         for entity, section, s, e, matched in a.mentions:
             mentions.append(
-                _line(pk, entity + 1, section, s, e, matched[:300], "entities", ctx.entity_version)
+                # cves empty: the bench's entities are actors and malware, not products.
+                _line(pk, entity + 1, section, s, e, matched[:300], "entities", ctx.entity_version, "")
             )
         for entity, spans in Counter(m[0] for m in a.mentions).items():
             article_entities.append(_line(pk, entity + 1, spans))
