@@ -71,7 +71,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.visible_to(request.user).with_byline(), pk=pk)
+    # The search vector (~5 KB of text a row) is for the list's search, never shown here.
+    articles = Article.objects.visible_to(request.user).with_byline().defer("search_vector")
+    article = get_object_or_404(articles, pk=pk)
     context = {
         "article": article,
         "can_reenrich": request.user.has_perm("articles.reenrich_article"),
