@@ -181,7 +181,10 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
     if role == ROLE_ID:
         return [NameRule(surface, exact_case=False, context=None)]
     if role == ROLE_PHRASE:
-        return [NameRule(surface, exact_case=False, context=None)]  # "financial services"
+        # "financial services" names the sector on its own; one word ("hospitals",
+        # "airlines") is a sector only where the text is about a threat to it.
+        single = len(WORD_TOKEN.findall(surface)) == 1
+        return [NameRule(surface, exact_case=False, context="threatened" if single else None)]
     length = alnum_length(surface)
     if kind == "sector":
         # Sector names are everyday words ("oil", "legal"); the sector noun that must
@@ -250,7 +253,12 @@ class NameTable:
         self.blocked: set[str] = set()
 
     def add(
-        self, record: EntityRecord, tier: int, stoplist: frozenset[str], located: frozenset[str] = frozenset()
+        self,
+        record: EntityRecord,
+        tier: int,
+        stoplist: frozenset[str],
+        located: frozenset[str] = frozenset(),
+        vendor_context: frozenset[str] = frozenset(),
     ) -> None:
         """Add ``record``'s names; ``located`` names are places only with location context."""
         index = self.first_index + len(self.records)
@@ -265,8 +273,10 @@ class NameTable:
                 rules = galaxy_rules(surface, role, record.kind)
             elif fold(surface) in located:
                 rules = [NameRule(surface, exact_case=True, context="location")]
-            elif record.kind in ("product", "vendor"):
+            elif record.kind == "product":
                 rules = products.product_rules(surface)
+            elif record.kind == "vendor":
+                rules = products.vendor_rules(surface, vendor_context)
             else:
                 rules = curated_rules(surface)
             priority = (tier, _ROLE_ORDER[role], kind_order, record.rank)
@@ -327,6 +337,7 @@ def base_table() -> NameTable:
     table.blocked = {fold(phrase) for phrase in blocked}
     # The stop list is for galaxy names; curated names were chosen by hand.
     software = read_json("software.json")
+    vendor_context = frozenset(name.casefold() for name in catalogue.get("vendor_needs_context", []))
     # Admin tools no galaxy lists (AnyDesk) are curated names like the organizations.
     for record in [
         *organization_records(),
@@ -334,7 +345,7 @@ def base_table() -> NameTable:
         *products.product_records(catalogue),
         *products.vendor_records(catalogue),
     ]:
-        table.add(record, TIER_GAZETTEER, frozenset())
+        table.add(record, TIER_GAZETTEER, frozenset(), vendor_context=vendor_context)
     located = frozenset(fold(name) for name in countries.get("located", []))
     for record in galaxies.load_countries(countries):
         table.add(record, TIER_COUNTRY, frozenset(), located)

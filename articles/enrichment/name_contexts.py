@@ -53,6 +53,17 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
         window=80,
         follows=True,
     ),
+    # A sector named by one everyday word ("hospitals", "schools", "airlines") is a sector
+    # finding only in a text about a threat to it, not in a weather or business story.
+    "threatened": ContextRule(
+        re.compile(
+            r"\b(?:attack\w*|breach\w*|hack\w*|ransom\w*|malware|spyware|phish\w*|target\w*|compromis\w*"
+            r"|victims?|intrusions?|espionage|spied|spying|exploit\w*|stole|steal\w*|theft|leak\w*|extort\w*"
+            r"|encrypt\w*|disrupt\w*|hit|threat\w*|campaigns?|incidents?|cyber\w*|lure[sd]?|fraud\w*"
+            r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?)\b"
+        ),
+        window=100,
+    ),
     # Gazetteer products and vendors that are ordinary words ("Exchange", "Progress").
     "product": ContextRule(PRODUCT_CONTEXT, window=60),
     # Country names that are also first names, US states or words ("Jordan", "Georgia",
@@ -65,7 +76,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
         ),
         window=40,
         before=re.compile(
-            r"\b(?:in|from|across|throughout|near|into|inside|outside|within|targeting|targeted|hit"
+            r"\b(?:in|from|across|throughout|near|into|inside|outside|within|targeting(?:\s+to)?|targeted|hit"
             r"|visited|visit)\s+(?:the\s+(?:state\s+of\s+)?)?\Z"
         ),
     ),

@@ -13,9 +13,12 @@ must be written as listed *and* have product context nearby: a CVE ID or a word 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from articles.enrichment.galaxy_merge import ROLE_SYNONYM, ROLE_VALUE, EntityRecord
@@ -27,19 +30,29 @@ PRODUCT_CONTEXT = re.compile(
     r"|servers?|appliances?|devices?|instances?|versions?|builds?|releases?|editions?|deployments?"
     r"|installations?|updates?|firmware|rce|remote code execution|unpatched|vendors?|products?"
     r"|software|security|customers|users|endpoints?|gateways?|vpns?|firewalls?|routers?|plugins?"
-    r"|on-premises|self-hosted|cloud|kev|cisa|hotfix|fixed|affected|vulnerable)\b"
+    r"|on-premises|self-hosted|kev|cisa|hotfix|fixed|affected|vulnerable)\b"
 )
 # A sentence ends at ". ", "! ", "? " or a line break; a CVE ID has no full stop inside.
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
 
 
 def vendor_records(data: dict[str, Any]) -> list[EntityRecord]:
+    """Vendors, without the names their own products go by.
+
+    Writers name some products by their maker ("Zimbra servers", "SysAid", "CrushFTP"):
+    a name that is both a vendor's and one of its products' is the product.
+    """
+    product_names = {
+        (item["vendor"], name.casefold())
+        for item in data["products"]
+        for name in [item["name"], *item["aliases"]]
+    }
     records = []
     for rank, item in enumerate(data["vendors"]):
         record = EntityRecord(kind="vendor", name=item["name"], ref="gazetteer", uuid="", rank=rank)
-        record.add_name(item["name"], ROLE_VALUE)
-        for alias in item.get("aliases", []):
-            record.add_name(alias, ROLE_SYNONYM)
+        for name in [item["name"], *item.get("aliases", [])]:
+            if (item["name"], name.casefold()) not in product_names:
+                record.add_name(name, ROLE_VALUE if name == item["name"] else ROLE_SYNONYM)
         records.append(record)
     return records
 
@@ -63,11 +76,57 @@ def product_records(data: dict[str, Any]) -> list[EntityRecord]:
 
 
 def product_rules(surface: str) -> list[NameRule]:
-    """A gazetteer product or vendor name: ordinary words and short names need context."""
-    if is_ordinary(surface) or alnum_length(surface) <= 3:
+    """A gazetteer product's name: ordinary words, short names and lower-case command
+    names ("sudo", "runc") need context."""
+    if is_ordinary(surface) or alnum_length(surface) <= 3 or surface == surface.lower():
         return [NameRule(surface, exact_case=True, context="product")]
     exact = alnum_length(surface) <= 4
     return [NameRule(surface, exact_case=exact, context=None)]
+
+
+def vendor_rules(surface: str, needs_context: frozenset[str]) -> list[NameRule]:
+    """A vendor's name matches like an organization's ("Apple" as written), unless listed
+    as needing product context ("Progress", "Arm")."""
+    if surface.casefold() in needs_context:
+        return [NameRule(surface, exact_case=True, context="product")]
+    exact = alnum_length(surface) <= 4 or is_ordinary(surface)
+    return [NameRule(surface, exact_case=exact, context=None)]
+
+
+@cache
+def vendor_prefixes() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Product name -> (its vendor, the vendor's names), for "Cisco ASA" -> Cisco."""
+    data = json.loads((Path(__file__).parent / "data" / "products.json").read_text(encoding="utf-8"))
+    names = {item["name"]: (item["name"], *item.get("aliases", [])) for item in data["vendors"]}
+    return {item["name"]: (item["vendor"], names[item["vendor"]]) for item in data["products"]}
+
+
+def with_vendors(entities: list[EntityFinding]) -> list[EntityFinding]:
+    """Add the vendor named at the start of a product's span ("Cisco" in "Cisco ASA")."""
+    if not any(e.kind == "product" for e in entities):
+        return entities
+    prefixes = vendor_prefixes()
+    found = []
+    for entity in entities:
+        found.append(entity)
+        if entity.kind != "product" or entity.name not in prefixes:
+            continue
+        vendor, names = prefixes[entity.name]
+        for name in sorted(names, key=len, reverse=True):
+            if entity.matched.startswith(name + " "):
+                found.append(
+                    replace(
+                        entity,
+                        kind="vendor",
+                        name=vendor,
+                        matched=name,
+                        end=entity.start + len(name),
+                        external_id=None,
+                        cves=(),
+                    )
+                )
+                break
+    return found
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -81,7 +140,9 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 def tie_cves(
     text: str, entities: list[EntityFinding], indicators: Iterable[IndicatorFinding]
 ) -> list[EntityFinding]:
-    """Products with the CVE IDs written in their sentence (``cves``), other findings as they are."""
+    """Products with the CVE IDs written in their sentence (``cves``) and the vendor their
+    span starts with; other findings as they are."""
+    entities = with_vendors(entities)
     cves = sorted((f.start, f.value) for f in indicators if f.type == "cve")
     if not cves or not any(e.kind == "product" for e in entities):
         return entities

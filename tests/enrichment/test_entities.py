@@ -29,7 +29,7 @@ def test_seed_article_gives_microsoft_and_japan_and_no_threats(extractor):
     text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
     findings = extractor.run(Document(text))
     assert {(f.kind, f.name) for f in findings} == {
-        ("organization", "Microsoft"),
+        ("vendor", "Microsoft"),
         ("country", "Japan"),
     }
     assert not [f for f in findings if f.kind in THREAT_KINDS]
@@ -120,9 +120,9 @@ def test_organizations_from_the_gazetteer(extractor):
     assert found(extractor, text) == [
         ("organization", "CISA", "CISA"),
         ("organization", "FBI", "FBI"),
-        ("organization", "Google", "Google"),
+        ("vendor", "Google", "Google"),
         ("organization", "Threat Analysis Group", "Threat Analysis Group"),
-        ("organization", "Microsoft", "Microsoft"),
+        ("vendor", "Microsoft", "Microsoft"),
     ]
 
 
@@ -156,7 +156,8 @@ def test_ordinary_word_names_need_their_case_and_context(extractor):
 
 def test_stop_list_words_never_match(extractor):
     text = "Windows Server in the Cloud runs Python; Artificial Intelligence technique."
-    assert found(extractor, text) == []
+    # Windows is a product of the gazetteer, never the galaxies' malware of that name.
+    assert found(extractor, text) == [("product", "Windows", "Windows")]
 
 
 def test_everyday_paragraph_yields_no_threat_entities(extractor):
@@ -223,7 +224,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.2.0"
+    assert extractor.version == "1.3.0"
 
 
 @pytest.mark.parametrize(
@@ -372,13 +373,15 @@ def test_ransomware_brand_alone_is_malware_and_with_group_is_the_actor(extractor
     text = "RansomHub hit two hospitals. Later the RansomHub group leaked the files."
     assert found(extractor, text) == [
         ("malware", "RansomHub", "RansomHub"),
+        ("sector", "Health", "hospitals"),
         ("threat-actor", "RansomHub", "RansomHub group"),
     ]
 
 
 def test_state_group_sharing_a_ransomware_name_stays_an_actor(extractor):
     assert found(extractor, "Chimera hackers targeted chip makers.") == [
-        ("threat-actor", "Chimera", "Chimera")
+        ("threat-actor", "Chimera", "Chimera"),
+        ("sector", "Semi-conductors", "chip makers"),
     ]
 
 
@@ -394,9 +397,57 @@ def test_remote_admin_tools_from_the_gazetteer_are_tools(extractor):
 def test_added_organizations_and_the_hhs_alias_are_found(extractor):
     text = "Veeam and DocuSign briefed HHS; a paper at USENIX followed, and Nasdaq shares dipped."
     assert [(kind, name) for kind, name, _ in found(extractor, text)] == [
-        ("organization", "Veeam"),
+        ("vendor", "Veeam"),
         ("organization", "DocuSign"),
         ("organization", "Department of Health and Human Services"),
         ("organization", "USENIX"),
         ("organization", "Nasdaq"),
+    ]
+
+
+def test_sectors_named_as_writers_name_them_keep_the_galaxy_names(extractor):
+    text = "The group breached telcos, ministries, universities and defense contractors."
+    assert [name for kind, name, _ in found(extractor, text) if kind == "sector"] == [
+        "Telecoms",
+        "Government, Administration",
+        "Academia - University",
+        "Defense",
+    ]
+
+
+def test_a_one_word_sector_needs_a_threat_nearby(extractor):
+    assert found(extractor, "Airlines cancelled dozens of flights in the snow.") == []
+    assert found(extractor, "Ransomware hit airlines across the region.") == [
+        ("sector", "Civil Aviation", "airlines")
+    ]
+
+
+def test_a_country_that_is_a_first_name_or_a_dish_needs_to_be_a_place(extractor):
+    assert found(extractor, "Jordan scored thirty points.") == []
+    assert found(extractor, "Turkey sales climb before Thanksgiving.") == []
+    assert found(extractor, "A box of Turkish delight and French fries.") == []
+    assert found(extractor, "Phishing hit ministries in Jordan.")[1] == ("country", "Jordan", "Jordan")
+
+
+def test_us_states_and_cities_are_the_united_states_only_as_places(extractor):
+    assert ("country", "United States", "Texas") in found(extractor, "Hospitals in Texas reported outages.")
+    assert found(extractor, "Texas toast goes well with chili.") == []
+    assert found(extractor, "Denzel Washington won an award.") == []
+
+
+def test_vendor_threat_intel_teams_are_organizations(extractor):
+    text = "Cisco Talos, Unit 42 and Mandiant said MuddyWater works for MOIS."
+    assert [(k, n) for k, n, _ in found(extractor, text)] == [
+        ("organization", "Cisco Talos"),
+        ("organization", "Unit 42"),
+        ("organization", "Mandiant"),
+        ("threat-actor", "MuddyWater"),
+        ("organization", "MOIS"),
+    ]
+
+
+def test_an_ordinary_word_product_needs_product_context(extractor):
+    assert found(extractor, "The London Stock Exchange opened higher.") == []
+    assert found(extractor, "Attackers exploited Exchange servers.") == [
+        ("product", "Exchange Server", "Exchange")
     ]
