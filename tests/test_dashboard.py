@@ -144,3 +144,23 @@ def test_saved_searches_show_with_their_new_matches(make_user):
     ArticleFactory(title="phishing secret", tlp="amber", teaser="phishing", published_at=days_ago(0))
     page = signed_in(user).get("/").content.decode()
     assert "Phishing watch" in page and "(1 new)" in page
+
+
+def test_a_host_taken_from_a_url_is_not_a_new_indicator_of_its_own(make_user):
+    user = make_user("green")
+    url = Indicator.objects.create(type="url", value="http://198.51.100.7/gate.php")
+    host = Indicator.objects.create(type="ipv4", value="198.51.100.7")
+    article = ArticleFactory(tlp="green", published_at=days_ago(1))
+    sight(article, url)
+    Sighting.objects.create(
+        article=article,
+        indicator=host,
+        start=7,
+        end=20,
+        matched="198.51.100.7",
+        derived_from=url.value,
+        enricher="indicators",
+        enricher_version="test",
+    )
+    page = signed_in(user).get("/").content.decode()
+    assert "gate.php" in page and ">198.51.100.7<" not in page

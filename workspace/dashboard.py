@@ -138,7 +138,10 @@ def new_indicators(user, now: dt.datetime | None = None) -> list[Indicator] | To
 
     def part():
         candidates = list(
-            Sighting.objects.filter(article_id__in=sample, indicator__benign="")
+            # Hosts taken from a URL or an address are not new indicators of their own: the
+            # URL is (a host the author also wrote alone still counts).
+            Sighting.objects.as_written()
+            .filter(article_id__in=sample, indicator__benign="")
             .values("indicator_id")
             .annotate(articles=Count("article_id", distinct=True))
             .order_by("-articles", "indicator_id")[:TOP_INDICATOR_CANDIDATES]
