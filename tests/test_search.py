@@ -118,6 +118,21 @@ def test_actor_prefix_finds_the_entity_by_name_or_galaxy_alias(reader):
     assert "searched as APT28" in response.content.decode()
 
 
+def test_product_and_vendor_prefixes_find_the_gazetteer_names_aliases_and_cpe(reader):
+    citrix = article("Citrix Bleed exploited", days=1)
+    mentions(citrix, "product", "NetScaler ADC", "citrix:netscaler_application_delivery_controller")
+    mentions(citrix, "vendor", "Citrix")
+    article("Adc and gateway words", body="An ADC sits in front of the gateway.", days=2)
+    for query in [
+        'product:"NetScaler ADC"',
+        'product:"Citrix ADC"',
+        "product:citrix:netscaler_application_delivery_controller",
+        'vendor:"Cloud Software Group"',
+        "vendor:citrix",
+    ]:
+        assert titles(reader, q=query) == ["Citrix Bleed exploited"], query
+
+
 def test_technique_prefix_takes_an_attack_id_or_name_and_combines_with_words(reader):
     phish = article("Phishing wave hits banks", days=1)
     mentions(phish, "attack-pattern", "Phishing", external_id="T1566")

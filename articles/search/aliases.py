@@ -1,4 +1,5 @@
-"""Every name an entity is known by, for ``actor:``/``malware:``/``technique:``. Pure Python.
+"""Every name an entity is known by, for ``actor:``/``malware:``/``technique:``/``product:``/
+``vendor:``. Pure Python.
 
 Entities are stored under one canonical name (``APT28``); the MISP galaxies the
 enrichment reads also list their aliases (``Fancy Bear``, ``Sofacy``, ``G0007``). This
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from articles.enrichment import galaxies
+from articles.enrichment import galaxies, products
 from articles.enrichment.entities import read_json
 from articles.enrichment.galaxy_merge import fold_name
 
@@ -22,6 +23,8 @@ FIELD_KINDS: dict[str, tuple[str, ...]] = {
     "actor": ("threat-actor",),
     "malware": ("malware", "tool"),
     "technique": ("attack-pattern",),
+    "product": ("product",),
+    "vendor": ("vendor",),
 }
 
 
@@ -30,7 +33,9 @@ def alias_index() -> dict[tuple[str, str], tuple[str, ...]]:
     """``(kind, folded alias) -> canonical names`` for every galaxy entity."""
     software = read_json("software.json")
     index: dict[tuple[str, str], list[str]] = {}
-    for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
+    catalogue = read_json("products.json")
+    gazetteer = [*products.product_records(catalogue), *products.vendor_records(catalogue)]
+    for record in [*galaxies.load_all(software["tools"], read_json("sectors.json")), *gazetteer]:
         for surface in (record.name, *record.names, record.external_id or ""):
             if surface:
                 names = index.setdefault((record.kind, fold_name(surface)), [])

@@ -27,13 +27,15 @@ FIELDS: dict[str, str] = {
     "actor": "threat actor",
     "malware": "malware or tool",
     "technique": "ATT&CK technique",
+    "product": "product",
+    "vendor": "vendor",
     "cve": "CVE",
     "ioc": "indicator",
     "author": "author",
     "source": "source",
     "tag": "tag",
 }
-ENTITY_FIELDS = frozenset({"actor", "malware", "technique"})
+ENTITY_FIELDS = frozenset({"actor", "malware", "technique", "product", "vendor"})
 # More terms than this are ignored (each term is a condition of the page query).
 MAX_TERMS = 16
 # A single word or value longer than this is cut (no real name or indicator is longer).
@@ -197,6 +199,8 @@ _EXAMPLES = {
     "actor": 'actor:"Fancy Bear"',
     "malware": "malware:LockBit",
     "technique": "technique:T1566",
+    "product": 'product:"Citrix ADC"',
+    "vendor": "vendor:Fortinet",
     "cve": "cve:CVE-2024-3400",
     "ioc": "ioc:203.0.113.7",
     "author": 'author:"Jane Doe"',

@@ -66,8 +66,8 @@ def entity_ids(field: str, value: str) -> list[int]:
     names = [name for _, name in canonical_names(field, value)]
     if names:
         exact |= Q(name__in=names)
-    if field == "technique":
-        exact |= Q(external_id__iexact=value)
+    if field in ("technique", "product"):
+        exact |= Q(external_id__iexact=value)  # T1566, or a CPE name (rarlab:winrar)
     ids = list(Entity.objects.filter(exact, kind__in=kinds).values_list("pk", flat=True)[:MAX_IDS])
     if not ids:
         ids = list(
