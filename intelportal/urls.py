@@ -17,5 +17,6 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("workspace/", include("workspace.urls")),
     path("briefs/", include("briefs.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("articles.urls")),
 ]
