@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core.management import call_command
 
@@ -76,7 +78,8 @@ def test_article_with_long_hashes_and_urls_does_not_overflow_a_phone(browser, li
     from tests.factories import ArticleFactory
 
     make_user("clear", username="phone")
-    sha512 = "ab12" * 32  # 128 hex characters, one unbreakable word
+    # 128 hex characters, one unbreakable word (a repeated pattern like "ab12" * 32 is a placeholder)
+    sha512 = hashlib.sha512(b"loader").hexdigest()
     url = "https://files.example.org/download/" + "x" * 265  # 300 characters, no break opportunity
     text = f"The loader drops {sha512} and fetches {url} before it calls home."
     article = ArticleFactory(

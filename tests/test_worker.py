@@ -39,7 +39,7 @@ def test_loaded_seed_is_processed_by_a_real_worker_through_redis(redis_worker):
     from articles.models import Mention
 
     assert article.processing_versions == {"stats": "stats-1", **current_versions()}
-    assert {("organization", "Microsoft"), ("country", "Japan")} == set(
+    assert {("vendor", "Microsoft"), ("country", "Japan")} == set(
         Mention.objects.filter(article=article).values_list("entity__kind", "entity__name")
     )
     assert article.intel_level == "strategic"
