@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from api.models import TOKEN_PREFIX, ApiToken, TokenScope, hash_token
+from audit.actions import Action
 from audit.services import record
 
 # last_used_at is written at most this often per token (not on every request).
@@ -44,7 +45,7 @@ def issue_token(
             expires_at=expires_at,
         )
         record(
-            "api.token_created",
+            Action.API_TOKEN_CREATE,
             request=request,
             actor=None if request is not None else user,
             obj=token,
@@ -109,7 +110,7 @@ def revoke_token(token: ApiToken, *, by, request: HttpRequest | None = None) -> 
         return False
     token.revoked_at, token.revoked_by = now, by
     record(
-        "api.token_revoked",
+        Action.API_TOKEN_REVOKE,
         request=request,
         actor=by,
         obj=token,

@@ -33,3 +33,5 @@ class Action(models.TextChoices):
     BRIEF_CREATE = "brief.create", "brief started"
     BRIEF_SEND = "brief.send", "brief sent by e-mail"
     BRIEF_TLP = "brief.tlp", "brief's TLP changed"
+    API_TOKEN_CREATE = "api.token_create", "API token created"
+    API_TOKEN_REVOKE = "api.token_revoke", "API token revoked"

@@ -449,6 +449,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "articles.enrichment.vocabulary.ENTITY_KINDS",
+        "BriefKindEnum": "briefs.models.Kind",
+    },
 }
 
 LOGGING = {

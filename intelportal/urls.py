@@ -18,5 +18,6 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     path("briefs/", include("briefs.urls")),
     path("api/v1/", include("api.urls")),
+    path("settings/api-tokens/", include("api.token_urls")),
     path("", include("articles.urls")),
 ]

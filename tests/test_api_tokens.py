@@ -83,4 +83,4 @@ def test_creating_and_revoking_are_audited(analyst, admin_user, token_of):
     assert revoke_token(token, by=admin_user)
     assert not revoke_token(token, by=admin_user)
     actions = list(AuditEvent.objects.filter(object_type="api.apitoken").values_list("action", flat=True))
-    assert sorted(actions) == ["api.token_created", "api.token_revoked"]
+    assert sorted(actions) == ["api.token_create", "api.token_revoke"]
