@@ -436,8 +436,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "api.permissions.TokenScopePermission",
     ],
+    # Per token, API_REQUESTS_PER_MINUTE (read by the class itself).
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_token": f"{API_REQUESTS_PER_MINUTE}/min"},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
