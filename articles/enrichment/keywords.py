@@ -15,6 +15,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
+from itertools import accumulate, chain
 
 from articles.enrichment.stopwords import STOP_WORDS
 
@@ -47,7 +48,7 @@ def _bounded(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     """Sentences, each once: a repeated paragraph must not count its phrases twice."""
-    return list(dict.fromkeys(part.strip() for part in _SENTENCE_END.split(text) if part.strip()))
+    return list(dict.fromkeys(filter(None, map(str.strip, _SENTENCE_END.split(text)))))
 
 
 def _is_candidate_word(token: str) -> bool:
@@ -67,24 +68,28 @@ def _candidate_form(token: str) -> str:
     return word if _is_candidate_word(word) else ""
 
 
-# Vocabulary repeats from article to article, so the form of each token is kept
-# between calls. The table is replaced, never cleared, when it grows too big: a
-# thread still reading the old one is not disturbed.
+# Vocabulary repeats from article to article, so the form of each token (and that
+# form lower-cased, the key words are counted by) is kept between calls. The tables
+# are replaced together, never cleared, when they grow too big: a thread still
+# reading the old pair is not disturbed.
 _FORM_CACHE_SIZE = 100_000
-_form_cache: dict[str, str] = {_BREAK: ""}
+_form_tables: tuple[dict[str, str], dict[str, str]] = ({_BREAK: ""}, {_BREAK: ""})
 
 
-def _forms_table(tokens: set[str]) -> dict[str, str]:
-    """A table giving the candidate form of every token in ``tokens``."""
-    global _form_cache
-    table = _form_cache
-    missing = tokens.difference(table)
-    if len(table) + len(missing) > _FORM_CACHE_SIZE:
-        table = _form_cache = {_BREAK: ""}
-        missing = tokens.difference(table)
+def _forms_tables(tokens: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Tables giving the candidate form, and its key, of every token in ``tokens``."""
+    global _form_tables
+    forms, keys = _form_tables
+    missing = tokens.difference(forms)
+    if len(forms) + len(missing) > _FORM_CACHE_SIZE:
+        forms, keys = _form_tables = ({_BREAK: ""}, {_BREAK: ""})
+        missing = tokens.difference(forms)
     for token in missing:
-        table[token] = _candidate_form(token)
-    return table
+        form = _candidate_form(token)
+        # The key is written before the form: a thread that finds the form finds the key.
+        keys[token] = form.lower()
+        forms[token] = form
+    return forms, keys
 
 
 def _repeated_phrase_counts(keys: list[str]) -> Counter[tuple[str, ...]]:
@@ -108,28 +113,29 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     sentences = _sentences(_bounded(text))
     # One flat token list for the whole text, each sentence followed by _BREAK, so
     # the per-word work below runs once per distinct token, not once per word.
-    tokens: list[str] = []
-    sentence_starts: list[int] = []
-    for sentence in sentences:
-        sentence_starts.append(len(tokens))
-        tokens += _TOKEN.findall(sentence)
-        tokens.append(_BREAK)
-    form_of = _forms_table(set(tokens))
+    per_sentence = list(map(_TOKEN.findall, sentences))
+    for sentence_tokens in per_sentence:
+        sentence_tokens.append(_BREAK)
+    tokens = list(chain.from_iterable(per_sentence))
+    sentence_starts = list(accumulate(map(len, per_sentence), initial=0))
+    sentence_ends = sentence_starts[1:]
+    del sentence_starts[-1]
+    form_of, key_of = _forms_tables(set(tokens))
     # Each word as written, "" for anything that ends a run of content words.
-    forms = [form_of[token] for token in tokens]
-    # Forms hold no space and lower-casing makes none, so this keeps them in step.
-    keys = " ".join(forms).lower().split(" ")
+    forms = list(map(form_of.__getitem__, tokens))
+    # The same, lower-cased: what words are counted by.
+    keys = list(map(key_of.__getitem__, tokens))
 
     word_count = Counter(keys)
     word_count.pop("", None)
     if not word_count:
         return []
     # In how many sentences each word occurs.
-    word_sentences: Counter[str] = Counter()
-    for start, end in zip(sentence_starts, [*sentence_starts[1:], len(keys)], strict=True):
-        word_sentences.update(set(keys[start:end]))
+    word_sentences = Counter(
+        chain.from_iterable(map(set, map(keys.__getitem__, map(slice, sentence_starts, sentence_ends))))
+    )
     # Spellings that open a sentence say little about case, except for names like "APT28".
-    opening_forms = Counter([forms[start] for start in sentence_starts if forms[start]])
+    opening_forms = Counter([form for form in map(forms.__getitem__, sentence_starts) if form])
     # Each word as written mid-sentence, to show phrases in the article's own spelling.
     written_forms = Counter(forms)
     written_forms.pop("", None)

@@ -12,8 +12,9 @@ ranking and never appear twice in a summary.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain, filterfalse
 
 from articles.enrichment.stopwords import STOP_WORDS
 
@@ -34,7 +35,8 @@ _BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)\n*|(?<=[.!?])[.!?]*[\"')\]]*\s+)")
 # A word: a letter, then letters, digits, inner apostrophes and hyphens, never ending in
 # either (the word in "attackers'" is "attackers"). Bare numbers are not words here.
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z0-9'-]*[A-Za-z0-9])?")
-_NORMALISE = re.compile(r"[^a-z0-9]+")
+# Runs of letters and digits of a lower-cased sentence: its fingerprint, punctuation aside.
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
 # Only the first ~20 KB are read. News puts its point in the lead and the summary
 # favours it, so a longer text (a pasted report, a whole PDF) rarely changes the
 # choice, while the work grows with its length; the bound keeps one huge document
@@ -65,33 +67,39 @@ def split_sentences(text: str) -> list[Sentence]:
     Line breaks always end one: headings and list items have no full stop.
     """
     sentences: list[Sentence] = []
-    start = 0
-    for boundary in _BOUNDARY.finditer(text):
-        end = boundary.end()
-        if "\n" not in boundary.group(0) and not _ends_sentence(text, boundary.start(), end):
-            continue
-        _append(sentences, text, start, end)
-        start = end
-    _append(sentences, text, start, len(text))
+    for start, end in _sentence_bounds(text):
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            offset = start + chunk.index(stripped)
+            sentences.append(Sentence(stripped, offset, offset + len(stripped)))
     return sentences
 
 
-def _ends_sentence(text: str, punct_at: int, next_at: int) -> bool:
-    if next_at < len(text) and text[next_at].islower():
-        return False
-    if text[punct_at] != ".":
-        return True
-    word_start = text.rfind(" ", 0, punct_at) + 1
-    previous = text[word_start:punct_at].lower().strip("(\"'")
-    return not (previous in _ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()))
+def _sentence_texts(text: str) -> list[str]:
+    """The sentences of ``split_sentences`` as plain strings (the summary needs no spans)."""
+    return [stripped for start, end in _sentence_bounds(text) if (stripped := text[start:end].strip())]
 
 
-def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        offset = start + chunk.index(stripped)
-        sentences.append(Sentence(stripped, offset, offset + len(stripped)))
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence before stripping, the last one running to the end."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    for boundary in _BOUNDARY.finditer(text):
+        punct_at, end = boundary.span()
+        # The tests of ``_ends_sentence``, inlined: this runs once per full stop.
+        if text[punct_at] != "\n" and "\n" not in boundary.group():
+            if end < length and text[end].islower():
+                continue
+            if text[punct_at] == ".":
+                previous = text[text.rfind(" ", 0, punct_at) + 1 : punct_at].lower().strip("(\"'")
+                if previous in _ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()):
+                    continue
+        bounds.append((start, end))
+        start = end
+    bounds.append((start, length))
+    return bounds
 
 
 def content_words(text: str) -> list[str]:
@@ -100,24 +108,30 @@ def content_words(text: str) -> list[str]:
 
 
 def _content_words_of_lowered(lowered: str) -> list[str]:
-    return [word for word in _WORD.findall(lowered) if word not in STOP_WORDS]
+    return list(filterfalse(STOP_WORDS.__contains__, _WORD.findall(lowered)))
 
 
 def _fingerprint_of_lowered(lowered: str) -> str:
     """The sentence's letters and digits only: repeats differing in punctuation match."""
-    return _NORMALISE.sub(" ", lowered).strip()
+    return " ".join(_ALNUM_RUN.findall(lowered))
 
 
 def unique_sentences(sentences: list[Sentence]) -> list[tuple[Sentence, list[str]]]:
     """Each sentence once with its content words: exact and near repeats are dropped."""
-    kept: list[tuple[Sentence, list[str]]] = []
+    kept = _unique([sentence.text for sentence in sentences])
+    return [(sentences[index], words) for index, words, _ in kept]
+
+
+def _unique(texts: list[str]) -> list[tuple[int, list[str], set[str]]]:
+    """(index in ``texts``, content words, their set) of each text kept, in order."""
+    kept: list[tuple[int, list[str], set[str]]] = []
     kept_sizes: list[int] = []
     # Which kept sentences hold each word: a new sentence is compared only with
     # those it shares a word with, so the check stays near linear in the text.
-    holders: dict[str, list[int]] = {}
+    holders: defaultdict[str, list[int]] = defaultdict(list)
     seen: set[str] = set()
-    for sentence in sentences:
-        lowered = sentence.text.lower()
+    for index, text in enumerate(texts):
+        lowered = text.lower()
         fingerprint = _fingerprint_of_lowered(lowered)
         if fingerprint in seen:
             continue
@@ -126,17 +140,17 @@ def unique_sentences(sentences: list[Sentence]) -> list[tuple[Sentence, list[str
         word_set = set(words)
         if word_set and _repeats_a_kept_sentence(word_set, holders, kept_sizes):
             continue
-        index = len(kept)
+        position = len(kept)
         for word in word_set:
-            holders.setdefault(word, []).append(index)
-        kept.append((sentence, words))
+            holders[word].append(position)
+        kept.append((index, words, word_set))
         kept_sizes.append(len(word_set))
     return kept
 
 
 def _repeats_a_kept_sentence(words: set[str], holders: dict[str, list[int]], kept_sizes: list[int]) -> bool:
     """Whether ``words`` share NEAR_DUPLICATE of the smaller set with a kept sentence."""
-    shared = Counter([kept for word in words if word in holders for kept in holders[word]])
+    shared = Counter(chain.from_iterable(map(holders.__getitem__, words & holders.keys())))
     size = len(words)
     return any(count / min(size, kept_sizes[kept]) >= NEAR_DUPLICATE for kept, count in shared.items())
 
@@ -166,25 +180,24 @@ def summarize(text: str, max_sentences: int = 3) -> str:
     if max_sentences <= 0:
         return ""
     # Filter before de-duplicating, so a cut-off teaser cannot shadow its full sentence.
-    sentences = split_sentences(_bounded(text))
-    candidates = unique_sentences([s for s in sentences if _is_prose(s.text)])
+    sentences = _sentence_texts(_bounded(text))
+    candidates = _unique(prose := [s for s in sentences if _is_prose(s)])
     if not candidates:
         # Notes and pasted lists often lack full stops: fall back to any long line.
-        candidates = unique_sentences([s for s in sentences if len(s.text.split()) >= MIN_SENTENCE_WORDS])
+        prose = [s for s in sentences if len(s.split()) >= MIN_SENTENCE_WORDS]
+        candidates = _unique(prose)
     if not candidates:
         return ""
     # In how many candidate sentences each word occurs, relative to the most common word.
-    frequencies: Counter[str] = Counter()
-    for _, words in candidates:
-        frequencies.update(set(words))
+    frequencies = Counter(chain.from_iterable(word_set for _, _, word_set in candidates))
     top = max(frequencies.values(), default=1)
     share = {word: count / top for word, count in frequencies.items()}
     scored = []
-    for position, (sentence, words) in enumerate(candidates):
+    for position, (index, words, _) in enumerate(candidates):
         if not words:
             continue
         centrality = sum(map(share.__getitem__, words)) / len(words)
         lead = LEAD_BONUS * max(0, LEAD_SENTENCES - position) / LEAD_SENTENCES
-        scored.append((centrality + lead, position, sentence))
+        scored.append((centrality + lead, position, prose[index]))
     best = sorted(scored, key=lambda item: (-item[0], item[1]))[:max_sentences]
-    return " ".join(sentence.text for _, _, sentence in sorted(best, key=lambda item: item[1]))
+    return " ".join(sentence for _, _, sentence in sorted(best, key=lambda item: item[1]))
