@@ -227,6 +227,10 @@ def test_indicators_say_first_and_last_seen_counts_and_derived(api, make_user):
     assert [r["value"] for r in client.get(f"{V1}/indicators/", {"derived": "false"}).json()["results"]] == [
         "google.com"
     ]
+    assert len(client.get(f"{V1}/indicators/", {"since": "2026-01-15"}).json()["results"]) == 2
+    # Only the AMBER article, which this reader may not read, saw them after February 1.
+    assert client.get(f"{V1}/indicators/", {"since": "2026-02-15"}).json()["results"] == []
+    assert client.get(f"{V1}/indicators/", {"since": "last week"}).status_code == 400
 
 
 def test_tagging_through_the_api_records_who_and_audits(api, make_user):

@@ -7,8 +7,11 @@ are taken over readable articles only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -45,6 +48,18 @@ def _choice(request: Request, name: str, allowed: list[str]) -> str | None:
     if raw and raw not in allowed:
         raise ValidationError({name: f"One of: {', '.join(allowed)}."})
     return raw or None
+
+
+def _day(request: Request, name: str) -> dt.datetime | None:
+    """The start of the day given as YYYY-MM-DD, in the portal's time zone."""
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: "A day as YYYY-MM-DD."}) from None
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _text(request: Request, name: str) -> str:
@@ -103,6 +118,9 @@ def _readable_sightings(request: Request):
         ),
         OpenApiParameter("q", str, description="part of the value"),
         OpenApiParameter("article", int, description="found in this article"),
+        OpenApiParameter(
+            "since", OpenApiTypes.DATE, description="seen in an article published on or after this day"
+        ),
     ]
 )
 class IndicatorList(generics.ListAPIView):
@@ -118,6 +136,8 @@ class IndicatorList(generics.ListAPIView):
             if not article.isdigit() or len(article) > 18:
                 raise ValidationError({"article": "An article id."})
             sightings = sightings.filter(article_id=int(article))
+        if since := _day(request, "since"):
+            sightings = sightings.filter(article__published_at__gte=since)
         indicators = Indicator.objects.filter(Exists(sightings))
         kind = _choice(request, "type", INDICATOR_TYPES)
         if kind:
