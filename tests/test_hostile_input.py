@@ -170,6 +170,9 @@ def world(db) -> dict:
 
     note = create_note(article, superuser, "a shared note", shared=True)
     saved = SavedSearch.objects.create(user=superuser, name="crew", query="q=crew")
+    from api.tokens import issue_token
+
+    issue_token(superuser, name="hostile-input fixture")
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.create(
