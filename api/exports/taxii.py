@@ -1,0 +1,198 @@
+"""TAXII 2.1 (read-only) collections: one per TLP label the token's user may read.
+
+A collection holds, for every article of its label the user may read (``visible_to``; RED
+only with a grant), that article's STIX objects — its report and everything the report
+refers to (``api.exports.stix``) — with the article's *date added*: when its findings
+were last written (``processed_at``), or when it was ingested if never enriched. The TLP
+2.0 marking definition of the label comes first, added at the marking's own date.
+
+Pages follow the OASIS TAXII 2.1 specification (section 3.4): ``added_after`` and
+``limit``, ``more`` and ``next``, the ``X-TAXII-Date-Added-First``/``-Last`` headers.
+``next`` is an opaque cursor (the last date added, article id and position within the
+article), so a page never depends on how many hidden articles sit between two visible ones.
+An object found in several articles is served once per article (same id and content).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from api.exports import scope as scopes
+from api.exports import stix
+from articles.tlp import TLP, TLP_ORDER, rank
+
+MEDIA_TYPE = "application/taxii+json;version=2.1"
+STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+class CursorError(ValueError):
+    pass
+
+
+def collection_id(label: str) -> str:
+    return str(uuid.uuid5(stix.NAMESPACE, f"taxii-collection:{label}"))
+
+
+def readable_labels(user) -> list[str]:
+    """The labels whose collections ``user`` may list: up to their clearance (RED included
+    for RED clearance; its contents still need a grant per article)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    return TLP_ORDER[: rank(user.clearance) + 1]
+
+
+def label_for_collection(user, collection: str) -> str | None:
+    for label in readable_labels(user):
+        if collection_id(label) == collection:
+            return label
+    return None
+
+
+def collection_resource(label: str) -> dict:
+    return {
+        "id": collection_id(label),
+        "title": TLP(label).label,
+        "description": f"STIX objects from the {TLP(label).label} articles you may read.",
+        "can_read": True,
+        "can_write": False,
+        "media_types": [STIX_MEDIA_TYPE],
+    }
+
+
+def timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --------------------------------------------------------------------------------- cursor
+
+
+@dataclass(frozen=True)
+class Cursor:
+    added: dt.datetime
+    article: int  # 0: the marking definition
+    offset: int  # objects of that article already served
+
+    def encode(self) -> str:
+        raw = json.dumps([self.added.isoformat(), self.article, self.offset]).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            added, article, offset = json.loads(raw)
+            moment = dt.datetime.fromisoformat(added)
+            if moment.tzinfo is None or not isinstance(article, int) or not isinstance(offset, int):
+                raise ValueError
+            if article < 0 or offset < 0:
+                raise ValueError
+        except (ValueError, TypeError):
+            raise CursorError("next: not a value this server gave") from None
+        return cls(moment, article, offset)
+
+
+# ---------------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Entry:
+    added: dt.datetime
+    article: int
+    offset: int
+    obj: object  # a stix2 object
+
+    @property
+    def id(self) -> str:
+        return self.obj.id
+
+    @property
+    def type(self) -> str:
+        return self.obj.type
+
+    @property
+    def version(self) -> str:
+        for name in ("modified", "created"):
+            if name in self.obj:
+                return timestamp(self.obj[name])
+        return timestamp(self.added)
+
+
+def collection_articles(user, label: str) -> QuerySet:
+    return (
+        scopes.visible(user)
+        .filter(tlp=label)
+        .select_related("source")
+        .annotate(date_added=Coalesce(F("processed_at"), F("ingested_at")))
+        .order_by("date_added", "pk")
+    )
+
+
+def article_objects(user, article) -> list:
+    """One article's objects as its collection serves them: the report first."""
+    articles = scopes.article_scope(user, article.pk)
+    report = stix.report_for_article(article)
+    objects = list(stix.scope_objects(articles))
+    refs = [obj.id for obj in objects]
+    return [stix.report_object(report, article.tlp, refs), *objects]
+
+
+def entries(user, label: str, added_after: dt.datetime | None, cursor: Cursor | None) -> Iterator[Entry]:
+    """The collection's entries in order, from after ``added_after`` / ``cursor``."""
+    marking_added = stix.EPOCH
+    if cursor is None and (added_after is None or marking_added > added_after):
+        yield Entry(marking_added, 0, 0, stix.tlp_marking(label))
+    articles = collection_articles(user, label)
+    if added_after is not None:
+        articles = articles.filter(date_added__gt=added_after)
+    if cursor is not None:
+        articles = articles.filter(
+            Q(date_added__gt=cursor.added) | Q(date_added=cursor.added, pk__gte=cursor.article)
+        )
+    for article in articles.iterator(chunk_size=50):
+        skip = cursor.offset if cursor is not None and article.pk == cursor.article else 0
+        for offset, obj in enumerate(article_objects(user, article)):
+            if offset >= skip:
+                yield Entry(article.date_added, article.pk, offset, obj)
+
+
+@dataclass
+class Page:
+    entries: list[Entry]
+    more: bool
+    next: str | None
+
+
+def page(
+    user,
+    label: str,
+    *,
+    added_after: dt.datetime | None,
+    cursor: Cursor | None,
+    limit: int,
+    types: set[str],
+    ids: set[str],
+) -> Page:
+    taken: list[Entry] = []
+    more = False
+    nxt = None
+    for entry in entries(user, label, added_after, cursor):
+        if types and entry.type not in types:
+            continue
+        if ids and entry.id not in ids:
+            continue
+        if len(taken) == limit:
+            more = True
+            nxt = Cursor(entry.added, entry.article, entry.offset).encode()
+            break
+        taken.append(entry)
+    return Page(taken, more, nxt)

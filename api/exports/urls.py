@@ -1,0 +1,33 @@
+"""Export URLs, included by api/urls.py under /api/v1/ (names live in the ``api`` namespace)."""
+
+from django.urls import path, re_path
+
+from api.exports import taxii_views, views
+
+UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+BLOCKLIST = r"^exports/blocklists/(?P<kind>[a-z0-9]+)\.(?P<fmt>txt|csv)$"
+TAXII_COLLECTION = "taxii2/root/collections/<str:collection_id>/"
+
+urlpatterns = [
+    path("exports/stix/articles/<int:pk>/", views.stix_article, name="export-stix-article"),
+    path("exports/stix/stories/<int:pk>/", views.stix_story, name="export-stix-story"),
+    path("exports/stix/briefs/<int:pk>/", views.stix_brief, name="export-stix-brief"),
+    path("exports/stix/search/", views.stix_search, name="export-stix-search"),
+    path("exports/misp/articles/<int:pk>/", views.misp_article, name="export-misp-article"),
+    path("exports/misp/briefs/<int:pk>/", views.misp_brief, name="export-misp-brief"),
+    path("exports/misp/feed/manifest.json", views.misp_feed_manifest, name="export-misp-manifest"),
+    path("exports/misp/feed/hashes.csv", views.misp_feed_hashes, name="export-misp-hashes"),
+    re_path(rf"^exports/misp/feed/(?P<uid>{UUID})\.json$", views.misp_feed_event, name="export-misp-event"),
+    re_path(
+        r"^exports/blocklists/(?P<kind>[a-z0-9]+)\.(?P<fmt>txt|csv)$",
+        views.blocklist,
+        name="export-blocklist",
+    ),
+    path("taxii2/", taxii_views.discovery, name="taxii-discovery"),
+    path("taxii2/root/", taxii_views.api_root, name="taxii-root"),
+    path("taxii2/root/collections/", taxii_views.collections, name="taxii-collections"),
+    path(TAXII_COLLECTION, taxii_views.collection, name="taxii-collection"),
+    path(f"{TAXII_COLLECTION}objects/", taxii_views.objects, name="taxii-objects"),
+    path(f"{TAXII_COLLECTION}objects/<str:object_id>/", taxii_views.objects, name="taxii-object"),
+    path(f"{TAXII_COLLECTION}manifest/", taxii_views.manifest, name="taxii-manifest"),
+]
