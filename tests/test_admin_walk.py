@@ -196,6 +196,9 @@ def world(db) -> World:
     WatchEntity.objects.create(name="Our Company")
     record(Action.LOGIN_FAILED, username="someone", detail="no article here")
     _add_access_attempt()
+    from api.tokens import issue_token
+
+    issue_token(reader, name="Reader's script")
     return world
 
 
