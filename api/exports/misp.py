@@ -166,16 +166,16 @@ def brief_event(brief, articles: QuerySet) -> MISPEvent:
 
 def event_json(event: MISPEvent) -> dict:
     """The event as a MISP feed file (``{"Event": …}``), loadable by ``MISPEvent.load``."""
-    feed = event.to_feed(with_meta=False)
-    return {"Event": feed}
+    return event.to_feed(with_meta=False)
 
 
 def feed_entry(event: MISPEvent) -> tuple[dict, dict, list[str]]:
-    """What a MISP feed needs of an event: its file, its manifest entry, its value hashes."""
+    """What a MISP feed needs of an event: its file, its manifest entry (the value of
+    ``manifest.json``'s key for this uuid), and the MD5 of each attribute value."""
     feed = event.to_feed(with_meta=True)
-    hashes = feed.pop("_hashes")
-    manifest = feed.pop("_manifest")
-    return {"Event": feed}, manifest, hashes
+    hashes = feed["Event"].pop("_hashes")
+    manifest = feed["Event"].pop("_manifest")
+    return feed, manifest[event.uuid], hashes
 
 
 def feed_events(user, since: dt.datetime) -> Iterator[tuple[str, int]]:
