@@ -214,7 +214,11 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         return [NameRule(surface, exact_case=True, context=context if single_word else None)]
     if not single_word:
         return [NameRule(surface, exact_case=False, context=None)]
-    return coined_word_rules(surface, context)
+    # A coined name as written is a name, except as the title of a film, book or song.
+    return [
+        rule._replace(context="title") if rule.context is None else rule
+        for rule in coined_word_rules(surface, context)
+    ]
 
 
 def gazetteer_records(items: Iterable[dict[str, Any]], kind: str) -> list[EntityRecord]:
@@ -259,8 +263,13 @@ class NameTable:
         stoplist: frozenset[str],
         located: frozenset[str] = frozenset(),
         vendor_context: frozenset[str] = frozenset(),
+        thing_nouns: frozenset[str] = frozenset(),
     ) -> None:
-        """Add ``record``'s names; ``located`` names are places only with location context."""
+        """Add ``record``'s names; ``located`` names are places only with location context.
+
+        ``thing_nouns`` are demonyms that name no person: not the country when they end
+        a noun phrase after "a" ("a cherry Danish").
+        """
         index = self.first_index + len(self.records)
         self.records.append(record)
         kind_order = (
@@ -273,6 +282,8 @@ class NameTable:
                 rules = galaxy_rules(surface, role, record.kind)
             elif fold(surface) in located:
                 rules = [NameRule(surface, exact_case=True, context="location")]
+            elif fold(surface) in thing_nouns:
+                rules = [rule._replace(context="demonym") for rule in curated_rules(surface)]
             elif record.kind == "product":
                 rules = products.product_rules(surface)
             elif record.kind == "vendor":
@@ -347,8 +358,9 @@ def base_table() -> NameTable:
     ]:
         table.add(record, TIER_GAZETTEER, frozenset(), vendor_context=vendor_context)
     located = frozenset(fold(name) for name in countries.get("located", []))
+    thing_nouns = frozenset(fold(name) for name in countries.get("not_person_nouns", []))
     for record in galaxies.load_countries(countries):
-        table.add(record, TIER_COUNTRY, frozenset(), located)
+        table.add(record, TIER_COUNTRY, frozenset(), located, thing_nouns=thing_nouns)
     for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
         table.add(record, TIER_GALAXY, stoplist)
     table.add_group_forms()
@@ -362,7 +374,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.3.0"
+    version = "1.4.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()

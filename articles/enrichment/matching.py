@@ -21,7 +21,7 @@ failed its rules. Pure Python; the automaton is built once and reused for every 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
@@ -50,11 +50,14 @@ class ContextRule:
     ("energy" + " sector", "energy" + " and water sectors").
     """
 
-    pattern: re.Pattern[str]  # searched in the lower-cased text
+    pattern: re.Pattern[str] | None  # searched in the lower-cased text; None: no word needed
     window: int = 50
     follows: bool = False
     # Also enough: this pattern matching right before the name ("in " + "Jordan").
     before: re.Pattern[str] | None = None
+    # Evidence against, which outweighs any context word: called with the text, its
+    # lower-cased copy and the hit's span ("John " before "Denver" makes a person).
+    refuses: Callable[[str, str, int, int], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,14 +178,18 @@ class NameMatcher:
         for rule in rules:
             if rule.exact_form is not None and rule.exact_form != matched:
                 continue
-            if rule.context is None or self._has_context(folded, start, end, rule.context):
+            if rule.context is None or self._has_context(text, folded, start, end, rule.context):
                 return None
             missing.add(rule.context)
         return missing
 
-    def _has_context(self, folded: str, start: int, end: int, group: str) -> bool:
+    def _has_context(self, text: str, folded: str, start: int, end: int, group: str) -> bool:
         # The name itself is left out: a name is never its own context.
         rule = self.contexts[group]
+        if rule.refuses is not None and rule.refuses(text, folded, start, end):
+            return False
+        if rule.pattern is None:
+            return True
         if rule.follows:
             return rule.pattern.match(folded, end, end + rule.window) is not None
         if rule.before is not None and rule.before.search(folded, max(0, start - rule.window), start):

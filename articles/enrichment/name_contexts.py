@@ -5,14 +5,94 @@ A galaxy name that is an ordinary word ("Sandworm") needs its kind's context nea
 sector"); a product that is an ordinary word ("Exchange") needs product context ("server",
 a CVE ID); a country that is also a first name or a US state ("Jordan", "Georgia") needs
 location evidence ("in Jordan", "the government of Jordan"). See ``matching.ContextRule``.
+
+Some evidence speaks against a name, whatever context words surround it: a place right
+after a first name is a surname ("John Denver"), a demonym that names no person is a
+thing when it ends a noun phrase after "a" ("a cherry Danish"), and a coined malware or
+actor name in a text about a film, a book or an album is a title ("Akira is a classic
+anime film") unless a threat is mentioned too.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+from pathlib import Path
 
 from articles.enrichment.matching import ContextRule
 from articles.enrichment.products import PRODUCT_CONTEXT
+
+_COUNTRIES = Path(__file__).parent / "data" / "countries.json"
+
+
+@cache
+def first_names() -> frozenset[str]:
+    with _COUNTRIES.open(encoding="utf-8") as handle:
+        return frozenset(json.load(handle).get("first_names", []))
+
+
+_CAPITALISED_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) \Z")
+
+
+def after_first_name(text: str, _folded: str, start: int, _end: int) -> bool:
+    """A surname, not the place: "John Denver", "Denzel Washington"."""
+    word = _CAPITALISED_WORD_BEFORE.search(text, max(0, start - 16), start)
+    return word is not None and word.group(1) in first_names()
+
+
+# "a cherry Danish", "an English": "a"/"an" and at most two modifiers that are not
+# prepositions, then the name, then the noun phrase ends (punctuation or a preposition).
+_A_NOUN_OPENING = re.compile(
+    r"\b(?:a|an)(?:\s+(?!(?:of|in|on|at|for|from|to|by|with|and|or)\b)[a-z]+){0,2}\s+\Z"
+)
+_NOUN_PHRASE_END = re.compile(
+    r"\s*(?:[^\w\s'\u2019-]|\Z)|\s+and\s+(?:a|an)\s|\s+(?:on|in|at|with|for|from|to|of|by|is|was|were|are|has|had|have"
+    r"|will|would|that|which|before|after|every|each|this|today|yesterday|too|again)\b"
+)
+
+
+def a_thing_not_a_people(_text: str, folded: str, start: int, end: int) -> bool:
+    """A thing, not a people: "a cherry Danish" is a pastry; "a Danish firm" stays Denmark."""
+    return (
+        _A_NOUN_OPENING.search(folded, max(0, start - 40), start) is not None
+        and _NOUN_PHRASE_END.match(folded, end) is not None
+    )
+
+
+# Words that say the text is about a film, a book or a song.
+_WORK_TEXT = """
+    film films movie movies anime manga novel novels novella album albums song songs sitcom
+    cinema director directed starring soundtrack screenplay trilogy sequel comic comics
+    episode episodes paperback bestseller singer rapper
+"""
+_WORK_WORDS = frozenset(_WORK_TEXT.split())
+_LOWER_WORD = re.compile(r"[a-z]+")
+_WORK_WINDOW = 60
+
+_THREAT_WORDS = re.compile(
+    r"\b(?:attack\w*|breach\w*|hack\w*|ransom\w*|malware|spyware|phish\w*|target\w*|compromis\w*"
+    r"|victims?|intrusions?|espionage|spied|spying|exploit\w*|stole|steal\w*|theft|leak\w*|extort\w*"
+    r"|encrypt\w*|disrupt\w*|hit|threat\w*|campaigns?|incidents?|cyber\w*|lure[sd]?|fraud\w*"
+    r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?)\b"
+)
+_SOFTWARE_WORDS = re.compile(
+    r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
+    r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
+    r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
+    r"|samples?|famil(?:y|ies)|tools?|toolkits?|frameworks?|beacons?|c2"
+    r"|command-and-control|post-exploitation|infections?|infected|ransom)\b"
+)
+
+
+def about_a_work_not_a_threat(_text: str, folded: str, start: int, end: int) -> bool:
+    """A film, book or album is named nearby and no threat or software word is."""
+    low, high = max(0, start - _WORK_WINDOW), end + _WORK_WINDOW
+    if _WORK_WORDS.isdisjoint(_LOWER_WORD.findall(folded, low, high)):
+        return False
+    window = folded[low:high]
+    return not (_THREAT_WORDS.search(window) or _SOFTWARE_WORDS.search(window))
+
 
 CONTEXT_GROUPS: dict[str, ContextRule] = {
     "actor": ContextRule(
@@ -24,16 +104,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
         ),
         window=50,
     ),
-    "software": ContextRule(
-        re.compile(
-            r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
-            r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
-            r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
-            r"|samples?|famil(?:y|ies)|tools?|toolkits?|frameworks?|beacons?|c2"
-            r"|command-and-control|post-exploitation|infections?|infected|ransom)\b"
-        ),
-        window=50,
-    ),
+    "software": ContextRule(_SOFTWARE_WORDS, window=50),
     "technique": ContextRule(
         re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
     ),
@@ -55,15 +126,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     ),
     # A sector named by one everyday word ("hospitals", "schools", "airlines") is a sector
     # finding only in a text about a threat to it, not in a weather or business story.
-    "threatened": ContextRule(
-        re.compile(
-            r"\b(?:attack\w*|breach\w*|hack\w*|ransom\w*|malware|spyware|phish\w*|target\w*|compromis\w*"
-            r"|victims?|intrusions?|espionage|spied|spying|exploit\w*|stole|steal\w*|theft|leak\w*|extort\w*"
-            r"|encrypt\w*|disrupt\w*|hit|threat\w*|campaigns?|incidents?|cyber\w*|lure[sd]?|fraud\w*"
-            r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?)\b"
-        ),
-        window=100,
-    ),
+    "threatened": ContextRule(_THREAT_WORDS, window=100),
     # Gazetteer products and vendors that are ordinary words ("Exchange", "Progress").
     "product": ContextRule(PRODUCT_CONTEXT, window=60),
     # Country names that are also first names, US states or words ("Jordan", "Georgia",
@@ -75,9 +138,15 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"|province|region|city|cities|county|residents|cyberattacks?|cyber-attacks?)\b"
         ),
         window=40,
+        refuses=after_first_name,
         before=re.compile(
             r"\b(?:in|from|across|throughout|near|into|inside|outside|within|targeting(?:\s+to)?|targeted|hit"
             r"|visited|visit)\s+(?:the\s+(?:state\s+of\s+)?)?\Z"
         ),
     ),
+    # Demonyms that name no person ("Danish", "English"): the country unless they end a
+    # noun phrase after "a" ("a cherry Danish").
+    "demonym": ContextRule(None, refuses=a_thing_not_a_people),
+    # Coined names that match as written ("Akira", "Emotet"), except as a title.
+    "title": ContextRule(None, refuses=about_a_work_not_a_threat),
 }

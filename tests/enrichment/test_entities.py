@@ -224,7 +224,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.3.0"
+    assert extractor.version == "1.4.0"
 
 
 @pytest.mark.parametrize(
@@ -451,3 +451,25 @@ def test_an_ordinary_word_product_needs_product_context(extractor):
     assert found(extractor, "Attackers exploited Exchange servers.") == [
         ("product", "Exchange Server", "Exchange")
     ]
+
+
+def test_a_place_right_after_a_first_name_is_a_surname_even_beside_location_words(extractor):
+    assert found(extractor, "John Denver sang about country roads.") == []
+    assert found(extractor, "Denzel Washington thanked the residents who came.") == []
+    assert ("country", "United States", "Denver") in found(extractor, "Ransomware hit a hospital in Denver.")
+
+
+def test_a_demonym_ending_a_noun_phrase_after_a_is_a_thing_not_the_country(extractor):
+    assert found(extractor, "The bakery sells a cherry Danish on Fridays.") == []
+    assert found(extractor, "For dessert they shared an almond Danish.") == []
+    assert ("country", "Denmark", "Danish") in found(extractor, "A Danish firm was breached.")
+    assert ("country", "Denmark", "Danish") in found(extractor, "Hackers breached a Danish hospital.")
+
+
+def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extractor):
+    assert found(extractor, "Akira is a classic anime film.") == []
+    assert found(extractor, "Ryuk is a character in the Death Note manga.") == []
+    assert ("malware", "Akira", "Akira") in found(
+        extractor, "Akira ransomware operators listed the film studio on their leak site."
+    )
+    assert ("malware", "Ryuk", "Ryuk") in found(extractor, "Ryuk encrypted the servers of a cinema chain.")

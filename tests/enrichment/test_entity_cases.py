@@ -3,7 +3,10 @@
 ``python bench/entity_cases.py --misses`` prints the tables. Measured when the bars were
 set (issue 11): tuning entity P 0.991 / R 0.983, sectors R 1.000, 1 of 167 trap sentences
 with a false positive ("Akira is a classic anime film"); held-out P 0.952 / R 0.976,
-sectors R 0.938, 2 of 90. Before the change: tuning P 0.746 / R 0.427 (sectors R 0.14),
+sectors R 0.938, 2 of 90. With the evidence-against rules (surnames, "a cherry Danish",
+titles) and 24 more tuning traps: tuning P 0.992 / R 0.985, 0 of 191 traps (the code before
+them: 13 of 191); held-out unchanged but 0 of 90 traps.
+Before issue 11's entity work: tuning P 0.746 / R 0.427 (sectors R 0.14),
 44 of 167 traps; held-out P 0.643 / R 0.220, 26 of 90.
 """
 
@@ -56,6 +59,6 @@ def test_entity_precision_and_recall_stay_above_the_bars(tuning, heldout):
     assert heldout.total().precision >= 0.9 and heldout.total().recall >= 0.9
 
 
-def test_at_most_one_trap_sentence_in_a_hundred_yields_an_entity(tuning, heldout):
-    assert len(tuning.trapped) <= tuning.trap_cases // 100
+def test_no_tuning_trap_sentence_yields_an_entity_and_few_held_out_ones_do(tuning, heldout):
+    assert tuning.trapped == []
     assert len(heldout.trapped) <= max(1, heldout.trap_cases // 30)
