@@ -66,8 +66,14 @@ _WORK_TEXT = """
     cinema director directed starring soundtrack screenplay trilogy sequel comic comics
     episode episodes paperback bestseller singer rapper
 """
-_WORK_WORDS = frozenset(_WORK_TEXT.split())
-_LOWER_WORD = re.compile(r"[a-z]+")
+# Each as a whole space-separated token, with the quotes and punctuation that may cling to
+# it: splitting the window on spaces and one set test is cheaper than a regex per hit.
+_WORK_TOKENS = frozenset(
+    f"{lead}{word}{trail}"
+    for word in _WORK_TEXT.split()
+    for lead in ("", "(", '"', "'", "\u201c")
+    for trail in ("", ".", ",", ";", ":", "!", "?", ")", '"', "'", "'s", "\u2019s", "\u201d")
+)
 _WORK_WINDOW = 60
 
 _THREAT_WORDS = re.compile(
@@ -88,9 +94,9 @@ _SOFTWARE_WORDS = re.compile(
 def about_a_work_not_a_threat(_text: str, folded: str, start: int, end: int) -> bool:
     """A film, book or album is named nearby and no threat or software word is."""
     low, high = max(0, start - _WORK_WINDOW), end + _WORK_WINDOW
-    if _WORK_WORDS.isdisjoint(_LOWER_WORD.findall(folded, low, high)):
-        return False
     window = folded[low:high]
+    if _WORK_TOKENS.isdisjoint(window.split()):
+        return False
     return not (_THREAT_WORDS.search(window) or _SOFTWARE_WORDS.search(window))
 
 
