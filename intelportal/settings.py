@@ -449,6 +449,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema holds no data, but nothing of the portal is served without a sign-in or a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "articles.enrichment.vocabulary.ENTITY_KINDS",
         "BriefKindEnum": "briefs.models.Kind",

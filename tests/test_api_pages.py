@@ -112,3 +112,9 @@ def test_the_schema_is_valid_openapi(make_user):
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_the_schema_needs_a_sign_in_or_a_token(make_user):
+    assert Client().get("/api/v1/schema/").status_code == 401
+    _, secret = issue_token(make_user("clear"), name="x")
+    assert Client().get("/api/v1/schema/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200

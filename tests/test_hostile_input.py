@@ -280,8 +280,22 @@ def test_every_post_without_a_valid_csrf_token_is_refused_with_403(world, person
     for route in every_route(world):
         address = route.address()
         answers[address] = client.post(address, data).status_code
-    wrong = {address: status for address, status in answers.items() if status != 403}
-    assert not wrong, f"POSTs not refused with 403: {wrong}"
+    wrong = {
+        address: status
+        for address, status in answers.items()
+        if status not in _csrf_refusals(address, persona)
+    }
+    assert not wrong, f"POSTs not refused: {wrong}"
+
+
+def _csrf_refusals(address: str, persona: str) -> set[int]:
+    """403; but the token-authenticated JSON API (docs/api.md) may answer a POST that carries
+    no credentials at all with 401: it takes bearer tokens, which a browser never attaches by
+    itself, so there is no request to forge. A signed-in session's POST to it is refused 403
+    like any other."""
+    if persona == "anonymous" and address.startswith("/api/v1/") and not address.startswith("/api/v1/docs/"):
+        return {401, 403}
+    return {403}
 
 
 @pytest.mark.slow
