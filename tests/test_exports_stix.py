@@ -237,3 +237,20 @@ def test_entity_names_can_be_any_text(make_user):
     ArticleEntity.objects.create(article=article, entity=entity)
     bundle = article_bundle(user, article)
     assert by_type(bundle)["malware"][0]["name"] == 'Quote"s \\ and ünïcode'
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("ipv4", "185.220.101.47"),
+        ("url", "http://x.example/a'b"),
+        ("sha256", "a" * 64),
+        ("email", "a@b.example"),
+    ],
+)
+def test_observable_ids_are_the_ones_stix2_computes(kind, value):
+    import stix2
+
+    factory = stix2.File if kind in stix.HASH_NAMES else stix.OBSERVABLES[kind]
+    key = {"hashes": {stix.HASH_NAMES[kind]: value}} if kind in stix.HASH_NAMES else {"value": value}
+    assert stix.observable_id(kind, value) == factory(**key).id

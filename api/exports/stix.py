@@ -37,6 +37,8 @@ from functools import lru_cache
 
 import stix2
 from django.db.models import QuerySet
+from stix2.base import SCO_DET_ID_NAMESPACE
+from stix2.canonicalization.Canonicalize import canonicalize
 from stix2patterns.validator import run_validator
 
 from api.exports import scope as scopes
@@ -108,7 +110,7 @@ def pattern_for(kind: str, value: str) -> str | None:
     return _checked_pattern(kind, value)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _checked_pattern(kind: str, value: str) -> str | None:
     literal = value.replace("\\", "\\\\").replace("'", "\\'")
     pattern = f"[{PATTERN_PATHS[kind][1]} = '{literal}']"
@@ -122,10 +124,22 @@ def _checked_pattern(kind: str, value: str) -> str | None:
     return pattern
 
 
+def _observable_key(kind: str, value: str) -> dict:
+    return {"hashes": {HASH_NAMES[kind]: value}} if kind in HASH_NAMES else {"value": value}
+
+
+def observable_id(kind: str, value: str) -> str:
+    """STIX's deterministic id for the observable (spec 2.9: UUIDv5 over the canonical JSON
+    of its id-contributing properties) — what stix2 computes, without building the object."""
+    data = canonicalize(_observable_key(kind, value), utf8=False)
+    return f"{PATTERN_PATHS[kind][0]}--{uuid.uuid5(SCO_DET_ID_NAMESPACE, data)}"
+
+
 def observable_for(kind: str, value: str, markings: list[str]):
-    if kind in HASH_NAMES:
-        return stix2.File(hashes={HASH_NAMES[kind]: value}, object_marking_refs=markings)
-    return OBSERVABLES[kind](value=value, object_marking_refs=markings)
+    factory = stix2.File if kind in HASH_NAMES else OBSERVABLES[kind]
+    return factory(
+        id=observable_id(kind, value), object_marking_refs=markings, **_observable_key(kind, value)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -270,6 +284,23 @@ def entity_ref(row: dict, prefix: str = "entity__") -> str | None:
     return None
 
 
+def _indicator_ids(row: dict) -> Iterator[str]:
+    """The ids ``_indicator_objects`` gives, without building the objects (the report's
+    object_refs pass)."""
+    kind, value = row["indicator__type"], row["indicator__value"]
+    if kind == "cve":
+        yield sdo_id("vulnerability", value)
+        return
+    if kind not in PATTERN_PATHS:
+        return
+    yield observable_id(kind, value)
+    if row["indicator__benign"] or not row["written"]:
+        return
+    pattern = pattern_for(kind, value)
+    if pattern is not None:
+        yield sdo_id("indicator", pattern)
+
+
 def _indicator_objects(row: dict) -> Iterator:
     kind, value = row["indicator__type"], row["indicator__value"]
     if kind == "cve":
@@ -358,6 +389,24 @@ def scope_objects(articles: QuerySet) -> Iterator:
         yield _relationship(kind, source, target, row, why)
 
 
+def scope_ids(articles: QuerySet) -> Iterator[str]:
+    """The ids of ``scope_objects``, in the same order, building only the few objects that
+    are not indicators (their ids need the same rules as the objects)."""
+    from api.exports import stix_relations
+
+    yield PORTAL_ID
+    for row in scopes.source_rows(articles).iterator(chunk_size=scopes.CHUNK):
+        yield sdo_id("identity", f"source:{row['source__name']}")
+    for row in scopes.entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
+        ref = entity_ref(row)
+        if ref is not None:
+            yield ref
+    for row in scopes.indicator_rows(articles).iterator(chunk_size=scopes.CHUNK):
+        yield from _indicator_ids(row)
+    for kind, source, target, _row, _why in stix_relations.relations(articles):
+        yield sdo_id("relationship", f"{kind}|{source}|{target}")
+
+
 # -------------------------------------------------------------------------------- bundle
 
 
@@ -376,8 +425,8 @@ def bundle_chunks(articles: QuerySet, report: ReportInfo) -> Iterator[str]:
     prefix, suffix = _report_frame(report, top)
     yield prefix
     first = True
-    for obj in scope_objects(articles):
-        yield ("" if first else ", ") + json.dumps(obj.id)
+    for ref in scope_ids(articles):
+        yield ("" if first else ", ") + json.dumps(ref)
         first = False
     yield suffix + "\n]}\n"
 
