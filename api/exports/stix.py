@@ -28,6 +28,7 @@ over the same queries rather than kept in a list.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import uuid
@@ -420,15 +421,30 @@ def bundle_chunks(articles: QuerySet, report: ReportInfo) -> Iterator[str]:
     yield f'{{"type": "bundle", "id": "{bundle_id}", "objects": [\n'
     for label in labels or ["clear"]:
         yield tlp_marking(label).serialize() + ",\n"
-    for obj in scope_objects(articles):
+    for count, obj in enumerate(scope_objects(articles), start=1):
         yield obj.serialize() + ",\n"
+        _collect_cycles(count)
     prefix, suffix = _report_frame(report, top)
     yield prefix
-    first = True
-    for ref in scope_ids(articles):
-        yield ("" if first else ", ") + json.dumps(ref)
-        first = False
+    for count, ref in enumerate(scope_ids(articles)):
+        yield (", " if count else "") + json.dumps(ref)
+        _collect_cycles(count + 1)
     yield suffix + "\n]}\n"
+
+
+# stix2 objects (and the pattern parser's) hold reference cycles, which only the cyclic
+# collector frees; left to its own schedule, the garbage grew with the export (peak 3.4 MB at
+# 10,000 indicators, 4.8 MB at 20,000). A young-generation pass every 1,000 objects and a full
+# one every 10,000 keep it flat (2.4 and 2.5 MB) and made the export faster, with less garbage
+# to walk (bench/README.md, export_speed.py).
+COLLECT_EVERY = 1000
+
+
+def _collect_cycles(count: int) -> None:
+    if count % COLLECT_EVERY == 0:
+        # Cycles that outlived two young passes reach the oldest generation: a full pass
+        # every ten (~50 ms on a Django process) frees those too.
+        gc.collect(2 if count % (10 * COLLECT_EVERY) == 0 else 1)
 
 
 def report_object(report: ReportInfo, label: str, refs: list[str]) -> stix2.Report:
