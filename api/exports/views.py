@@ -23,6 +23,9 @@ FEED_DEFAULT_DAYS = 90
 FEED_MAX_DAYS = 3650
 
 
+MAX_ID = 2**63 - 1  # a larger id in the URL is a 404, not a database overflow
+
+
 def not_found() -> HttpResponse:
     return error_response(404, NOT_FOUND)
 
@@ -45,6 +48,8 @@ def _bundle(articles, report: stix.ReportInfo, filename: str) -> HttpResponse:
 
 @export_view()
 def stix_article(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found()
     articles = scopes.article_scope(request.user, pk)
     article = articles.select_related("source").first()
     if article is None:
@@ -54,6 +59,8 @@ def stix_article(request: HttpRequest, pk: int) -> HttpResponse:
 
 @export_view()
 def stix_story(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found()
     articles = scopes.story_scope(request.user, pk)
     lead = articles.order_by("published_at", "pk").first()
     if lead is None:
@@ -63,6 +70,8 @@ def stix_story(request: HttpRequest, pk: int) -> HttpResponse:
 
 @export_view()
 def stix_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found()
     brief = scopes.readable_brief(request.user, pk)
     if brief is None:
         return not_found()
@@ -98,12 +107,16 @@ def _event(user, kind: str, pk: int):
 
 @export_view()
 def misp_article(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found()
     event = _article_event(request.user, pk)
     return not_found() if event is None else _private(JsonResponse(misp.event_json(event)))
 
 
 @export_view()
 def misp_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    if pk > MAX_ID:
+        return not_found()
     event = _brief_event(request.user, pk)
     return not_found() if event is None else _private(JsonResponse(misp.event_json(event)))
 
