@@ -23,11 +23,14 @@ echo "==> loading seeds/"
 $PY manage.py load_seeds || echo "   (some seed files were skipped; see the messages above)"
 $PY manage.py ensure_admin
 
-WORKER="" SERVER=""
+WORKER="" SERVER="" WORKER_GROUP=""
 stop_children() {
   # kill and wait on the two children by PID: a signal sent to this script alone (not to
   # its process group) must not leave them running. The worker's warm shutdown lets a
   # running task finish; tasks are idempotent, so a later redelivery is harmless anyway.
+  # The worker runs in a process group of its own (setsid below). Its main process is
+  # stopped first (its warm shutdown stops its pool and beat); whatever of the group is
+  # left after that — orphans of a worker that a SIGKILL took — is stopped as a group.
   local pids
   pids=$(echo "$SERVER $WORKER" | xargs)
   if [ -n "$pids" ]; then
@@ -36,7 +39,19 @@ stop_children() {
     # shellcheck disable=SC2086
     wait $pids 2>/dev/null || true
   fi
+  stop_worker_group
   SERVER="" WORKER=""  # reaped: never signal these PIDs again (they may be reused)
+}
+stop_worker_group() {
+  # what is left of the worker's group after its main process ended: TERM, then KILL
+  [ -n "$WORKER_GROUP" ] || return 0
+  kill -TERM -- "-$WORKER_GROUP" 2>/dev/null || { WORKER_GROUP=""; return 0; }
+  for _ in $(seq 50); do
+    kill -0 -- "-$WORKER_GROUP" 2>/dev/null || { WORKER_GROUP=""; return 0; }
+    sleep 0.1
+  done
+  kill -KILL -- "-$WORKER_GROUP" 2>/dev/null || true
+  WORKER_GROUP=""
 }
 on_signal() {
   trap - INT TERM
@@ -50,9 +65,13 @@ trap 'status=$?; trap - EXIT; stop_children; exit $status' EXIT
 trap on_signal INT TERM
 
 echo "==> starting a Celery worker (log: $VAR_DIR/worker.log)"
-.venv/bin/celery -A intelportal worker --beat --schedule "$VAR_DIR/celerybeat-schedule" \
+# setsid: a process group of its own (its PID), so stop_children can reach every process of
+# it. A background child of this script is never a group leader, so setsid does not fork and
+# $! is the worker itself.
+setsid .venv/bin/celery -A intelportal worker --beat --schedule "$VAR_DIR/celerybeat-schedule" \
   --concurrency 2 --loglevel INFO >"$VAR_DIR/worker.log" 2>&1 &
 WORKER=$!
+WORKER_GROUP=$WORKER
 
 echo "==> serving http://127.0.0.1:$PORT/ (Ctrl-C stops the portal and the worker)"
 # In the background, so that this shell is free to run its trap the moment a signal comes

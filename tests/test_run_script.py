@@ -66,6 +66,33 @@ def live_processes_in_group(pgid: int) -> list[str]:
     return found
 
 
+def process_group(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
+
+
+def worker_groups_started_from(pgid: int) -> set[int]:
+    """Process groups of the Celery processes whose parent is in group ``pgid`` (the script's,
+    directly or under make)."""
+    in_group = {pid for pid in _all_pids() if _group_or_none(pid) == pgid}
+    return {
+        process_group(pid)
+        for parent in in_group
+        for pid, cmdline in children_of(parent)
+        if "celery" in cmdline and process_group(pid) != pgid
+    }
+
+
+def _all_pids() -> list[int]:
+    return [int(path.name) for path in Path("/proc").glob("[0-9]*")]
+
+
+def _group_or_none(pid: int) -> int | None:
+    try:
+        return process_group(pid)
+    except (OSError, ValueError):
+        return None
+
+
 def children_of(parent_pid: int) -> list[tuple[int, str]]:
     children = []
     for stat_file in Path("/proc").glob("[0-9]*/stat"):
@@ -94,6 +121,9 @@ class RunningPortal:
             start_new_session=True,  # its own process group, as a terminal's foreground job has
         )
         self.pgid = self.process.pid
+        # the worker runs in a group of its own (scripts/run.sh starts it with setsid); its
+        # pool and beat processes must go too, so the survivors are looked for there as well
+        self.worker_groups: set[int] = set()
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -105,20 +135,27 @@ class RunningPortal:
                 raise AssertionError(f"the script exited ({self.process.returncode}):\n{self.output()}")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/accounts/login/", timeout=5):
+                    self.worker_groups = worker_groups_started_from(self.pgid)
                     return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.5)
         raise AssertionError(f"nothing served on port {self.port} after {timeout}s:\n{self.output()}")
 
+    def live_processes(self) -> list[str]:
+        """Command lines of the live processes in the script's group and the worker's."""
+        groups = sorted({self.pgid, *self.worker_groups})
+        return [cmdline for group in groups for cmdline in live_processes_in_group(group)]
+
     def survivors_after(self, timeout: float) -> list[str]:
         deadline = time.monotonic() + timeout
-        while (left := live_processes_in_group(self.pgid)) and time.monotonic() < deadline:
+        while (left := self.live_processes()) and time.monotonic() < deadline:
             time.sleep(0.2)
         return left
 
     def kill_everything(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pgid, signal.SIGKILL)
+        for group in {self.pgid, *self.worker_groups}:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
         self.process.wait(timeout=10)
 
 
@@ -139,7 +176,7 @@ def start_portal(tmp_path):
 def test_sigterm_to_the_script_alone_stops_the_web_server_and_the_worker(start_portal):
     portal = start_portal(["bash", "scripts/run.sh"])
     portal.wait_until_serving()
-    running = " | ".join(live_processes_in_group(portal.pgid))
+    running = " | ".join(portal.live_processes())
     assert "runserver" in running
     assert "celery" in running
 
@@ -179,6 +216,7 @@ def test_a_worker_that_dies_takes_the_web_server_down_with_it(start_portal):
     portal = start_portal(["bash", "scripts/run.sh"])
     portal.wait_until_serving()
     [worker_pid] = [pid for pid, cmdline in children_of(portal.process.pid) if "celery" in cmdline]
+    assert portal.worker_groups == {worker_pid}, "the worker leads a process group of its own"
 
     os.kill(worker_pid, signal.SIGKILL)
 

@@ -1,11 +1,13 @@
 """Export URLs, included by api/urls.py under /api/v1/ (names live in the ``api`` namespace)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
-from api.exports import taxii_views, views
+from api.exports import (
+    converters,  # noqa: F401 (registers blocklist_kind, blocklist_format, feed_event_id)
+    taxii_views,
+    views,
+)
 
-UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-BLOCKLIST = r"^exports/blocklists/(?P<kind>[a-z0-9]+)\.(?P<fmt>txt|csv)$"
 TAXII_COLLECTION = "taxii2/root/collections/<str:collection_id>/"
 
 urlpatterns = [
@@ -17,9 +19,9 @@ urlpatterns = [
     path("exports/misp/briefs/<int:pk>/", views.misp_brief, name="export-misp-brief"),
     path("exports/misp/feed/manifest.json", views.misp_feed_manifest, name="export-misp-manifest"),
     path("exports/misp/feed/hashes.csv", views.misp_feed_hashes, name="export-misp-hashes"),
-    re_path(rf"^exports/misp/feed/(?P<uid>{UUID})\.json$", views.misp_feed_event, name="export-misp-event"),
-    re_path(
-        r"^exports/blocklists/(?P<kind>[a-z0-9]+)\.(?P<fmt>txt|csv)$",
+    path("exports/misp/feed/<feed_event_id:uid>.json", views.misp_feed_event, name="export-misp-event"),
+    path(
+        "exports/blocklists/<blocklist_kind:kind>.<blocklist_format:fmt>",
         views.blocklist,
         name="export-blocklist",
     ),
