@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import ArticleTag, Entity, Indicator, Mention, Sighting
 from audit.models import AuditEvent
@@ -280,3 +282,63 @@ def test_requests_past_the_rate_limit_get_429_per_token(api, make_user, settings
     assert [first.get(f"{V1}/me/").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert "Retry-After" in first.get(f"{V1}/me/")
     assert second.get(f"{V1}/me/").status_code == 200
+
+
+def _sight(article, indicator, derived_from: str = "") -> None:
+    Sighting.objects.create(
+        article=article,
+        indicator=indicator,
+        start=0,
+        end=1,
+        matched="x",
+        derived_from=derived_from,
+        enricher="t",
+        enricher_version="1",
+    )
+
+
+def test_indicators_of_one_type_page_newest_first_over_readable_articles(api, make_user):
+    seen = ArticleFactory(body_text="x")
+    hidden = ArticleFactory(tlp="amber", body_text="x")
+    addresses = [Indicator.objects.create(type="ipv4", value=f"198.51.100.{n}") for n in range(6)]
+    for n, address in enumerate(addresses):
+        _sight(hidden if n == 2 else seen, address, derived_from="http://x/" if n == 4 else "")
+    _sight(seen, Indicator.objects.create(type="domain", value="other.example"))
+    client = api(make_user("green"))
+
+    def every_value(params: dict) -> list[str]:
+        values, url = [], f"{V1}/indicators/"
+        while url:
+            page = client.get(url, params if url.endswith("/indicators/") else None).json()
+            values += [row["value"] for row in page["results"]]
+            url = page["next"]
+        return values
+
+    newest_first = [a.value for a in reversed(addresses)]
+    # the AMBER-only address is not there; the derived-only one is there unless written asked for
+    assert every_value({"type": "ipv4", "page_size": 2}) == [v for v in newest_first if v != "198.51.100.2"]
+    assert every_value({"type": "ipv4", "derived": "false", "page_size": 2}) == [
+        v for v in newest_first if v not in {"198.51.100.2", "198.51.100.4"}
+    ]
+    assert every_value({"type": "ipv4", "derived": "true"}) == ["198.51.100.4"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL plan (the run on PostgreSQL covers it)"
+)
+def test_a_type_filtered_indicator_page_probes_indicators_instead_of_joining_every_sighting(api, make_user):
+    """A semi-join reads the whole sighting index to fill a page of one type (140 ms at 100k
+    articles); the page must be found indicator by indicator off the (type, -id) index."""
+    article = ArticleFactory(body_text="x")
+    for n in range(3):
+        _sight(article, Indicator.objects.create(type="ipv4", value=f"203.0.113.{n}"))
+    client = api(make_user("green"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{V1}/indicators/", {"type": "ipv4", "derived": "false"}).status_code == 200
+    [page_sql] = [q["sql"] for q in queries.captured_queries if 'FROM "articles_indicator"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # plan as for a big table
+        cursor.execute("EXPLAIN " + page_sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Semi Join" not in plan and "Anti Join" not in plan, plan
+    assert "indicator_type_newest_idx" in plan, plan

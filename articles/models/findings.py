@@ -110,6 +110,9 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["type", "value"]
         constraints = [models.UniqueConstraint(fields=["type", "value"], name="indicator_unique_type_value")]
+        # Newest first within a type: the API's indicator list filtered by type walks it and
+        # stops at a page (without it, the walk passes every indicator of the other types).
+        indexes = [models.Index(fields=["type", "-id"], name="indicator_type_newest_idx")]
 
     def __str__(self) -> str:
         return f"{self.type}:{self.value}"
