@@ -427,6 +427,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- JSON API (api/; docs/api.md) ---------------------------------------------------------
 # Requests one API token (or one signed-in user on the docs pages) may make per minute.
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 600, minimum=1)
+# The MISP feed's window: events of articles published in the last N days, unless a
+# subscriber asks for another with ?days= (docs/exports.md).
+MISP_FEED_DAYS = env_int("MISP_FEED_DAYS", 90, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",

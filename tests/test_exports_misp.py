@@ -115,3 +115,24 @@ def test_the_feed_lists_manifest_hashes_and_events_a_misp_instance_can_pull(clie
         get(client, f"/api/v1/exports/misp/feed/{misp.event_uuid('article', 999999)}.json", token).status_code
         == 404
     )
+
+
+def test_the_feed_window_is_misp_feed_days_unless_the_subscriber_asks(client, make_user, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    article = enriched(tlp="clear", published_at=timezone.now() - dt.timedelta(days=10))
+    uid = misp.event_uuid("article", article.pk)
+    _, token = issue_token(make_user("clear"), name="feed")
+
+    def listed(**params) -> list[str]:
+        return list(json.loads(text(get(client, "/api/v1/exports/misp/feed/manifest.json", token, **params))))
+
+    settings.MISP_FEED_DAYS = 5
+    assert listed() == []
+    assert listed(days=30) == [uid]
+    settings.MISP_FEED_DAYS = 30
+    assert listed() == [uid]
+    assert listed(days=5) == []
+    assert listed(days="ten") == [uid]  # not a number: the configured window

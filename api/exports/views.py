@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -19,7 +20,6 @@ from api.exports.auth import error_response, export_view
 
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
 NOT_FOUND = "Not found."
-FEED_DEFAULT_DAYS = 90
 FEED_MAX_DAYS = 3650
 
 
@@ -123,7 +123,7 @@ def misp_brief(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _feed_since(request: HttpRequest):
     raw = request.GET.get("days", "")
-    days = int(raw) if raw.isdigit() else FEED_DEFAULT_DAYS
+    days = int(raw) if raw.isdigit() and len(raw) < 6 else settings.MISP_FEED_DAYS
     return timezone.now() - dt.timedelta(days=min(max(days, 1), FEED_MAX_DAYS))
 
 
