@@ -11,6 +11,7 @@ findings impossible even if two workers ever raced.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from articles.enrichment.sections import SECTION_LABELS, SECTION_NAMES
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_LABELS, INDICATOR_TYPES
@@ -112,7 +113,11 @@ class Indicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["type", "value"], name="indicator_unique_type_value")]
         # Newest first within a type: the API's indicator list filtered by type walks it and
         # stops at a page (without it, the walk passes every indicator of the other types).
-        indexes = [models.Index(fields=["type", "-id"], name="indicator_type_newest_idx")]
+        indexes = [
+            models.Index(fields=["type", "-id"], name="indicator_type_newest_idx"),
+            # the few on a warning list, newest first (the API's benign=true walks only them)
+            models.Index(fields=["-id"], condition=~Q(benign=""), name="indicator_benign_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type}:{self.value}"
@@ -156,7 +161,15 @@ class Sighting(models.Model):
                 fields=["article", "indicator", "section", "start", "end"], name="sighting_unique_span"
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "article"], name="sighting_indicator_article_idx")]
+        indexes = [
+            models.Index(fields=["indicator", "article"], name="sighting_indicator_article_idx"),
+            # hosts taken from URLs and e-mails: where the API's derived=true starts
+            models.Index(
+                fields=["indicator", "article"],
+                condition=~Q(derived_from=""),
+                name="sighting_derived_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} at {self.section} {self.start}-{self.end} of {self.article_id}"
