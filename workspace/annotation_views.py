@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.urlpaths import reverse_one
-from workspace import annotations
+from workspace import annotations, note_markup
 
 PANEL = "workspace/_notes_panel.html"
 SEARCH_PAGE_SIZE = 50
@@ -27,13 +27,14 @@ def panel_context(request: HttpRequest, article: Article, error: str = "", draft
     for placed, thread in threads:
         for note in (placed.note, *thread):
             note.urls = _note_urls(note.pk)
+    can_write = request.user.may_work_on_articles
     return {
         "article": article,
-        "threads": threads,
+        "notes_html": note_markup.notes_list(request, threads, can_write),
         "orphans": sum(1 for placed in notes if placed.orphaned),
         "error": error,
         "draft": draft or {},
-        "can_write": request.user.may_work_on_articles,
+        "can_write": can_write,
     }
 
 
