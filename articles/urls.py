@@ -1,25 +1,11 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from articles import converters  # noqa: F401 (registers <id:…>)
 from articles.views import articles, authors, corrections, findings, stories
 from articles.views import sources as source_views
 
 app_name = "articles"
 
-
-class IdConverter:
-    """A database id in a URL: at most 18 digits, so it always fits a 64-bit key
-    (Django's ``int`` accepts any length and a huge one crashes the query)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("articles/", articles.article_list, name="list"),

@@ -454,6 +454,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # The schema holds no data, but nothing of the portal is served without a sign-in or a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # ids in paths use articles.converters' <id:…> (at most 18 digits)
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "articles.enrichment.vocabulary.ENTITY_KINDS",
         "BriefKindEnum": "briefs.models.Kind",

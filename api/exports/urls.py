@@ -7,16 +7,17 @@ from api.exports import (
     taxii_views,
     views,
 )
+from articles import converters as _ids  # noqa: F401 (registers <id:…>)
 
 TAXII_COLLECTION = "taxii2/root/collections/<str:collection_id>/"
 
 urlpatterns = [
-    path("exports/stix/articles/<int:pk>/", views.stix_article, name="export-stix-article"),
-    path("exports/stix/stories/<int:pk>/", views.stix_story, name="export-stix-story"),
-    path("exports/stix/briefs/<int:pk>/", views.stix_brief, name="export-stix-brief"),
+    path("exports/stix/articles/<id:pk>/", views.stix_article, name="export-stix-article"),
+    path("exports/stix/stories/<id:pk>/", views.stix_story, name="export-stix-story"),
+    path("exports/stix/briefs/<id:pk>/", views.stix_brief, name="export-stix-brief"),
     path("exports/stix/search/", views.stix_search, name="export-stix-search"),
-    path("exports/misp/articles/<int:pk>/", views.misp_article, name="export-misp-article"),
-    path("exports/misp/briefs/<int:pk>/", views.misp_brief, name="export-misp-brief"),
+    path("exports/misp/articles/<id:pk>/", views.misp_article, name="export-misp-article"),
+    path("exports/misp/briefs/<id:pk>/", views.misp_brief, name="export-misp-brief"),
     path("exports/misp/feed/manifest.json", views.misp_feed_manifest, name="export-misp-manifest"),
     path("exports/misp/feed/hashes.csv", views.misp_feed_hashes, name="export-misp-hashes"),
     path("exports/misp/feed/<feed_event_id:uid>.json", views.misp_feed_event, name="export-misp-event"),

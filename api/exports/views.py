@@ -23,9 +23,6 @@ NOT_FOUND = "Not found."
 FEED_MAX_DAYS = 3650
 
 
-MAX_ID = 2**63 - 1  # a larger id in the URL is a 404, not a database overflow
-
-
 def not_found() -> HttpResponse:
     return error_response(404, NOT_FOUND)
 
@@ -48,8 +45,6 @@ def _bundle(articles, report: stix.ReportInfo, filename: str) -> HttpResponse:
 
 @export_view()
 def stix_article(request: HttpRequest, pk: int) -> HttpResponse:
-    if pk > MAX_ID:
-        return not_found()
     articles = scopes.article_scope(request.user, pk)
     article = articles.select_related("source").first()
     if article is None:
@@ -59,8 +54,6 @@ def stix_article(request: HttpRequest, pk: int) -> HttpResponse:
 
 @export_view()
 def stix_story(request: HttpRequest, pk: int) -> HttpResponse:
-    if pk > MAX_ID:
-        return not_found()
     articles = scopes.story_scope(request.user, pk)
     lead = articles.order_by("published_at", "pk").first()
     if lead is None:
@@ -70,8 +63,6 @@ def stix_story(request: HttpRequest, pk: int) -> HttpResponse:
 
 @export_view()
 def stix_brief(request: HttpRequest, pk: int) -> HttpResponse:
-    if pk > MAX_ID:
-        return not_found()
     brief = scopes.readable_brief(request.user, pk)
     if brief is None:
         return not_found()
@@ -107,16 +98,12 @@ def _event(user, kind: str, pk: int):
 
 @export_view()
 def misp_article(request: HttpRequest, pk: int) -> HttpResponse:
-    if pk > MAX_ID:
-        return not_found()
     event = _article_event(request.user, pk)
     return not_found() if event is None else _private(JsonResponse(misp.event_json(event)))
 
 
 @export_view()
 def misp_brief(request: HttpRequest, pk: int) -> HttpResponse:
-    if pk > MAX_ID:
-        return not_found()
     event = _brief_event(request.user, pk)
     return not_found() if event is None else _private(JsonResponse(misp.event_json(event)))
 
