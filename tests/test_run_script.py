@@ -16,6 +16,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def live_processes_in_group(pgid: int) -> list[str]:
-    """Command lines of the processes still running in a process group (zombies excluded)."""
+@dataclass(frozen=True)
+class Process:
+    pid: int
+    ppid: int
+    pgrp: int
+    state: str
+    cmdline: str
+
+
+def processes() -> list[Process]:
+    """Every process now running, read from /proc."""
     found = []
     for stat_file in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -60,50 +70,27 @@ def live_processes_in_group(pgid: int) -> list[str]:
         except OSError:
             continue  # ended while we looked
         # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ")".
-        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
-        if int(pgrp) == pgid and state != "Z":
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace").strip())
+        state, ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        text = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
+        found.append(Process(int(stat_file.parent.name), int(ppid), int(pgrp), state, text))
     return found
 
 
-def process_group(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
+def live_processes_in_group(pgid: int) -> list[str]:
+    """Command lines of the processes still running in a process group (zombies excluded)."""
+    return [p.cmdline for p in processes() if p.pgrp == pgid and p.state != "Z"]
+
+
+def children_of(parent_pid: int) -> list[tuple[int, str]]:
+    return [(p.pid, p.cmdline) for p in processes() if p.ppid == parent_pid]
 
 
 def worker_groups_started_from(pgid: int) -> set[int]:
     """Process groups of the Celery processes whose parent is in group ``pgid`` (the script's,
-    directly or under make)."""
-    in_group = {pid for pid in _all_pids() if _group_or_none(pid) == pgid}
-    return {
-        process_group(pid)
-        for parent in in_group
-        for pid, cmdline in children_of(parent)
-        if "celery" in cmdline and process_group(pid) != pgid
-    }
-
-
-def _all_pids() -> list[int]:
-    return [int(path.name) for path in Path("/proc").glob("[0-9]*")]
-
-
-def _group_or_none(pid: int) -> int | None:
-    try:
-        return process_group(pid)
-    except (OSError, ValueError):
-        return None
-
-
-def children_of(parent_pid: int) -> list[tuple[int, str]]:
-    children = []
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat_file.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
-            continue
-        if ppid == parent_pid:
-            children.append((int(stat_file.parent.name), cmdline))
-    return children
+    directly or under make) but which lead a group of their own."""
+    table = processes()
+    in_group = {p.pid for p in table if p.pgrp == pgid}
+    return {p.pgrp for p in table if p.ppid in in_group and "celery" in p.cmdline and p.pgrp != pgid}
 
 
 class RunningPortal:

@@ -3,7 +3,7 @@
 The panel shows every note on the article with its edit, delete and reply forms; as a
 template loop this cost ~0.4 ms a note (an article with 20 shared notes spent ~8 ms of its
 ~28 ms on it, measured with bench/explain_page.py at 1M articles), the same reason the list
-rows are built with ``format_html`` (``articles.markup``). The markup is the one
+rows are built with ``articles.markup``. The markup is the one
 ``workspace/_notes_panel.html`` used to loop over; the tests of the notes and their browser
 test read it.
 """
@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from django.middleware.csrf import get_token
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from articles.markup import format_markup, join_markup
 from workspace.annotations import PlacedNote
 from workspace.models import Annotation
 
 QUOTE_CHARS = 300
-EMPTY = format_html(
+EMPTY = format_markup(
     '<li class="muted">{}</li>',
     "No notes yet. Select a passage of the text to highlight it, or write a note on the whole article.",
 )
@@ -30,29 +30,33 @@ def notes_list(request, threads: list[tuple[PlacedNote, list[Annotation]]], can_
     """The ``<li>`` of each top-level note, its replies and forms, in the given order."""
     if not threads:
         return EMPTY
-    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    csrf = format_markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
     me = request.user.pk
-    return mark_safe("".join(_note(placed, replies, me, can_write, csrf) for placed, replies in threads))  # noqa: S308 (each part is built with format_html)
+    return join_markup(
+        "", "{}", ((_note(placed, replies, me, can_write, csrf),) for placed, replies in threads)
+    )
 
 
-def _note(placed: PlacedNote, replies: list[Annotation], me: int, can_write: bool, csrf: SafeString) -> str:
+def _note(
+    placed: PlacedNote, replies: list[Annotation], me: int, can_write: bool, csrf: SafeString
+) -> SafeString:
     note = placed.note
     anchor = placed.anchor
     classes = "note note--orphaned" if placed.orphaned else "note"
     data = (
-        format_html(
+        format_markup(
             ' data-quote="{}" data-start="{}" data-end="{}"', note.quote_exact, anchor.start, anchor.end
         )
         if anchor
         else ""
     )
     if placed.orphaned:
-        where = format_html('<span class="badge badge--warn">{}</span>', "Passage no longer in the text")
+        where = format_markup('<span class="badge badge--warn">{}</span>', "Passage no longer in the text")
     elif not note.quote_exact:
-        where = format_html('<span class="muted">{}</span>', "on the whole article")
+        where = format_markup('<span class="muted">{}</span>', "on the whole article")
     else:
         where = ""
-    meta = format_html(
+    meta = format_markup(
         '<p class="note__meta">{} {} · {}{}{}</p>',
         _badge(note),
         note.author.get_username(),
@@ -64,24 +68,24 @@ def _note(placed: PlacedNote, replies: list[Annotation], me: int, can_write: boo
     if note.quote_exact:
         short = Truncator(note.quote_exact).chars(QUOTE_CHARS)
         inner = (
-            format_html('<a href="#text" class="note__jump" data-note="{}">{}</a>', note.pk, short)
+            format_markup('<a href="#text" class="note__jump" data-note="{}">{}</a>', note.pk, short)
             if anchor
             else short
         )
-        quote = format_html('<blockquote class="note__quote">{}</blockquote>', inner)
+        quote = format_markup('<blockquote class="note__quote">{}</blockquote>', inner)
     if note.deleted:
-        body = format_html('<p class="muted">{}</p>', "Note deleted by its author.")
+        body = format_markup('<p class="muted">{}</p>', "Note deleted by its author.")
     else:
-        body = format_html('<div class="note__body">{}</div>', mark_safe(note.body_html))  # noqa: S308 (sanitized when saved)
+        body = format_markup('<div class="note__body">{}</div>', mark_safe(note.body_html))  # noqa: S308 (sanitized when saved)
     edit = _edit_forms(note, csrf) if note.author_id == me and not note.deleted else ""
     thread = ""
     if replies:
-        thread = format_html(
+        thread = format_markup(
             '<ol class="note__replies" aria-label="Replies">{}</ol>',
-            format_html_join("", "{}", ((_reply(r, me, csrf),) for r in replies)),
+            join_markup("", "{}", ((_reply(r, me, csrf),) for r in replies)),
         )
     reply_form = _reply_form(note, csrf) if note.shared and not note.deleted and can_write else ""
-    return format_html(
+    return format_markup(
         '<li class="{}" id="note-{}"{}>{}{}{}{}{}{}</li>',
         classes,
         note.pk,
@@ -97,13 +101,13 @@ def _note(placed: PlacedNote, replies: list[Annotation], me: int, can_write: boo
 
 def _badge(note: Annotation) -> SafeString:
     if note.shared:
-        return format_html('<span class="badge">{}</span>', "Shared")
-    return format_html('<span class="badge badge--private">{}</span>', "Private")
+        return format_markup('<span class="badge">{}</span>', "Shared")
+    return format_markup('<span class="badge badge--private">{}</span>', "Private")
 
 
 def _time(moment) -> SafeString:
     local = timezone.localtime(moment)
-    return format_html(
+    return format_markup(
         '<time datetime="{}">{}</time>', dateformat.format(local, "c"), dateformat.format(local, "M j, Y H:i")
     )
 
@@ -113,7 +117,7 @@ def _edited(note: Annotation) -> bool:
 
 
 def _edit_forms(note: Annotation, csrf: SafeString) -> SafeString:
-    return format_html(
+    return format_markup(
         '<details class="note__edit"><summary>Edit<span class="visually-hidden"> your note</span></summary>'
         '<form method="post" action="{edit}" hx-post="{edit}" hx-target="#notes"'
         ' hx-swap="outerHTML">{csrf}'
@@ -138,19 +142,19 @@ def _edit_forms(note: Annotation, csrf: SafeString) -> SafeString:
 
 def _reply(reply: Annotation, me: int, csrf: SafeString) -> SafeString:
     if reply.deleted:
-        body = format_html('<p class="muted">{}</p>', "Reply deleted by its author.")
+        body = format_markup('<p class="muted">{}</p>', "Reply deleted by its author.")
     else:
-        body = format_html('<div class="note__body">{}</div>', mark_safe(reply.body_html))  # noqa: S308 (sanitized when saved)
+        body = format_markup('<div class="note__body">{}</div>', mark_safe(reply.body_html))  # noqa: S308 (sanitized when saved)
     delete = ""
     if reply.author_id == me and not reply.deleted:
-        delete = format_html(
+        delete = format_markup(
             '<form method="post" action="{url}" class="inline" hx-post="{url}" hx-target="#notes"'
             ' hx-swap="outerHTML">{csrf}<button type="submit" class="link">Delete'
             '<span class="visually-hidden"> your reply</span></button></form>',
             url=reply.urls["delete"],
             csrf=csrf,
         )
-    return format_html(
+    return format_markup(
         '<li class="note note--reply" id="note-{}"><p class="note__meta">{} · {}</p>{}{}</li>',
         reply.pk,
         reply.author.get_username(),
@@ -161,7 +165,7 @@ def _reply(reply: Annotation, me: int, csrf: SafeString) -> SafeString:
 
 
 def _reply_form(note: Annotation, csrf: SafeString) -> SafeString:
-    return format_html(
+    return format_markup(
         '<form method="post" action="{url}" class="note__reply" hx-post="{url}" hx-target="#notes"'
         ' hx-swap="outerHTML">{csrf}'
         '<label for="reply-{pk}" class="visually-hidden">Reply to {author}\'s note</label>'
