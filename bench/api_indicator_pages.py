@@ -35,6 +35,8 @@ DEFAULT_FILTERS = [
     {"benign": "true"},
     {"since": "2026-11-01"},
     {"q": "evil"},
+    {"q": "com"},  # a part many values share
+    {"q": "ev"},  # shorter than a trigram: the index cannot serve it
 ]
 
 
