@@ -52,7 +52,7 @@ from workspace.visits import NEW_PUBLISHED_WINDOW
 log = logging.getLogger(__name__)
 
 MAX_SAVED_SEARCHES = 50  # per person: the sidebar lists them all
-NEW_COUNT_CAP = SEARCH_COUNT_CAP  # "200+ new": each counted match may be a search vector read
+NEW_COUNT_CAP = SEARCH_COUNT_CAP  # "100+ new": each counted match may be a search vector read
 REFRESH_PER_CALL = 5  # stale counts recounted per page view; the rest wait for the next one
 PAGE_CURSORS = ("after", "before")
 # The list's own parameters that are not filters: saving "newest first" alone saves nothing.

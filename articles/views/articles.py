@@ -102,8 +102,8 @@ def _count(filtered, page: KeysetPage, searching: bool) -> tuple[int, bool, bool
     count gets a small time budget of its own: a common word within a busy source means
     reading a thousand search vectors (~0.6 s at 100k articles), and a count is not worth
     that. When it runs out, the page says there are more than it shows. A search counts
-    to a lower cap: each counted match is a search vector read and checked, and "200+"
-    tells a reader as much as "1000+".
+    to a lower cap: each counted match is a search vector read and checked, and "100+"
+    tells a reader as much as "1000+" (four pages and more: time to narrow the search).
     """
     if page.older_cursor is None and page.newer_cursor is None:
         # Each row is a story's first report and knows how many matching articles it leads.
