@@ -14,7 +14,7 @@ from articles import hooks
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleEntity, Entity
 from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
-from articles.query_budget import QueryTooSlow, query_budget
+from articles.query_budget import Budget, QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
 from articles.search.forms import SORT_RELEVANCE
 from articles.search.ranking import RANK_CANDIDATES, ranked_ids
@@ -38,17 +38,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
         by_relevance = False
         filterset.search_notices.append("Relevance needs words to rank by, so the newest come first.")
     try:
-        with query_budget(settings.LIST_QUERY_BUDGET_MS):
+        with query_budget(settings.LIST_QUERY_BUDGET_MS) as budget:
             if by_relevance:
                 page, cursor_error = _relevance_page(request, stories, parsed)
             else:
                 page, cursor_error = _page(request, stories.for_list())
             if parsed is not None and parsed.has_ranking_text:
                 attach_snippets(page.items, parsed)  # one query for the page's rows
+            count, more, count_stopped = _count(filtered, page, searching, budget)  # the last query
     except QueryTooSlow:
         too_slow = True
         page, cursor_error = KeysetPage([], None, None), None
-    count, more, count_stopped = _count(filtered, page, searching) if not too_slow else (0, False, False)
+        count, more, count_stopped = 0, False, False
     hooks.row_controls(request, page.items)
     context = {
         "filter": filterset,
@@ -94,7 +95,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "articles/article_detail.html", context)
 
 
-def _count(filtered, page: KeysetPage, searching: bool) -> tuple[int, bool, bool]:
+def _count(filtered, page: KeysetPage, searching: bool, budget: Budget) -> tuple[int, bool, bool]:
     """(count, capped, stopped) of the articles matching the filters.
 
     Articles, not story rows: counting one row per story needs the story anti-join for
@@ -108,12 +109,13 @@ def _count(filtered, page: KeysetPage, searching: bool) -> tuple[int, bool, bool
     if page.older_cursor is None and page.newer_cursor is None:
         # Each row is a story's first report and knows how many matching articles it leads.
         return sum(row.story_articles or 1 for row in page.items), False, False
-    try:
-        with query_budget(settings.LIST_COUNT_BUDGET_MS):
-            count, more = capped_count(filtered, cap=SEARCH_COUNT_CAP if searching else COUNT_CAP)
-    except QueryTooSlow:
+    cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
+    counted = budget.last_queries_within(
+        settings.LIST_COUNT_BUDGET_MS, lambda: capped_count(filtered, cap=cap)
+    )
+    if counted is None:
         return len(page.items), True, True
-    return count, more, False
+    return *counted, False
 
 
 def _search_notes(notices: list[str], by_relevance: bool) -> SafeString:
