@@ -148,7 +148,7 @@ def test_count_is_capped_for_speed(reader, monkeypatch, settings):
     settings.ARTICLES_PER_PAGE = 1  # more than one page: the count is a query
 
     real = view.capped_count
-    monkeypatch.setattr(view, "capped_count", lambda qs, cap: real(qs, cap=2))
+    monkeypatch.setattr(view, "capped_count", lambda qs, cap, **kw: real(qs, cap=2, **kw))
     for _ in range(3):
         ArticleFactory()
     response = reader.get(URL)
@@ -227,14 +227,15 @@ def test_a_search_counts_to_a_lower_cap(reader, monkeypatch, settings):
     caps = []
     real = view.capped_count
 
-    def recording(queryset, cap):
-        caps.append(cap)
-        return real(queryset, cap=cap)
+    def recording(queryset, cap, in_list_order):
+        caps.append((cap, in_list_order))
+        return real(queryset, cap=cap, in_list_order=in_list_order)
 
     monkeypatch.setattr(view, "capped_count", recording)
     for _ in range(2):
         ArticleFactory(title="ransomware note")
     reader.get(URL)
     reader.get(URL, {"q": "ransomware"})
-    assert caps == [view.COUNT_CAP, view.SEARCH_COUNT_CAP]
+    # Filtered, the count walks on along the page's own index (newest first).
+    assert caps == [(view.COUNT_CAP, False), (view.SEARCH_COUNT_CAP, True)]
     assert view.SEARCH_COUNT_CAP < view.COUNT_CAP

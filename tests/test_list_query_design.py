@@ -175,7 +175,7 @@ def test_a_count_past_its_budget_says_more_than_the_page_shows(reader, settings,
     settings.ARTICLES_PER_PAGE = 2
     settings.LIST_COUNT_BUDGET_MS = 20
 
-    def slow_count(queryset, cap):
+    def slow_count(queryset, cap, **kwargs):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(1)")
         return 0, False

@@ -181,3 +181,18 @@ def test_snippet_markup_is_escaped_and_always_well_formed():
     assert render("no match here") is None
     assert render("\x02stray stop \x01open never closed") == "stray stop <mark>open never closed</mark>"
     assert render("\x01\x01twice\x02\x02") == "<mark>twice</mark>"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("8.8.8[.]8", True),
+        ("ransomware 44d88612fea8a8f36de82e1278abb02f", True),
+        ("ioc:whatever.example", True),
+        ("ransomware or loader", False),
+        ('actor:APT28 "initial access"', False),
+        ("-8.8.8.8", True),  # excluded, but still found from the sightings
+    ],
+)
+def test_a_query_knows_whether_it_looks_for_an_indicator(raw, expected):
+    assert parse(raw).has_indicators is expected

@@ -112,6 +112,15 @@ class ParsedQuery:
         """Words or phrases to rank and highlight by (not only prefixes or exclusions)."""
         return any(not c.negated for c in self.text_clauses)
 
+    @property
+    def has_indicators(self) -> bool:
+        """An indicator (an IP, a hash, ``ioc:``): its articles are found from its sightings."""
+        return any(
+            term.kind == INDICATOR or (term.kind == FIELD and term.field == "ioc")
+            for clause in self.clauses
+            for term in clause.terms
+        )
+
     def highlight_words(self) -> list[str]:
         """The positive words and phrases, as typed (snippets look for them)."""
         return [t.text for c in self.clauses if not c.negated for t in c.terms if t.is_text]

@@ -45,7 +45,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
                 page, cursor_error = _page(request, stories.for_list())
             if parsed is not None and parsed.has_ranking_text:
                 attach_snippets(page.items, parsed)  # one query for the page's rows
-            count, more, count_stopped = _count(filtered, page, searching, budget)  # the last query
+            # Filtered, the count walks on along the page's own index; not from an indicator,
+            # whose articles come from its sightings (newest first, they are far apart).
+            in_list_order = filterset.is_bound and not (parsed is not None and parsed.has_indicators)
+            count, more, count_stopped = _count(
+                filtered, page, searching, budget, in_list_order
+            )  # the last query
     except QueryTooSlow:
         too_slow = True
         page, cursor_error = KeysetPage([], None, None), None
@@ -95,7 +100,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "articles/article_detail.html", context)
 
 
-def _count(filtered, page: KeysetPage, searching: bool, budget: Budget) -> tuple[int, bool, bool]:
+def _count(
+    filtered, page: KeysetPage, searching: bool, budget: Budget, in_list_order: bool
+) -> tuple[int, bool, bool]:
     """(count, capped, stopped) of the articles matching the filters.
 
     Articles, not story rows: counting one row per story needs the story anti-join for
@@ -111,7 +118,7 @@ def _count(filtered, page: KeysetPage, searching: bool, budget: Budget) -> tuple
         return sum(row.story_articles or 1 for row in page.items), False, False
     cap = SEARCH_COUNT_CAP if searching else COUNT_CAP
     counted = budget.last_queries_within(
-        settings.LIST_COUNT_BUDGET_MS, lambda: capped_count(filtered, cap=cap)
+        settings.LIST_COUNT_BUDGET_MS, lambda: capped_count(filtered, cap=cap, in_list_order=in_list_order)
     )
     if counted is None:
         return len(page.items), True, True
