@@ -14,7 +14,8 @@ splits defanged forms); and it is exact. Quote an indicator to search its text i
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 
 from articles.enrichment.vocabulary import ENTITY_KINDS, INDICATOR_TYPES
 from articles.models import (
@@ -83,8 +84,18 @@ def visible_entity_names(ids: list[int], user) -> list[str]:
     mentions. A name known only from hidden articles is never shown."""
     if not ids:
         return []
-    readable = Article.objects.visible_to(user).filter(article_entities__entity=OuterRef("pk"))
-    found = Entity.objects.filter(pk__in=ids).filter(Exists(readable)).order_by("name")
+    # Asked link by link (the entity's newest-first link index), stopping at the first
+    # readable article: a scalar subquery, which PostgreSQL does not flatten. As EXISTS over
+    # "readable articles that mention it" it hashed all 67,916 links of the most mentioned
+    # threat actor to name it (19.5 ms at 1M articles); articles.views.articles names the
+    # entity filter's chip the same way.
+    readable = Article.objects.visible_to(user).filter(pk=OuterRef("article_id"))
+    first_readable_link = ArticleEntity.objects.filter(entity=OuterRef("pk")).filter(Exists(readable))
+    found = (
+        Entity.objects.filter(pk__in=ids)
+        .filter(IsNull(Subquery(first_readable_link.values("pk")[:1]), False))
+        .order_by("name")
+    )
     return [
         f"{name} ({external_id})" if external_id else name
         for name, external_id in found.values_list("name", "external_id")[:5]
