@@ -111,7 +111,7 @@ def _count(
     reading a thousand search vectors (~0.6 s at 100k articles), and a count is not worth
     that. When it runs out, the page says there are more than it shows. A search counts
     to a lower cap: each counted match is a search vector read and checked, and "100+"
-    tells a reader as much as "1000+" (four pages and more: time to narrow the search).
+    tells a reader as much as "500+" (four pages and more: time to narrow the search).
     """
     if page.older_cursor is None and page.newer_cursor is None:
         # Each row is a story's first report and knows how many matching articles it leads.
