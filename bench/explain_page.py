@@ -39,6 +39,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--explain", type=int, default=3, help="how many of the slowest statements")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile-out", metavar="FILE", help="with --profile: also write the raw stats (pstats) to FILE"
+    )
     args = parser.parse_args()
     if "bench" not in args.database:
         raise SystemExit("--database must be a scale-bench database (its name contains 'bench')")
@@ -95,6 +98,8 @@ def main() -> None:
         for _ in range(args.runs):  # summed over the runs: steadier than one request
             client.get(args.url)
         profiler.disable()
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)  # for pstats: callers, callees
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(30)
