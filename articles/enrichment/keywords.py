@@ -21,8 +21,10 @@ from articles.enrichment.stopwords import STOP_WORDS
 
 VERSION = "1.0.0"
 
-# Tokens: words (with inner hyphens and apostrophes) or any run of punctuation.
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['\u2019-][A-Za-z0-9]+)*|[^\sA-Za-z]+")
+# Tokens: words (with inner hyphens and apostrophes) or any run of punctuation. The first
+# way each branch matches is always the one kept, so the quantifiers are possessive: the
+# engine saves no backtracking points it would never use (same tokens, fewer steps).
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*+(?:['\u2019-][A-Za-z0-9]+)*+|[^\sA-Za-z]++")
 # "[.!?]\s|\n", written to open with one character class so the regex engine can skip
 # ahead to candidates instead of trying both branches at every character.
 _SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])\s|(?<=\n))")

@@ -143,9 +143,16 @@ class NameMatcher:
         groups_ending: dict[int, str] = {}
         groups_starting: dict[int, str] = {}
         waiting: list[tuple[int, int, int, set[str]]] = []  # hits that lack only context
+        text_length = len(text)
         for last, (length, target, rules, group) in self._automaton.iter(folded):
             end = last + 1
             start = end - length
+            # Most raw hits lie inside a longer word ("rat" in "separate"): a letter or digit
+            # on both sides of either edge rules them out before the full boundary test.
+            if start and text[start - 1 : start + 1].isalnum():
+                continue
+            if end < text_length and text[end - 1 : end + 1].isalnum():
+                continue
             if not has_word_boundaries(text, start, end):
                 continue
             missing = self._missing_context(text, folded, start, end, rules)
