@@ -133,7 +133,8 @@ class IndicatorList(generics.ListAPIView):
     def get_queryset(self):
         request = self.request
         sightings = _readable_sightings(request).filter(indicator=OuterRef("pk"))
-        if (article := request.query_params.get("article")) not in (None, ""):
+        one_article = (article := request.query_params.get("article")) not in (None, "")
+        if one_article:
             if not article.isdigit() or len(article) > 18:
                 raise ValidationError({"article": "An article id."})
             sightings = sightings.filter(article_id=int(article))
@@ -143,7 +144,7 @@ class IndicatorList(generics.ListAPIView):
         # Most indicators pass these filters (a type, written ones, not benign): walk the
         # indicators newest first and probe each. One article, recent days, benign ones or
         # derived-only hosts keep few, found best from the other side (see _has).
-        dense = not ("article" in request.query_params or since or benign is True or derived is True)
+        dense = not (one_article or since or benign is True or derived is True)
         written = sightings.filter(derived_from="")
         if derived is True:
             # sighted only as a host taken from a URL or e-mail: starting from the derived

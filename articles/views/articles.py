@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html, format_html_join
@@ -12,10 +11,11 @@ from django.views.decorators.http import require_GET
 
 from articles import hooks
 from articles.filters import ArticleFilter
-from articles.models import Article, ArticleEntity, Entity
+from articles.models import Article
 from articles.pagination import COUNT_CAP, SEARCH_COUNT_CAP, BadCursor, KeysetPage, capped_count, paginate
 from articles.query_budget import Budget, QueryTooSlow, query_budget
 from articles.sanitize import text_to_html
+from articles.search import resolve
 from articles.search.forms import SORT_RELEVANCE
 from articles.search.ranking import RANK_CANDIDATES, ranked_ids
 from articles.search.snippets import attach_snippets
@@ -45,12 +45,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
                 page, cursor_error = _page(request, stories.for_list())
             if parsed is not None and parsed.has_ranking_text:
                 attach_snippets(page.items, parsed)  # one query for the page's rows
-            # Filtered, the count walks on along the page's own index; not from an indicator,
-            # whose articles come from its sightings (newest first, they are far apart).
+            # The count is the block's last query (see Budget.last_queries_within). Filtered,
+            # it walks on along the page's own index; not from an indicator, whose articles
+            # come from its sightings (newest first, they are far apart).
             in_list_order = filterset.is_bound and not (parsed is not None and parsed.has_indicators)
-            count, more, count_stopped = _count(
-                filtered, page, searching, budget, in_list_order
-            )  # the last query
+            count, more, count_stopped = _count(filtered, page, searching, budget, in_list_order)
     except QueryTooSlow:
         too_slow = True
         page, cursor_error = KeysetPage([], None, None), None
@@ -193,13 +192,8 @@ def active_filters(filterset: ArticleFilter) -> list[dict[str, str]]:
     data = filterset.form.cleaned_data
     entity_names = {}
     if data.get("entity") is not None:
-        # Name the entity only if this user can read an article that mentions it. Asked
-        # link by link (its index, newest first), stopping at the first readable article:
-        # "readable articles that mention it" as one set made PostgreSQL hash all ~100k
-        # links of a popular entity (23 ms at 1M).
-        readable = Article.objects.visible_to(filterset.request_user).filter(pk=OuterRef("article_id"))
-        first_readable = ArticleEntity.objects.filter(entity_id=data["entity"]).filter(Exists(readable))
-        entities = Entity.objects.filter(pk__in=first_readable.values("entity_id")[:1])  # int, bounded
+        # Named only if this user can read an article that mentions it.
+        entities = resolve.known_entities([data["entity"]], filterset.request_user)
         entity_names = dict(entities.values_list("pk", "name"))
     query = filterset.data
     for name, field in filterset.form.fields.items():
