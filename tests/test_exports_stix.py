@@ -254,3 +254,45 @@ def test_observable_ids_are_the_ones_stix2_computes(kind, value):
     factory = stix2.File if kind in stix.HASH_NAMES else stix.OBSERVABLES[kind]
     key = {"hashes": {stix.HASH_NAMES[kind]: value}} if kind in stix.HASH_NAMES else {"value": value}
     assert stix.observable_id(kind, value) == factory(**key).id
+
+
+def test_an_object_keeps_its_created_in_every_export_and_reader(client, make_user):
+    """STIX versions an object by id + modified and forbids created to change: the same
+    value exported from two articles, their story and by readers of different clearance has
+    one created; modified and first_seen/last_seen say what the export's articles say."""
+    import datetime as dt
+
+    early = enriched(tlp="clear", published_at=dt.datetime(2019, 3, 1, tzinfo=dt.UTC))
+    late = enriched(tlp="amber", published_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    story = Story.objects.create()
+    Article.objects.filter(pk__in=[early.pk, late.pk]).update(story=story)
+    clear_reader, amber_reader = make_user("clear"), make_user("amber")
+    _, token = issue_token(amber_reader, name="stix")
+
+    exports = [
+        article_bundle(clear_reader, early),
+        article_bundle(amber_reader, early),
+        article_bundle(amber_reader, late),
+        assert_valid(body(get(client, f"/api/v1/exports/stix/stories/{story.pk}/", token))),
+    ]
+    created: dict[str, set[str]] = {}
+    for bundle in exports:
+        for obj in bundle["objects"]:
+            if "created" in obj:
+                created.setdefault(obj["id"], set()).add(obj["created"])
+    assert {i: c for i, c in created.items() if len(c) > 1} == {}
+
+    def group(bundle: dict) -> dict:
+        return next(o for o in by_type(bundle)["intrusion-set"] if o["name"] == "APT28")
+
+    assert group(exports[0])["created"] == "1970-01-01T00:00:00.000Z"
+    assert group(exports[0])["modified"].startswith("2019-03-01")
+    assert group(exports[2])["modified"].startswith("2024-06-01")
+    story_group = group(exports[3])
+    assert story_group["first_seen"].startswith("2019-03-01")
+    assert story_group["last_seen"].startswith("2024-06-01")
+    # The article's report is created when the portal took the article in, whatever its date.
+    report = by_type(exports[0])["report"][0]
+    report_created = dt.datetime.fromisoformat(report["created"].replace("Z", "+00:00"))
+    assert abs(report_created - early.ingested_at) < dt.timedelta(milliseconds=1)
+    assert report["published"].startswith("2019-03-01")

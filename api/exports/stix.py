@@ -18,7 +18,8 @@ scope's articles found (docs/exports.md has the mapping table):
 Every object carries the TLP 2.0 marking of the most restrictive article of the scope it
 came from. Ids are deterministic (UUIDv5 over ``NAMESPACE`` and the canonical value;
 observables use STIX's own deterministic ids), so exporting again updates objects in a
-consumer instead of duplicating them.
+consumer instead of duplicating them; an id's ``created`` is the same in every export
+(``VALUE_CREATED``, or a report's own fixed date) and ``modified`` carries the scope's dates.
 
 The bundle is produced as text chunks (``bundle_chunks``) in constant memory: objects are
 written as the queries stream, the report last, its ``object_refs`` written by a second pass
@@ -32,9 +33,9 @@ import gc
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import stix2
 from django.db.models import QuerySet
@@ -59,6 +60,14 @@ TLP2_IDS = {
     "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
 EPOCH = dt.datetime(2022, 10, 1, tzinfo=dt.UTC)
+# The ``created`` of every object whose id is derived from a value (an indicator, a group, a
+# technique, a relationship...). STIX identifies a version by id + ``modified`` and forbids
+# ``created`` to differ between versions; a value has no single creation time the portal could
+# give every reader in every export without leaking (the first article that named it may be
+# one the reader cannot see, and an earlier one may arrive later). So it is a fixed time that
+# claims nothing; what the reader may know of the value's dates is in ``valid_from``,
+# ``first_seen``/``last_seen`` and ``modified``. The Unix epoch, so no ``modified`` is earlier.
+VALUE_CREATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 PORTAL_NAME = "Intel Portal"
 ATTACK_URL = "https://attack.mitre.org/techniques/{}/"
 
@@ -169,6 +178,8 @@ class ReportInfo:
     report_types: list[str] = field(default_factory=lambda: ["threat-report"])
     external_references: list[dict] = field(default_factory=list)
     created_by_ref: str = PORTAL_ID
+    # Fixed for the report's id (see VALUE_CREATED); an article's report uses its ingestion.
+    created: dt.datetime = VALUE_CREATED
     # When the report last changed (its findings re-enriched, say); never before published.
     modified: dt.datetime | None = None
 
@@ -182,16 +193,25 @@ def report_for_article(article) -> ReportInfo:
         description=article.summary or article.teaser or article.auto_summary,
         external_references=refs,
         created_by_ref=sdo_id("identity", f"source:{article.source.name}"),
-        modified=max(filter(None, [article.published_at, article.processed_at, article.updated_at])),
+        # When the portal first had the article: it never changes, unlike the feed's date.
+        created=article.ingested_at,
+        modified=max(
+            filter(
+                None, [article.published_at, article.processed_at, article.updated_at, article.ingested_at]
+            )
+        ),
     )
 
 
-def report_for_story(story_id: int, lead) -> ReportInfo:
+def report_for_story(story_id: int, lead, latest: dt.datetime | None = None) -> ReportInfo:
+    """``lead``: the story's first article the reader may read; ``latest``: when the last of
+    them was published or enriched (a new article in the story is a new version)."""
     return ReportInfo(
         id=sdo_id("report", f"story:{story_id}"),
         name=lead.title,
         published=lead.published_at,
         description=f"Every report of story {story_id} you may read.",
+        modified=latest,
     )
 
 
@@ -202,6 +222,8 @@ def report_for_brief(brief) -> ReportInfo:
         name=brief.heading,
         published=snapshot.published_at,
         description=brief.executive_summary,
+        created=brief.created_at,
+        modified=max(brief.created_at, snapshot.published_at),
     )
 
 
@@ -211,6 +233,7 @@ def report_for_search(query: str, now: dt.datetime) -> ReportInfo:
         name=f"Search: {query}" if query else "Articles",
         published=now,
         description=f"Articles matching {query!r}." if query else "",
+        modified=now,  # the result may differ every time: each export is a new version
     )
 
 
@@ -223,7 +246,7 @@ def _markings(rank: int) -> list[str]:
 
 def _common(row: dict) -> dict:
     return {
-        "created": row["first_seen"],
+        "created": VALUE_CREATED,
         "modified": row["last_seen"],
         "created_by_ref": PORTAL_ID,
         "object_marking_refs": _markings(row["rank"]),
@@ -233,9 +256,11 @@ def _common(row: dict) -> dict:
 def _entity_object(row: dict):
     kind, name = row["entity__kind"], row["entity__name"]
     if kind == "threat-actor":
-        return stix2.IntrusionSet(id=sdo_id("intrusion-set", name), name=name, **_common(row))
+        return stix2.IntrusionSet(id=sdo_id("intrusion-set", name), name=name, **_seen(row), **_common(row))
     if kind == "malware":
-        return stix2.Malware(id=sdo_id("malware", name), name=name, is_family=True, **_common(row))
+        return stix2.Malware(
+            id=sdo_id("malware", name), name=name, is_family=True, **_seen(row), **_common(row)
+        )
     if kind == "tool":
         return stix2.Tool(id=sdo_id("tool", name), name=name, **_common(row))
     if kind == "attack-pattern":
@@ -268,6 +293,12 @@ def _entity_object(row: dict):
     return None
 
 
+def _seen(row: dict) -> dict:
+    """The first and last publication among the export's articles naming it: STIX's
+    ``first_seen``/``last_seen`` of an intrusion set or a malware family."""
+    return {"first_seen": row["first_seen"], "last_seen": row["last_seen"]}
+
+
 def entity_ref(row: dict, prefix: str = "entity__") -> str | None:
     """The id ``_entity_object`` gives the entity in ``row`` (None if it is left out)."""
     kind, name = row[f"{prefix}kind"], row[f"{prefix}name"]
@@ -285,43 +316,47 @@ def entity_ref(row: dict, prefix: str = "entity__") -> str | None:
     return None
 
 
-def _indicator_ids(row: dict) -> Iterator[str]:
-    """The ids ``_indicator_objects`` gives, without building the objects (the report's
-    object_refs pass)."""
+def indicator_ids(row: dict) -> Iterator[str]:
+    """The ids of a sighted value's objects (``row`` as ``scope.indicator_rows`` gives it)."""
+    for ref, _make in _indicator_entries(row):
+        yield ref
+
+
+def _indicator_entries(row: dict) -> Iterator[tuple[str, Callable]]:
+    """(id, factory) of a sighted value's objects: a CVE's vulnerability; else its observable,
+    and an indicator when the author wrote the value and it is not known benign."""
     kind, value = row["indicator__type"], row["indicator__value"]
     if kind == "cve":
-        yield sdo_id("vulnerability", value)
+        yield sdo_id("vulnerability", value), partial(_vulnerability, row)
         return
     if kind not in PATTERN_PATHS:
         return
-    yield observable_id(kind, value)
-    if row["indicator__benign"] or not row["written"]:
-        return
-    pattern = pattern_for(kind, value)
-    if pattern is not None:
-        yield sdo_id("indicator", pattern)
-
-
-def _indicator_objects(row: dict) -> Iterator:
-    kind, value = row["indicator__type"], row["indicator__value"]
-    if kind == "cve":
-        yield stix2.Vulnerability(
-            id=sdo_id("vulnerability", value),
-            name=value,
-            external_references=[{"source_name": "cve", "external_id": value}],
-            **_common(row),
-        )
-        return
-    if kind not in PATTERN_PATHS:
-        return
-    yield observable_for(kind, value, _markings(row["rank"]))
+    yield observable_id(kind, value), partial(_observable, row)
     if row["indicator__benign"] or not row["written"]:
         return  # known benign, or only a host taken from a URL/e-mail: an observable only
     pattern = pattern_for(kind, value)
-    if pattern is None:
-        return
-    indicator = stix2.Indicator(
-        id=indicator_ref(kind, value),
+    if pattern is not None:
+        yield sdo_id("indicator", pattern), partial(_indicator, row, pattern)
+
+
+def _observable(row: dict):
+    return observable_for(row["indicator__type"], row["indicator__value"], _markings(row["rank"]))
+
+
+def _vulnerability(row: dict) -> stix2.Vulnerability:
+    value = row["indicator__value"]
+    return stix2.Vulnerability(
+        id=sdo_id("vulnerability", value),
+        name=value,
+        external_references=[{"source_name": "cve", "external_id": value}],
+        **_common(row),
+    )
+
+
+def _indicator(row: dict, pattern: str) -> stix2.Indicator:
+    value = row["indicator__value"]
+    return stix2.Indicator(
+        id=sdo_id("indicator", pattern),
         name=value,
         pattern=pattern,
         pattern_type="stix",
@@ -330,7 +365,6 @@ def _indicator_objects(row: dict) -> Iterator:
         description=f"Seen in {row['articles']} article(s).",
         **_common(row),
     )
-    yield indicator
 
 
 def indicator_ref(kind: str, value: str) -> str | None:
@@ -342,8 +376,10 @@ def indicator_ref(kind: str, value: str) -> str | None:
 
 
 def _relationship(kind: str, source: str, target: str, row: dict, why: str = "") -> stix2.Relationship:
+    from api.exports.stix_relations import relationship_id
+
     return stix2.Relationship(
-        id=sdo_id("relationship", f"{kind}|{source}|{target}"),
+        id=relationship_id(kind, source, target),
         relationship_type=kind,
         source_ref=source,
         target_ref=target,
@@ -373,39 +409,38 @@ def _portal_identity() -> stix2.Identity:
     )
 
 
-def scope_objects(articles: QuerySet) -> Iterator:
-    """Every object of the scope but the report and the markings, streamed."""
+def scope_entries(articles: QuerySet) -> Iterator[tuple[str, Callable]]:
+    """(id, factory) of every object of the scope but the report and the markings, streamed.
+    The ids follow the objects' own rules without building them (stix2 objects are costly:
+    the report's object_refs pass and TAXII's version check need only the ids)."""
     from api.exports import stix_relations
 
-    yield _portal_identity()
+    yield PORTAL_ID, _portal_identity
     for row in scopes.source_rows(articles).iterator(chunk_size=scopes.CHUNK):
-        yield _source_object(row)
-    for row in scopes.entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
-        obj = _entity_object(row)
-        if obj is not None:
-            yield obj
-    for row in scopes.indicator_rows(articles).iterator(chunk_size=scopes.CHUNK):
-        yield from _indicator_objects(row)
-    for kind, source, target, row, why in stix_relations.relations(articles):
-        yield _relationship(kind, source, target, row, why)
-
-
-def scope_ids(articles: QuerySet) -> Iterator[str]:
-    """The ids of ``scope_objects``, in the same order, building only the few objects that
-    are not indicators (their ids need the same rules as the objects)."""
-    from api.exports import stix_relations
-
-    yield PORTAL_ID
-    for row in scopes.source_rows(articles).iterator(chunk_size=scopes.CHUNK):
-        yield sdo_id("identity", f"source:{row['source__name']}")
+        yield sdo_id("identity", f"source:{row['source__name']}"), partial(_source_object, row)
     for row in scopes.entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
         ref = entity_ref(row)
         if ref is not None:
-            yield ref
+            yield ref, partial(_entity_object, row)
     for row in scopes.indicator_rows(articles).iterator(chunk_size=scopes.CHUNK):
-        yield from _indicator_ids(row)
-    for kind, source, target, _row, _why in stix_relations.relations(articles):
-        yield sdo_id("relationship", f"{kind}|{source}|{target}")
+        yield from _indicator_entries(row)
+    for kind, source, target, row, why in stix_relations.relations(articles):
+        yield (
+            stix_relations.relationship_id(kind, source, target),
+            partial(_relationship, kind, source, target, row, why),
+        )
+
+
+def scope_objects(articles: QuerySet) -> Iterator:
+    """Every object of the scope but the report and the markings, streamed."""
+    for _ref, make in scope_entries(articles):
+        yield make()
+
+
+def scope_ids(articles: QuerySet) -> Iterator[str]:
+    """The ids of ``scope_objects``, in the same order, without building the objects."""
+    for ref, _make in scope_entries(articles):
+        yield ref
 
 
 # -------------------------------------------------------------------------------- bundle
@@ -453,8 +488,8 @@ def report_object(report: ReportInfo, label: str, refs: list[str]) -> stix2.Repo
         name=report.name,
         description=report.description or None,
         published=report.published,
-        created=report.published,
-        modified=max(report.published, report.modified or report.published),
+        created=report.created,
+        modified=max(report.created, report.published, report.modified or report.published),
         report_types=report.report_types,
         created_by_ref=report.created_by_ref,
         external_references=report.external_references or None,

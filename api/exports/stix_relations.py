@@ -73,25 +73,46 @@ def _why(row: dict, what: str) -> str:
     return f"Named together in {row['articles']} article(s) that name this one {what}."
 
 
+def actor_entity_relation(actor: str, row: dict) -> tuple[str, str, str] | None:
+    """(type, source id, target id) of the relationship between the article's one threat
+    actor and an entity it names (``row`` as ``_actor_entity_rows`` gives it), or None."""
+    target = entity_ref(row)
+    if target is None:
+        return None
+    verb = "uses" if row["entity__kind"] in USED else "targets"
+    return verb, sdo_id("intrusion-set", actor), target
+
+
+def actor_indicator_relation(actor: str, kind: str, value: str) -> tuple[str, str, str] | None:
+    ref = indicator_ref(kind, value)
+    if ref is None:
+        return None
+    group = sdo_id("intrusion-set", actor)
+    return ("targets", group, ref) if kind == "cve" else ("indicates", ref, group)
+
+
+def malware_indicator_relation(malware: str, kind: str, value: str) -> tuple[str, str, str] | None:
+    ref = indicator_ref(kind, value)
+    if ref is None or kind == "cve":
+        return None
+    return "indicates", ref, sdo_id("malware", malware)
+
+
+def relationship_id(kind: str, source: str, target: str) -> str:
+    return sdo_id("relationship", f"{kind}|{source}|{target}")
+
+
 def relations(articles: QuerySet) -> Iterator[tuple[str, str, str, dict, str]]:
     """(relationship type, source id, target id, aggregates row, description), streamed."""
     for row in _actor_entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
-        target = entity_ref(row)
-        if target is None:
-            continue
-        verb = "uses" if row["entity__kind"] in USED else "targets"
-        yield verb, sdo_id("intrusion-set", row["actor"]), target, row, _why(row, "threat actor")
+        found = actor_entity_relation(row["actor"], row)
+        if found is not None:
+            yield *found, row, _why(row, "threat actor")
     for row in _sighting_rows(articles, "threat-actor").iterator(chunk_size=scopes.CHUNK):
-        actor = sdo_id("intrusion-set", row["named"])
-        ref = indicator_ref(row["indicator__type"], row["indicator__value"])
-        if ref is None:
-            continue
-        if row["indicator__type"] == "cve":
-            yield "targets", actor, ref, row, _why(row, "threat actor")
-        else:
-            yield "indicates", ref, actor, row, _why(row, "threat actor")
+        found = actor_indicator_relation(row["named"], row["indicator__type"], row["indicator__value"])
+        if found is not None:
+            yield *found, row, _why(row, "threat actor")
     for row in _sighting_rows(articles, "malware").iterator(chunk_size=scopes.CHUNK):
-        ref = indicator_ref(row["indicator__type"], row["indicator__value"])
-        if ref is None or row["indicator__type"] == "cve":
-            continue
-        yield "indicates", ref, sdo_id("malware", row["named"]), row, _why(row, "malware")
+        found = malware_indicator_relation(row["named"], row["indicator__type"], row["indicator__value"])
+        if found is not None:
+            yield *found, row, _why(row, "malware")

@@ -10,7 +10,10 @@ Pages follow the OASIS TAXII 2.1 specification (section 3.4): ``added_after`` an
 ``limit``, ``more`` and ``next``, the ``X-TAXII-Date-Added-First``/``-Last`` headers.
 ``next`` is an opaque cursor (the last date added, article id and position within the
 article), so a page never depends on how many hidden articles sit between two visible ones.
-An object found in several articles is served once per article (same id and content).
+A value found in several articles is in the collection once per article, each a *version*
+of the same object (same id and ``created``; ``modified`` the article's publication); by
+default only the latest version the reader may read is served (``match[version]``:
+``api.exports.taxii_versions``).
 """
 
 from __future__ import annotations
@@ -19,14 +22,25 @@ import base64
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from api.exports import scope as scopes
 from api.exports import stix
+from api.exports.taxii_versions import (
+    FIRST,
+    LAST,
+    LATEST_ONLY,
+    VersionMatch,
+    earlier_articles,
+    later_articles,
+    supersede,
+    version_of,
+)
 from articles.tlp import TLP, TLP_ORDER, rank
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
@@ -121,10 +135,25 @@ class Entry:
 
     @property
     def version(self) -> str:
-        for name in ("modified", "created"):
-            if name in self.obj:
-                return timestamp(self.obj[name])
-        return timestamp(self.added)
+        return version_of(self.obj, self.added)
+
+
+# What an article's report reads (stix.report_for_article); its bodies and search vector,
+# most of a row, are never read here.
+REPORT_COLUMNS = (
+    "source_id",
+    "source__name",
+    "tlp",
+    "url",
+    "title",
+    "summary",
+    "teaser",
+    "auto_summary",
+    "published_at",
+    "processed_at",
+    "updated_at",
+    "ingested_at",
+)
 
 
 def collection_articles(user, label: str) -> QuerySet:
@@ -132,26 +161,41 @@ def collection_articles(user, label: str) -> QuerySet:
         scopes.visible(user)
         .filter(tlp=label)
         .select_related("source")
+        .only(*REPORT_COLUMNS)
         .annotate(date_added=Coalesce(F("processed_at"), F("ingested_at")))
         .order_by("date_added", "pk")
     )
 
 
-def article_objects(user, article) -> list:
-    """One article's objects as its collection serves them: the report first."""
-    articles = scopes.article_scope(user, article.pk)
+def article_entries(user, article) -> list[tuple[str, Callable]]:
+    """(id, factory) of one article's objects as its collection serves them, the report
+    first; nothing is built until a factory is called."""
+    pairs = list(stix.scope_entries(scopes.article_scope(user, article.pk)))
     report = stix.report_for_article(article)
-    objects = list(stix.scope_objects(articles))
-    refs = [obj.id for obj in objects]
-    return [stix.report_object(report, article.tlp, refs), *objects]
+    refs = [ref for ref, _make in pairs]
+    return [(report.id, partial(stix.report_object, report, article.tlp, refs)), *pairs]
 
 
-def entries(user, label: str, added_after: dt.datetime | None, cursor: Cursor | None) -> Iterator[Entry]:
-    """The collection's entries in order, from after ``added_after`` / ``cursor``."""
+def entries(
+    user,
+    label: str,
+    added_after: dt.datetime | None,
+    cursor: Cursor | None,
+    versions: VersionMatch = LATEST_ONLY,
+    types: frozenset[str] = frozenset(),
+    ids: frozenset[str] = frozenset(),
+) -> Iterator[Entry]:
+    """The collection's entries in order, from after ``added_after`` / ``cursor``, of the
+    versions, types and ids asked for. An entry's position (the cursor's offset) counts
+    every object of its article, served or not, so a page boundary never moves when a newer
+    article supersedes an object between two requests. Only served objects are built."""
     marking_added = stix.EPOCH
     if cursor is None and (added_after is None or marking_added > added_after):
-        yield Entry(marking_added, 0, 0, stix.tlp_marking(label))
-    articles = collection_articles(user, label)
+        marking = stix.tlp_marking(label)
+        if (not types or marking.type in types) and (not ids or marking.id in ids):
+            yield Entry(marking_added, 0, 0, marking)
+    collection = collection_articles(user, label)
+    articles = collection
     if added_after is not None:
         articles = articles.filter(date_added__gt=added_after)
     if cursor is not None:
@@ -160,9 +204,40 @@ def entries(user, label: str, added_after: dt.datetime | None, cursor: Cursor | 
         )
     for article in articles.iterator(chunk_size=50):
         skip = cursor.offset if cursor is not None and article.pk == cursor.article else 0
-        for offset, obj in enumerate(article_objects(user, article)):
-            if offset >= skip:
+        pairs = article_entries(user, article)
+        asked = [
+            (offset, ref, make)
+            for offset, (ref, make) in enumerate(pairs)
+            if offset >= skip and (not types or ref.split("--", 1)[0] in types) and (not ids or ref in ids)
+        ]
+        if not asked:
+            continue
+        served = _version_test(collection, article, [ref for ref, _make in pairs], versions)
+        for offset, ref, make in asked:
+            obj = served(ref, make, article.date_added)
+            if obj is not None:
                 yield Entry(article.date_added, article.pk, offset, obj)
+
+
+def _version_test(collection: QuerySet, article, refs: list[str], versions: VersionMatch):
+    """A function giving one of ``article``'s objects, built, if it is a version
+    ``versions`` asks for, else None."""
+    if versions.everything:
+        return lambda ref, make, added: make()
+    newer = supersede(article, refs, later_articles(collection, article)) if LAST in versions.modes else None
+    older = (
+        supersede(article, refs, earlier_articles(collection, article)) if FIRST in versions.modes else None
+    )
+
+    def served(ref: str, make: Callable, added: dt.datetime):
+        if (newer is not None and ref not in newer) or (older is not None and ref not in older):
+            return make()
+        if versions.timestamps:
+            obj = make()
+            return obj if version_of(obj, added) in versions.timestamps else None
+        return None
+
+    return served
 
 
 @dataclass
@@ -181,15 +256,12 @@ def page(
     limit: int,
     types: set[str],
     ids: set[str],
+    versions: VersionMatch = LATEST_ONLY,
 ) -> Page:
     taken: list[Entry] = []
     more = False
     nxt = None
-    for entry in entries(user, label, added_after, cursor):
-        if types and entry.type not in types:
-            continue
-        if ids and entry.id not in ids:
-            continue
+    for entry in entries(user, label, added_after, cursor, versions, frozenset(types), frozenset(ids)):
         if len(taken) == limit:
             more = True
             nxt = Cursor(entry.added, entry.article, entry.offset).encode()

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from api.exports import taxii
 from api.exports.auth import error_response, export_view
+from api.exports.taxii_versions import VersionError, VersionMatch
 
 TITLE = "Intel Portal TAXII 2.1"
 ACCEPTABLE = ("taxii+json", "*/*", "application/*")
@@ -114,8 +115,19 @@ def _page(request: HttpRequest, collection_id: str, object_id: str | None):
     ids = {i for value in params.getlist("match[id]") for i in value.split(",") if i}
     if object_id is not None:
         ids = {object_id}
+    try:
+        versions = VersionMatch.parse(params.getlist("match[version]"))
+    except VersionError as exc:
+        return _error(400, str(exc))
     return taxii.page(
-        request.user, label, added_after=added_after, cursor=cursor, limit=limit, types=types, ids=ids
+        request.user,
+        label,
+        added_after=added_after,
+        cursor=cursor,
+        limit=limit,
+        types=types,
+        ids=ids,
+        versions=versions,
     )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -58,7 +59,9 @@ def stix_story(request: HttpRequest, pk: int) -> HttpResponse:
     lead = articles.order_by("published_at", "pk").first()
     if lead is None:
         return not_found()
-    return _bundle(articles, stix.report_for_story(pk, lead), f"story-{pk}")
+    dates = articles.order_by().aggregate(published=Max("published_at"), enriched=Max("processed_at"))
+    latest = max(filter(None, dates.values()))
+    return _bundle(articles, stix.report_for_story(pk, lead, latest), f"story-{pk}")
 
 
 @export_view()

@@ -1,0 +1,123 @@
+"""TAXII 2.1 versions: a value found by several articles of a collection is one object in
+several versions (same id and created, modified = the article's publication); the collection
+serves the latest by default, and first / all / a timestamp on request (``match[version]``).
+A version in an article the reader may not read never hides one they may."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from api.exports import stix, taxii
+from api.tokens import issue_token
+from articles.models import ArticleGrant
+from tests.exports_support import enriched
+
+pytestmark = pytest.mark.django_db
+
+JAN = dt.datetime(2024, 1, 10, tzinfo=dt.UTC)
+JUN = dt.datetime(2024, 6, 10, tzinfo=dt.UTC)
+SHARED_C2 = "185.220.101.47"
+
+
+def fetch(client, token: str, label: str, **params) -> list[dict]:
+    """Every object of the collection, following ``next``."""
+    url = f"/api/v1/taxii2/root/collections/{taxii.collection_id(label)}/objects/"
+    found: list[dict] = []
+    while True:
+        response = client.get(url, params, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        found += body.get("objects", [])
+        if not body["more"]:
+            return found
+        params = {**params, "next": body["next"]}
+
+
+def indicator_for(objects: list[dict], value: str) -> list[dict]:
+    return [o for o in objects if o["type"] == "indicator" and o["name"] == value]
+
+
+@pytest.fixture
+def two_versions(make_user):
+    """The same findings in two CLEAR articles: the later one (by publication) ingested first."""
+    later = enriched(tlp="clear", published_at=JUN)
+    earlier = enriched(tlp="clear", published_at=JAN)
+    user = make_user("clear")
+    _, token = issue_token(user, name="taxii")
+    return token, earlier, later
+
+
+def test_the_latest_version_of_each_object_is_served_once(client, two_versions):
+    token, earlier, later = two_versions
+    objects = fetch(client, token, "clear", limit=5)
+    ids = Counter(o["id"] for o in objects)
+    assert [i for i, n in ids.items() if n > 1] == []
+    # Both reports (one per article), and the shared values once, as of June.
+    assert {o["id"] for o in objects if o["type"] == "report"} == {
+        stix.report_for_article(earlier).id,
+        stix.report_for_article(later).id,
+    }
+    (c2,) = indicator_for(objects, SHARED_C2)
+    assert c2["modified"].startswith("2024-06-10")
+    assert c2["created"] == "1970-01-01T00:00:00.000Z"
+
+
+def test_first_all_and_a_timestamp_ask_for_other_versions(client, two_versions):
+    token, _earlier, _later = two_versions
+    (first,) = indicator_for(fetch(client, token, "clear", **{"match[version]": "first"}), SHARED_C2)
+    assert first["modified"].startswith("2024-01-10")
+
+    every = indicator_for(fetch(client, token, "clear", **{"match[version]": "all"}), SHARED_C2)
+    assert sorted(o["modified"][:10] for o in every) == ["2024-01-10", "2024-06-10"]
+    assert len({o["created"] for o in every}) == 1
+
+    both = indicator_for(fetch(client, token, "clear", **{"match[version]": "first,last"}), SHARED_C2)
+    assert len(both) == 2
+
+    at = fetch(client, token, "clear", **{"match[version]": "2024-01-10T00:00:00.000Z"})
+    assert [o["modified"][:10] for o in indicator_for(at, SHARED_C2)] == ["2024-01-10"]
+    assert {o["type"] for o in at} >= {"indicator", "intrusion-set", "relationship"}
+
+
+def test_the_manifest_lists_the_served_versions(client, two_versions):
+    token, _earlier, _later = two_versions
+    url = f"/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}/manifest/"
+    response = client.get(url, {"limit": 1000}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    entries = response.json()["objects"]
+    versions = {e["version"] for e in entries if e["id"].startswith("indicator--")}
+    assert versions == {"2024-06-10T00:00:00.000Z"}
+    one = client.get(
+        f"/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}/objects/"
+        f"{stix.indicator_ref('ipv4', SHARED_C2)}/",
+        {"match[version]": "all"},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert len(one.json()["objects"]) == 2
+
+
+def test_a_bad_version_is_a_400(client, two_versions):
+    token, _earlier, _later = two_versions
+    url = f"/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}/objects/"
+    response = client.get(url, {"match[version]": "newest"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == taxii.MEDIA_TYPE
+
+
+def test_a_version_the_reader_may_not_read_does_not_hide_theirs(client, make_user):
+    """Two RED articles with the same findings; the reader holds a grant for the earlier one
+    only. The later one must not count as a newer version: the earlier one's objects are
+    served, and nothing from the later one."""
+    mine = enriched(tlp="red", published_at=JAN)
+    hidden = enriched(tlp="red", published_at=JUN)
+    reader = make_user("red")
+    ArticleGrant.objects.create(article=mine, user=reader)
+    _, token = issue_token(reader, name="taxii")
+
+    objects = fetch(client, token, "red")
+    (c2,) = indicator_for(objects, SHARED_C2)
+    assert c2["modified"].startswith("2024-01-10")
+    assert stix.report_for_article(hidden).id not in {o["id"] for o in objects}
+    assert all(not o.get("modified", "").startswith("2024-06-10") for o in objects)
