@@ -415,20 +415,31 @@ def scope_entries(articles: QuerySet) -> Iterator[tuple[str, Callable]]:
     the report's object_refs pass and TAXII's version check need only the ids)."""
     from api.exports import stix_relations
 
+    return entries_from(
+        scopes.source_rows(articles).iterator(chunk_size=scopes.CHUNK),
+        scopes.entity_rows(articles).iterator(chunk_size=scopes.CHUNK),
+        scopes.indicator_rows(articles).iterator(chunk_size=scopes.CHUNK),
+        stix_relations.relations(articles),
+    )
+
+
+def entries_from(sources, entities, indicators, relations) -> Iterator[tuple[str, Callable]]:
+    """(id, factory) of the objects of the given rows (as ``scope.source_rows``,
+    ``entity_rows``, ``indicator_rows`` and ``stix_relations.relations`` give them), the
+    portal's identity first."""
+    from api.exports.stix_relations import relationship_id
+
     yield PORTAL_ID, _portal_identity
-    for row in scopes.source_rows(articles).iterator(chunk_size=scopes.CHUNK):
+    for row in sources:
         yield sdo_id("identity", f"source:{row['source__name']}"), partial(_source_object, row)
-    for row in scopes.entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
+    for row in entities:
         ref = entity_ref(row)
         if ref is not None:
             yield ref, partial(_entity_object, row)
-    for row in scopes.indicator_rows(articles).iterator(chunk_size=scopes.CHUNK):
+    for row in indicators:
         yield from _indicator_entries(row)
-    for kind, source, target, row, why in stix_relations.relations(articles):
-        yield (
-            stix_relations.relationship_id(kind, source, target),
-            partial(_relationship, kind, source, target, row, why),
-        )
+    for kind, source, target, row, why in relations:
+        yield relationship_id(kind, source, target), partial(_relationship, kind, source, target, row, why)
 
 
 def scope_objects(articles: QuerySet) -> Iterator:

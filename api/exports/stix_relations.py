@@ -69,7 +69,7 @@ def _sighting_rows(articles: QuerySet, kind: str) -> QuerySet:
     )
 
 
-def _why(row: dict, what: str) -> str:
+def why(row: dict, what: str) -> str:
     return f"Named together in {row['articles']} article(s) that name this one {what}."
 
 
@@ -107,12 +107,48 @@ def relations(articles: QuerySet) -> Iterator[tuple[str, str, str, dict, str]]:
     for row in _actor_entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
         found = actor_entity_relation(row["actor"], row)
         if found is not None:
-            yield *found, row, _why(row, "threat actor")
+            yield *found, row, why(row, "threat actor")
     for row in _sighting_rows(articles, "threat-actor").iterator(chunk_size=scopes.CHUNK):
         found = actor_indicator_relation(row["named"], row["indicator__type"], row["indicator__value"])
         if found is not None:
-            yield *found, row, _why(row, "threat actor")
+            yield *found, row, why(row, "threat actor")
     for row in _sighting_rows(articles, "malware").iterator(chunk_size=scopes.CHUNK):
         found = malware_indicator_relation(row["named"], row["indicator__type"], row["indicator__value"])
         if found is not None:
-            yield *found, row, _why(row, "malware")
+            yield *found, row, why(row, "malware")
+
+
+def relations_of_one(entities: list[dict], indicators: list[dict], row: dict):
+    """What ``relations`` gives for a scope of one article, from that article's entity and
+    indicator rows (as ``scope.entity_rows`` and ``indicator_rows`` give them) and ``row``,
+    its aggregates (rank, first/last seen, one article): no query."""
+
+    def named(kind: str) -> str | None:
+        names = [e["entity__name"] for e in entities if e["entity__kind"] == kind]
+        return names[0] if len(names) == 1 else None
+
+    written = [i for i in indicators if i["written"] and not i["indicator__benign"]]
+    actor = named("threat-actor")
+    if actor is not None:
+        targets = sorted(
+            (e for e in entities if e["entity__kind"] in USED + TARGETED),
+            key=lambda e: (e["entity__kind"], e["entity__name"]),
+        )
+        for entity in targets:
+            found = actor_entity_relation(actor, entity)
+            if found is not None:
+                yield *found, row, why(row, "threat actor")
+        for indicator in written:
+            found = actor_indicator_relation(
+                actor, indicator["indicator__type"], indicator["indicator__value"]
+            )
+            if found is not None:
+                yield *found, row, why(row, "threat actor")
+    malware = named("malware")
+    if malware is not None:
+        for indicator in written:
+            found = malware_indicator_relation(
+                malware, indicator["indicator__type"], indicator["indicator__value"]
+            )
+            if found is not None:
+                yield *found, row, why(row, "malware")

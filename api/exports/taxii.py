@@ -24,23 +24,14 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from itertools import islice
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from api.exports import scope as scopes
-from api.exports import stix
-from api.exports.taxii_versions import (
-    FIRST,
-    LAST,
-    LATEST_ONLY,
-    VersionMatch,
-    earlier_articles,
-    later_articles,
-    supersede,
-    version_of,
-)
+from api.exports import stix, taxii_batch
+from api.exports.taxii_versions import LATEST_ONLY, VersionMatch, version_of
 from articles.tlp import TLP, TLP_ORDER, rank
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
@@ -138,11 +129,13 @@ class Entry:
         return version_of(self.obj, self.added)
 
 
-# What an article's report reads (stix.report_for_article); its bodies and search vector,
+# What an article's report and source read (stix.report_for_article); its bodies and search vector,
 # most of a row, are never read here.
 REPORT_COLUMNS = (
     "source_id",
     "source__name",
+    "source__reliability",
+    "source__url",
     "tlp",
     "url",
     "title",
@@ -165,15 +158,6 @@ def collection_articles(user, label: str) -> QuerySet:
         .annotate(date_added=Coalesce(F("processed_at"), F("ingested_at")))
         .order_by("date_added", "pk")
     )
-
-
-def article_entries(user, article) -> list[tuple[str, Callable]]:
-    """(id, factory) of one article's objects as its collection serves them, the report
-    first; nothing is built until a factory is called."""
-    pairs = list(stix.scope_entries(scopes.article_scope(user, article.pk)))
-    report = stix.report_for_article(article)
-    refs = [ref for ref, _make in pairs]
-    return [(report.id, partial(stix.report_object, report, article.tlp, refs)), *pairs]
 
 
 def entries(
@@ -202,42 +186,40 @@ def entries(
         articles = articles.filter(
             Q(date_added__gt=cursor.added) | Q(date_added=cursor.added, pk__gte=cursor.article)
         )
-    for article in articles.iterator(chunk_size=50):
-        skip = cursor.offset if cursor is not None and article.pk == cursor.article else 0
-        pairs = article_entries(user, article)
-        asked = [
-            (offset, ref, make)
-            for offset, (ref, make) in enumerate(pairs)
-            if offset >= skip and (not types or ref.split("--", 1)[0] in types) and (not ids or ref in ids)
-        ]
-        if not asked:
-            continue
-        served = _version_test(collection, article, [ref for ref, _make in pairs], versions)
-        for offset, ref, make in asked:
-            obj = served(ref, make, article.date_added)
-            if obj is not None:
-                yield Entry(article.date_added, article.pk, offset, obj)
+    stream = articles.iterator(chunk_size=BATCH)
+    while run := list(islice(stream, BATCH)):
+        found = taxii_batch.read(run, collection, frozenset() if versions.everything else versions.modes)
+        for article in run:
+            skip = cursor.offset if cursor is not None and article.pk == cursor.article else 0
+            objects = found[article.pk]
+            for offset, (ref, make) in enumerate(objects.pairs):
+                if (
+                    offset < skip
+                    or (types and ref.split("--", 1)[0] not in types)
+                    or (ids and ref not in ids)
+                ):
+                    continue
+                obj = _served(ref, make, article.date_added, objects, versions)
+                if obj is not None:
+                    yield Entry(article.date_added, article.pk, offset, obj)
 
 
-def _version_test(collection: QuerySet, article, refs: list[str], versions: VersionMatch):
-    """A function giving one of ``article``'s objects, built, if it is a version
-    ``versions`` asks for, else None."""
+# Articles read at once (taxii_batch): a page of 100 objects spans ~10 articles.
+BATCH = 10
+
+
+def _served(ref: str, make: Callable, added: dt.datetime, objects, versions: VersionMatch):
+    """The object, built, if it is a version ``versions`` asks for, else None."""
     if versions.everything:
-        return lambda ref, make, added: make()
-    newer = supersede(article, refs, later_articles(collection, article)) if LAST in versions.modes else None
-    older = (
-        supersede(article, refs, earlier_articles(collection, article)) if FIRST in versions.modes else None
-    )
-
-    def served(ref: str, make: Callable, added: dt.datetime):
-        if (newer is not None and ref not in newer) or (older is not None and ref not in older):
-            return make()
-        if versions.timestamps:
-            obj = make()
-            return obj if version_of(obj, added) in versions.timestamps else None
-        return None
-
-    return served
+        return make()
+    if (objects.newer is not None and ref not in objects.newer) or (
+        objects.older is not None and ref not in objects.older
+    ):
+        return make()
+    if versions.timestamps:
+        obj = make()
+        return obj if version_of(obj, added) in versions.timestamps else None
+    return None
 
 
 @dataclass

@@ -9,9 +9,11 @@ article's (publication, id), the order of their ``modified``.
 TAXII serves only the latest version of each object unless asked otherwise. An article's
 object is its latest version when no *later* article of the collection the reader may read
 (``visible_to`` again, so a hidden article never decides what is served) would give the same
-id; the first version, when no earlier one would. ``supersede`` answers that for one
-article with a few queries, one per kind of object, each narrowed to the article's own
-findings; it never builds the other articles' objects.
+id; the first version, when no earlier one would. ``api.exports.taxii_batch`` answers that
+for a run of articles with EXISTS on their findings' rows; relationships, which depend on
+what else an article names, are answered here per article (``supersede_relationships``),
+with queries narrowed to the article's own findings; the other articles' objects are never
+built.
 """
 
 from __future__ import annotations
@@ -19,10 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from api.exports import scope as scopes
-from api.exports import stix
 from api.exports.stix_relations import (
     TARGETED,
     USED,
@@ -31,7 +31,7 @@ from api.exports.stix_relations import (
     malware_indicator_relation,
     relationship_id,
 )
-from articles.models import ArticleEntity, Entity, Sighting
+from articles.models import ArticleEntity, Sighting
 
 LAST, FIRST, ALL = "last", "first", "all"
 
@@ -126,28 +126,11 @@ def earlier_articles(collection: QuerySet, article) -> Side:
     )
 
 
-def supersede(article, refs: list[str], side: Side) -> set[str]:
-    """The ids among ``refs`` (``article``'s objects) that an article of ``side`` also gives,
-    i.e. that have a version there. One query per kind of object, each an EXISTS per finding
-    of this article: the other articles' objects are never built."""
-    if not side.others.exists():
-        return set()
-    found = {stix.PORTAL_ID}  # every article's bundle carries the portal's identity
-    if side.others.filter(source_id=article.source_id).exists():
-        found.add(stix.sdo_id("identity", f"source:{article.source.name}"))
-    found |= _entities(article, side)
-    found |= _indicators(article, side)
-    relationships = {ref for ref in refs if ref.startswith("relationship--")}
-    if relationships:
-        found |= _relationships(article, side) & relationships
-    return found
-
-
-def _linked(side: Side, articles: QuerySet | None = None) -> Exists:
-    """Whether an article of ``side`` (or of ``articles``, a part of it) names the outer
-    row's entity."""
+def _linked(side: Side, articles: QuerySet) -> Exists:
+    """Whether an article of ``articles`` (a part of ``side``) names the outer row's entity;
+    the bound on the links' own publication date lets their index range over the side."""
     links = ArticleEntity.objects.filter(entity_id=OuterRef("entity_id")).filter(side.links)
-    return Exists(links.filter(article__in=(articles if articles is not None else side.others).values("pk")))
+    return Exists(links.filter(article__in=articles.values("pk")))
 
 
 def _sighted(side_articles: QuerySet, **conditions) -> Exists:
@@ -158,41 +141,6 @@ def _sighted(side_articles: QuerySet, **conditions) -> Exists:
     )
 
 
-def _entities(article, side: Side) -> set[str]:
-    rows = (
-        ArticleEntity.objects.filter(article_id=article.pk, entity__kind__in=scopes.EXPORTED_ENTITY_KINDS)
-        .filter(_linked(side))
-        .values("entity__kind", "entity__name", "entity__external_id", "entity__uuid")
-    )
-    return {ref for row in rows if (ref := stix.entity_ref(row)) is not None}
-
-
-def _indicators(article, side: Side) -> set[str]:
-    """An observable has a version in every article that sights the value; an indicator
-    only in those whose author wrote it (the rules of ``stix.indicator_ids``)."""
-    rows = (
-        Sighting.objects.filter(article_id=article.pk)
-        .values("indicator_id", "indicator__type", "indicator__value", "indicator__benign")
-        .distinct()
-        .annotate(
-            seen=_sighted(side.others),
-            written=Case(When(_sighted(side.others, derived_from=""), then=Value(1)), default=Value(0)),
-        )
-        .filter(seen=True)
-    )
-    return {ref for row in rows for ref in stix.indicator_ids(row)}
-
-
-def _the_sole(article, kind: str) -> int | None:
-    """The one entity of ``kind`` the article names, if it names exactly one."""
-    named = list(
-        ArticleEntity.objects.filter(article_id=article.pk, entity__kind=kind).values_list(
-            "entity_id", flat=True
-        )[:2]
-    )
-    return named[0] if len(named) == 1 else None
-
-
 def _naming_only(others: QuerySet, kind: str, entity_id: int) -> QuerySet:
     """The articles of ``others`` that name ``entity_id`` and no other entity of ``kind``."""
     names = ArticleEntity.objects.filter(article_id=OuterRef("pk"))
@@ -201,15 +149,18 @@ def _naming_only(others: QuerySet, kind: str, entity_id: int) -> QuerySet:
     )
 
 
-def _relationships(article, side: Side) -> set[str]:
-    """A relationship comes from an article naming exactly one threat actor (or malware):
-    another article gives one of this article's only if it names that same one actor (or
-    malware) alone, and the same target."""
+# An entity an article names as the only one of its kind: (id, name).
+Sole = tuple[int, str]
+
+
+def supersede_relationships(article, side: Side, actor: Sole | None, malware: Sole | None) -> set[str]:
+    """A relationship comes from an article naming exactly one threat actor (``actor``) or
+    malware (``malware``): another article gives one of this article's only if it names that
+    same one actor (or malware) alone, and the same target."""
     found: set[str] = set()
-    actor = _the_sole(article, "threat-actor")
     if actor is not None:
-        sole = _naming_only(side.others, "threat-actor", actor)
-        name = Entity.objects.get(pk=actor).name
+        actor_id, name = actor
+        sole = _naming_only(side.others, "threat-actor", actor_id)
         rows = (
             ArticleEntity.objects.filter(article_id=article.pk, entity__kind__in=USED + TARGETED)
             .filter(_linked(side, sole))
@@ -219,10 +170,9 @@ def _relationships(article, side: Side) -> set[str]:
         for kind, value in _written_also_in(article, sole):
             if (rel := actor_indicator_relation(name, kind, value)) is not None:
                 found.add(relationship_id(*rel))
-    malware = _the_sole(article, "malware")
     if malware is not None:
-        sole = _naming_only(side.others, "malware", malware)
-        name = Entity.objects.get(pk=malware).name
+        malware_id, name = malware
+        sole = _naming_only(side.others, "malware", malware_id)
         for kind, value in _written_also_in(article, sole):
             if (rel := malware_indicator_relation(name, kind, value)) is not None:
                 found.add(relationship_id(*rel))
