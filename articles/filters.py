@@ -8,6 +8,7 @@ FTS5 table), prefixes and indicators to the same id-based paths as the sidebar f
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from functools import reduce
 from operator import or_
@@ -55,14 +56,39 @@ class IdFilter(django_filters.NumberFilter):
 class PortalFilterSet(django_filters.FilterSet):
     """House widgets for every filter form: compact inputs, the same CSS classes."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "choices")
-            else:
-                widget.attrs.setdefault("class", "input")
+    # One form class per filter set class (get_form_class).
+    _form_classes: dict[type, type[forms.Form]] = {}
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form class, built once per filter set class.
+
+        django-filter builds a new class, and a new field for every filter, for each filter
+        set: 13 fields and a class per article list page (~1.5 % of its Python time under
+        cProfile). They depend only on the declared filters, and every form deep-copies its
+        class's fields, so one class serves every request; a filter set changes only its own
+        form's copies (the sources, the readable TLP labels).
+        """
+        cls = type(self)
+        form_class = self._form_classes.get(cls)
+        if form_class is None:
+            form_class = self._form_classes[cls] = _form_class(cls)
+        return form_class
+
+
+def _form_class(filterset_class: type[django_filters.FilterSet]) -> type[forms.Form]:
+    # Fields from copies of the declared filters: building a filter's field caches it on
+    # the filter, and the declared ones are deep-copied for every filter set.
+    filters = copy.deepcopy(filterset_class.base_filters)
+    for filter_ in filters.values():
+        filter_.model = filterset_class._meta.model  # a label not given is the model field's
+    fields = {name: filter_.field for name, filter_ in filters.items()}
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "choices")
+        else:
+            widget.attrs.setdefault("class", "input")
+    return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
 
 
 class SourceFilter(django_filters.Filter):
