@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from articles.form_fields import PlainChoiceField
 from articles.widgets import QuickCheckboxes, QuickDateInput, QuickHiddenInput, QuickSelect, QuickTextInput
@@ -95,3 +97,20 @@ def test_inputs_give_the_same_markup_as_django(django_widget, quick_widget, valu
     got = quick_widget(attrs=attrs).render("q", value, attrs={"id": "id_q", "aria-invalid": "true"})
     assert parse_html(got) == parse_html(expected)
     assert "<b>" not in got
+
+
+@pytest.mark.parametrize("value", [None, "", "2", "3"])
+def test_labels_that_are_not_plain_text_match_django(value):
+    # Not from the escaped-options cache: a lazy label may read differently in another
+    # language, and a safe one is markup.
+    choices = [(None, gettext_lazy("Any")), (2, mark_safe("<i>Two</i>")), ("3", 'x<"&')]
+    expected = forms.Select(choices=choices).render("name", value, attrs={"id": "id_name"})
+    got = QuickSelect(choices=choices).render("name", value, attrs={"id": "id_name"})
+    assert parse_html(got) == parse_html(expected)
+
+
+def test_plain_choices_render_the_same_from_the_cache():
+    widget = QuickSelect(choices=CHOICES)
+    first = [widget.render("name", value) for value in (None, "1", "3")]
+    assert [widget.render("name", value) for value in (None, "1", "3")] == first
+    assert first[1] != first[2]  # the selection is per render, not cached
