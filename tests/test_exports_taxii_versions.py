@@ -165,3 +165,31 @@ def test_each_articles_objects_and_versions_are_what_its_own_export_gives(make_u
         earlier = set().union(*(exported[a.pk] for a in order[:position]))
         assert batched.newer & set(exported[article.pk]) == set(exported[article.pk]) & later, article
         assert batched.older & set(exported[article.pk]) == set(exported[article.pk]) & earlier, article
+
+
+@pytest.mark.parametrize("version", ["last", "all"])
+def test_small_pages_over_many_runs_of_articles_serve_the_same_objects(client, make_user, version):
+    """More articles than one run (taxii.BATCH), several with the same date added: paging
+    seven objects at a time gives exactly what one large page gives, in the same order."""
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    for day in range(taxii.BATCH * 2 + 3):
+        enriched(
+            f"Day {day}: APT28 used 185.220.101.{day} and Mimikatz.",
+            tlp="green",
+            published_at=JAN + dt.timedelta(days=day),
+        )
+    same_moment = timezone.now()
+    Article.objects.filter(tlp="green").filter(pk__in=Article.objects.order_by("pk").values("pk")[:6]).update(
+        processed_at=same_moment
+    )
+    reader = make_user("green")
+    _, token = issue_token(reader, name="taxii")
+    whole = fetch(client, token, "green", limit=1000, **{"match[version]": version})
+    paged = fetch(client, token, "green", limit=7, **{"match[version]": version})
+    assert [o["id"] for o in paged] == [o["id"] for o in whole]
+    assert len(whole) > 7 * 4
+    reports = [o for o in whole if o["type"] == "report"]
+    assert len(reports) == taxii.BATCH * 2 + 3

@@ -24,7 +24,6 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -183,11 +182,12 @@ def entries(
     if added_after is not None:
         articles = articles.filter(date_added__gt=added_after)
     if cursor is not None:
-        articles = articles.filter(
+        # The first condition is implied by the second; it lets the (tlp, date added, id)
+        # index start at the cursor instead of at the label's first article.
+        articles = articles.filter(date_added__gte=cursor.added).filter(
             Q(date_added__gt=cursor.added) | Q(date_added=cursor.added, pk__gte=cursor.article)
         )
-    stream = articles.iterator(chunk_size=BATCH)
-    while run := list(islice(stream, BATCH)):
+    for run in _runs(articles):
         found = taxii_batch.read(run, collection, frozenset() if versions.everything else versions.modes)
         for article in run:
             skip = cursor.offset if cursor is not None and article.pk == cursor.article else 0
@@ -206,6 +206,23 @@ def entries(
 
 # Articles read at once (taxii_batch): a page of 100 objects spans ~10 articles.
 BATCH = 10
+
+
+def _runs(articles: QuerySet) -> Iterator[list]:
+    """``articles`` (in date-added order) ten at a time, each run a keyset query with a
+    LIMIT: the planner walks the (tlp, date added, id) index for it, where a cursor over the
+    whole label was planned as a sort of all of it (0.4-1.6 s at 100k articles)."""
+    run = list(articles[:BATCH])
+    while run:
+        yield run
+        if len(run) < BATCH:
+            return
+        end = run[-1]
+        run = list(
+            articles.filter(date_added__gte=end.date_added).filter(
+                Q(date_added__gt=end.date_added) | Q(date_added=end.date_added, pk__gt=end.pk)
+            )[:BATCH]
+        )
 
 
 def _served(ref: str, make: Callable, added: dt.datetime, objects, versions: VersionMatch):

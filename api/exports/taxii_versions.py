@@ -186,5 +186,6 @@ def _written_also_in(article, articles: QuerySet) -> list[tuple[str, str]]:
         Sighting.objects.filter(article_id=article.pk, derived_from="", indicator__benign="")
         .filter(_sighted(articles, derived_from=""))
         .values_list("indicator__type", "indicator__value")
+        .order_by()
         .distinct()
     )

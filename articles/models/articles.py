@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
 from articles import bylines
@@ -148,6 +149,10 @@ class Article(models.Model):
             # Exact-duplicate detection by text. A plain index: db_index=True on a CharField
             # also builds a varchar_pattern_ops ("_like") copy for LIKE queries nobody runs.
             models.Index(fields=["content_hash"], name="article_content_hash_idx"),
+            # A label's articles in the order they were added (findings written, else taken
+            # in): TAXII collections page through them (api.exports.taxii), and without it
+            # every page sorted the whole label first (1.6 s at 100k articles).
+            models.Index("tlp", Coalesce("processed_at", "ingested_at"), "id", name="article_tlp_added_idx"),
         ]
 
     def __str__(self) -> str:
