@@ -126,26 +126,17 @@ def earlier_articles(collection: QuerySet, article) -> Side:
     )
 
 
-def _linked(side: Side, articles: QuerySet) -> Exists:
-    """Whether an article of ``articles`` (a part of ``side``) names the outer row's entity;
-    the bound on the links' own publication date lets their index range over the side."""
-    links = ArticleEntity.objects.filter(entity_id=OuterRef("entity_id")).filter(side.links)
-    return Exists(links.filter(article__in=articles.values("pk")))
-
-
-def _sighted(side_articles: QuerySet, **conditions) -> Exists:
-    return Exists(
-        Sighting.objects.filter(
-            indicator_id=OuterRef("indicator_id"), article__in=side_articles.values("pk"), **conditions
-        )
-    )
-
-
-def _naming_only(others: QuerySet, kind: str, entity_id: int) -> QuerySet:
-    """The articles of ``others`` that name ``entity_id`` and no other entity of ``kind``."""
-    names = ArticleEntity.objects.filter(article_id=OuterRef("pk"))
-    return others.filter(Exists(names.filter(entity_id=entity_id))).exclude(
-        Exists(names.filter(entity__kind=kind).exclude(entity_id=entity_id))
+def _naming_only(side: Side, kind: str, entity_id: int) -> QuerySet:
+    """Ids of the articles of ``side`` that name ``entity_id`` and no other entity of
+    ``kind``, found from that entity's own links (their index ranges over the side by the
+    copied publication date) rather than from every link of every target."""
+    others = ArticleEntity.objects.filter(article_id=OuterRef("article_id"), entity__kind=kind)
+    return (
+        ArticleEntity.objects.filter(entity_id=entity_id)
+        .filter(side.links)
+        .filter(article__in=side.others.values("pk"))
+        .exclude(Exists(others.exclude(entity_id=entity_id)))
+        .values("article_id")
     )
 
 
@@ -160,11 +151,13 @@ def supersede_relationships(article, side: Side, actor: Sole | None, malware: So
     found: set[str] = set()
     if actor is not None:
         actor_id, name = actor
-        sole = _naming_only(side.others, "threat-actor", actor_id)
+        sole = _naming_only(side, "threat-actor", actor_id)
+        targets = ArticleEntity.objects.filter(article_id=article.pk, entity__kind__in=USED + TARGETED)
         rows = (
-            ArticleEntity.objects.filter(article_id=article.pk, entity__kind__in=USED + TARGETED)
-            .filter(_linked(side, sole))
+            ArticleEntity.objects.filter(article_id__in=sole, entity_id__in=targets.values("entity_id"))
             .values("entity__kind", "entity__name", "entity__external_id", "entity__uuid")
+            .order_by()
+            .distinct()
         )
         found |= {relationship_id(*rel) for row in rows if (rel := actor_entity_relation(name, row))}
         for kind, value in _written_also_in(article, sole):
@@ -172,7 +165,7 @@ def supersede_relationships(article, side: Side, actor: Sole | None, malware: So
                 found.add(relationship_id(*rel))
     if malware is not None:
         malware_id, name = malware
-        sole = _naming_only(side.others, "malware", malware_id)
+        sole = _naming_only(side, "malware", malware_id)
         for kind, value in _written_also_in(article, sole):
             if (rel := malware_indicator_relation(name, kind, value)) is not None:
                 found.add(relationship_id(*rel))
@@ -181,10 +174,13 @@ def supersede_relationships(article, side: Side, actor: Sole | None, malware: So
 
 def _written_also_in(article, articles: QuerySet) -> list[tuple[str, str]]:
     """The values this article's author wrote (not on a warning list) that an author of one
-    of ``articles`` wrote too: what relationships are drawn from."""
+    of ``articles`` (a subquery of ids) wrote too: what relationships are drawn from."""
+    theirs = Sighting.objects.filter(
+        indicator_id=OuterRef("indicator_id"), derived_from="", article_id__in=articles
+    )
     return list(
         Sighting.objects.filter(article_id=article.pk, derived_from="", indicator__benign="")
-        .filter(_sighted(articles, derived_from=""))
+        .filter(Exists(theirs))
         .values_list("indicator__type", "indicator__value")
         .order_by()
         .distinct()
