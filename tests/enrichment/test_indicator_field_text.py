@@ -15,6 +15,7 @@ from articles.enrichment import attack_ids
 from articles.enrichment.cli import run_extract
 from articles.enrichment.indicators import IndicatorExtractor
 from articles.enrichment.types import Document, DroppedCandidate
+from tests.enrichment.hostile_inputs import HOSTILE, megabyte
 
 EXTRACTOR = IndicatorExtractor(warninglists=False)
 
@@ -298,24 +299,8 @@ def test_extract_explain_lists_dropped_candidates() -> None:
 
 # --- Linear time on hostile input ---------------------------------------------------
 
-HOSTILE = {
-    "userinfo without a host": "http://" + "u" * 60 + ":" + "p" * 60 + "@",
-    "bare hosts with paths": "evil.com/a" + "/b" * 50 + " ",
-    # No whitespace anywhere: each "](" cut must not make the next URL rescan the rest.
-    "markdown links": "[https://a.com/p](https://a.com/p)" + "-x" * 40,
-    "glued addresses": "host1.2.3.4port",
-    "glued address chain": "1.2.3.4x",
-    "redacted addresses": "x.x.x.x.",
-    "hex letters": "deadbeef",
-    "underscored hex": "_" + "a1" * 16,
-    "cve spellings": "cve_2021_ CVE 2017-",
-    "attack ids": "T1086.002T",
-    "look-alike dots": "a\uff0e",
-    "obfuscated schemes": "h**p://",
-}
 
-
-def test_a_megabyte_of_each_hostile_form_is_extracted_in_under_a_second() -> None:
+def test_a_megabyte_of_each_hostile_form_is_extracted_in_linear_time() -> None:
     # Load the suffix list and the ATT&CK table first: they are built once per process.
     EXTRACTOR.run(Document("evil.com T1059"))
     attack_ids.annotate("T1059", [])
@@ -327,10 +312,11 @@ def test_a_megabyte_of_each_hostile_form_is_extracted_in_under_a_second() -> Non
         return time.perf_counter() - started
 
     for name, piece in HOSTILE.items():
-        text = (piece * (1_000_000 // len(piece) + 1))[:1_000_000]
-        # The better of two runs: the machine is shared, and a quadratic path would
-        # take minutes, not one second more.
-        assert min(seconds(text), seconds(text)) < 1.0, name
+        # The better of two runs. The target, 1 s a megabyte, is timed by
+        # bench/indicators_speed.py (0.02-0.5 s on a slow machine); the bound here only has
+        # to catch a quadratic path, which takes minutes, without failing on a loaded one.
+        text = megabyte(piece)
+        assert min(seconds(text), seconds(text)) < 5.0, name
 
 
 def test_userinfo_of_a_url_with_another_scheme_is_not_an_email() -> None:

@@ -1,0 +1,26 @@
+"""Field-text forms that could make indicator extraction rescan its input: each repeated to
+a megabyte, extraction must stay linear. Shared by the test that catches a quadratic path
+(tests/enrichment/test_indicator_field_text.py) and the bench that times the 1 s target
+(bench/indicators_speed.py)."""
+
+from __future__ import annotations
+
+HOSTILE = {
+    "userinfo without a host": "http://" + "u" * 60 + ":" + "p" * 60 + "@",
+    "bare hosts with paths": "evil.com/a" + "/b" * 50 + " ",
+    # No whitespace anywhere: each "](" cut must not make the next URL rescan the rest.
+    "markdown links": "[https://a.com/p](https://a.com/p)" + "-x" * 40,
+    "glued addresses": "host1.2.3.4port",
+    "glued address chain": "1.2.3.4x",
+    "redacted addresses": "x.x.x.x.",
+    "hex letters": "deadbeef",
+    "underscored hex": "_" + "a1" * 16,
+    "cve spellings": "cve_2021_ CVE 2017-",
+    "attack ids": "T1086.002T",
+    "look-alike dots": "a\uff0e",
+    "obfuscated schemes": "h**p://",
+}
+
+
+def megabyte(piece: str, size: int = 1_000_000) -> str:
+    return (piece * (size // len(piece) + 1))[:size]
