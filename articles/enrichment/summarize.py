@@ -156,12 +156,7 @@ def _unique(texts: list[str]) -> list[tuple[int, list[str], set[str]]]:
 
 def _repeats_a_kept_sentence(words: set[str], holders: dict[str, list[int]], kept_sizes: list[int]) -> bool:
     """Whether ``words`` share NEAR_DUPLICATE of the smaller set with a kept sentence."""
-    in_kept = words & holders.keys()
-    # Two sentences in five share no word with any kept one: building a Counter for
-    # nothing cost more than the rest of the test.
-    if not in_kept:
-        return False
-    shared = Counter(chain.from_iterable(map(holders.__getitem__, in_kept)))
+    shared = Counter(chain.from_iterable(map(holders.__getitem__, words & holders.keys())))
     size = len(words)
     return any(count / min(size, kept_sizes[kept]) >= NEAR_DUPLICATE for kept, count in shared.items())
 
