@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-import scale  # noqa: E402 (bench/scale.py: database helpers and the data's picks)
+import api_bench  # noqa: E402 (bench/api_bench.py: the database, one request timed)
+import scale  # noqa: E402 (bench/scale.py: the data's picks)
 
 WARM, TIMED = 3, 20
 TARGET_MS = 50
@@ -39,22 +37,10 @@ def main() -> None:
     parser.add_argument("--database", default="intelportal_bench_100k")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    scale.ensure_database(args.database)
-    done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "api", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=scale.django_env(args.database),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"migrate api failed:\n{done.stdout}\n{done.stderr}")
-    scale.setup_django(args.database, "api-speed-bench-not-secret")
+    api_bench.prepare(args.database, "api-speed-bench-not-secret")
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from api.tokens import issue_token, revoke_token
@@ -97,23 +83,9 @@ def main() -> None:
                 page10 = client.get(page10).json()["next"] or page10
             for name, path, params in probes:
                 url, query = (page10, {}) if path is None else (path, params)
-                for _ in range(WARM):
-                    client.get(url, query)
-                times, errors = [], 0
-                for _ in range(TIMED):
-                    started = time.perf_counter()
-                    response = client.get(url, query)
-                    times.append((time.perf_counter() - started) * 1000)
-                    errors += response.status_code != 200
-                with CaptureQueriesContext(connection) as queries:
-                    client.get(url, query)
-                times.sort()
-                results.setdefault(name, {})[username] = {
-                    "p50_ms": round(statistics.median(times), 1),
-                    "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-                    "queries": len(queries.captured_queries),
-                    "errors": errors,
-                }
+                timed = api_bench.time_request(client, url, query, warm=WARM, timed=TIMED)
+                timed.pop("response")
+                results.setdefault(name, {})[username] = timed
     finally:
         for token, user in tokens:
             revoke_token(token, by=user)

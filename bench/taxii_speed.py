@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-import scale  # noqa: E402 (bench/scale.py: database helpers)
+import api_bench  # noqa: E402 (bench/api_bench.py: the database, one request timed)
 
 WARM = 2
 USERS = ("bench-analyst", "bench-red-admin")
@@ -40,22 +37,10 @@ def main() -> None:
     parser.add_argument("--timed", type=int, default=10)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    scale.ensure_database(args.database)
-    done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "api", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=scale.django_env(args.database),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"migrate api failed:\n{done.stdout}\n{done.stderr}")
-    scale.setup_django(args.database, "taxii-speed-bench-not-secret")
+    api_bench.prepare(args.database, "taxii-speed-bench-not-secret")
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from api.exports import taxii
@@ -95,25 +80,11 @@ def main() -> None:
             tokens.append((token, user))
             client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}", HTTP_ACCEPT=taxii.MEDIA_TYPE)
             for name, url, query in probes:
-                for _ in range(WARM):
-                    client.get(url, query)
-                times, errors, served = [], 0, 0
-                for _ in range(args.timed):
-                    started = time.perf_counter()
-                    response = client.get(url, query)
-                    times.append((time.perf_counter() - started) * 1000)
-                    errors += response.status_code != 200
-                    served = len(response.json().get("objects", [])) if response.status_code == 200 else 0
-                with CaptureQueriesContext(connection) as queries:
-                    client.get(url, query)
-                times.sort()
-                results.setdefault(name, {})[username] = {
-                    "p50_ms": round(statistics.median(times), 1),
-                    "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-                    "queries": len(queries.captured_queries),
-                    "objects": served,
-                    "errors": errors,
-                }
+                timed = api_bench.time_request(client, url, query, warm=WARM, timed=args.timed)
+                response = timed.pop("response")
+                ok = response is not None and response.status_code == 200
+                timed["objects"] = len(response.json().get("objects", [])) if ok else 0
+                results.setdefault(name, {})[username] = timed
     finally:
         for token, user in tokens:
             revoke_token(token, by=user)
