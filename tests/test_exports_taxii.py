@@ -63,7 +63,8 @@ def test_added_after_and_the_date_headers(live_server, make_user):
     url = f"{live_server.url}/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}/objects/"
     headers = {"Authorization": f"Bearer {token}", "Accept": taxii.MEDIA_TYPE}
 
-    first = requests.get(url, headers=headers, params={"limit": 2}, timeout=10)
+    # The marking, the portal identity, then the first article's report.
+    first = requests.get(url, headers=headers, params={"limit": 3}, timeout=10)
     assert first.headers["Content-Type"] == taxii.MEDIA_TYPE
     assert first.json()["more"] is True and first.json()["next"]
     last = first.headers["X-TAXII-Date-Added-Last"]

@@ -14,6 +14,7 @@ from api.exports import stix, taxii
 from api.tokens import issue_token
 from articles.models import ArticleGrant
 from tests.exports_support import enriched
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,12 +144,15 @@ def test_each_articles_objects_and_versions_are_what_its_own_export_gives(make_u
     from api.exports import scope, taxii_batch
     from api.exports.taxii_versions import FIRST, LAST
 
-    for tlp, published, text in VARIED:
-        enriched(*([text] if text else []), tlp=tlp, published_at=published)
+    shared = SourceFactory()  # every other article from one source: its identity has versions
+    for number, (tlp, published, text) in enumerate(VARIED):
+        source = shared if number % 2 else SourceFactory()
+        enriched(*([text] if text else []), tlp=tlp, published_at=published, source=source)
     reader = make_user("amber")  # reads CLEAR, never RED
     collection = taxii.collection_articles(reader, "clear")
     articles = list(collection)
-    found = taxii_batch.read(articles, collection, frozenset({FIRST, LAST}))
+    modes = frozenset({FIRST, LAST})
+    found = taxii_batch.read(articles, collection, modes, taxii_batch.collection_ends(collection, modes))
 
     def own(article) -> dict[str, str]:
         pairs = list(stix.scope_entries(scope.article_scope(reader, article.pk)))
@@ -193,3 +197,103 @@ def test_small_pages_over_many_runs_of_articles_serve_the_same_objects(client, m
     assert len(whole) > 7 * 4
     reports = [o for o in whole if o["type"] == "report"]
     assert len(reports) == taxii.BATCH * 2 + 3
+
+
+def test_the_manifest_gives_each_served_objects_own_version(client, two_versions):
+    """The manifest's version is the served object's modified (created where it has none),
+    to the character: reports carry ingestion times with microseconds, cut to STIX's
+    milliseconds in both."""
+    token, _earlier, _later = two_versions
+    base = f"/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for version in ("last", "all"):
+        params = {"limit": 1000, "match[version]": version}
+        objects = client.get(f"{base}/objects/", params, **auth).json()["objects"]
+        manifest = client.get(f"{base}/manifest/", params, **auth).json()["objects"]
+        assert [m["id"] for m in manifest] == [o["id"] for o in objects]
+        for entry, obj in zip(manifest, objects, strict=True):
+            stamp = obj.get("modified", obj.get("created"))
+            if stamp is not None:
+                assert entry["version"] == stamp, obj["id"]
+                assert len(stamp.rsplit(".", 1)[1]) == 4, stamp  # three decimals and the Z
+
+
+@pytest.mark.parametrize("version", ["last", "first"])
+def test_hidden_versions_on_both_sides_change_nothing(client, make_user, version):
+    """A RED reader with a grant on the middle of three articles (same findings, same
+    source): the ones before and after it are hidden, so the collection serves exactly what
+    the reader's own export of the middle one holds, whichever end is asked for."""
+    from api.exports import scope
+
+    source = SourceFactory()
+    hidden_before = enriched(tlp="red", published_at=JAN, source=source)
+    mine = enriched(tlp="red", published_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), source=source)
+    hidden_after = enriched(tlp="red", published_at=JUN, source=source)
+    reader = make_user("red")
+    ArticleGrant.objects.create(article=mine, user=reader)
+    _, token = issue_token(reader, name="taxii")
+
+    served = {o["id"] for o in fetch(client, token, "red", **{"match[version]": version})}
+    own = set(stix.scope_ids(scope.article_scope(reader, mine.pk)))
+    head = {stix.TLP2_IDS["red"], stix.PORTAL_ID}
+    assert served == own | head | {stix.report_for_article(mine).id}
+    assert not served & {stix.report_for_article(a).id for a in (hidden_before, hidden_after)}
+
+
+def test_match_version_values(client, two_versions):
+    token, _earlier, _later = two_versions
+    url = f"/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}/objects/"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def ask(value: str):
+        return client.get(url, {"match[version]": value, "limit": 1000}, **auth)
+
+    # Spaces in a list; each (id, version) once even when two modes pick the same version
+    # (the marking, the portal identity, a value found once).
+    manifest = url.replace("/objects/", "/manifest/")
+    both = client.get(manifest, {"match[version]": " first , last ", "limit": 1000}, **auth).json()
+    pairs = [(m["id"], m["version"]) for m in both["objects"]]
+    assert len(pairs) == len(set(pairs))
+    assert len({i for i, _v in pairs}) < len(pairs)  # and both versions of the shared values
+    # Another time zone names the same instant.
+    at = ask("2024-01-10T01:00:00+01:00").json()["objects"]
+    assert [o["modified"][:10] for o in indicator_for(at, SHARED_C2)] == ["2024-01-10"]
+    # A timestamp that matches nothing serves nothing, not even the marking.
+    assert "objects" not in ask("2001-01-01T00:00:00Z").json()
+    for bad in ("2024-01-10T00:00:00", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "latest"):
+        response = ask(bad)
+        assert response.status_code == 400, bad
+        assert response["Content-Type"] == taxii.MEDIA_TYPE
+
+
+def test_a_page_reads_its_articles_in_runs_not_one_by_one(client, make_user):
+    """Queries for one page of 100 objects over 3 runs of articles: the runs' reads are
+    fixed, and only relationships' version checks are per article (none when relationships
+    are not asked for)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for day in range(taxii.BATCH * 3):
+        enriched(
+            f"Day {day}: APT28 used 185.220.101.{day} and Mimikatz.",
+            published_at=JAN + dt.timedelta(days=day),
+        )
+    reader = make_user("clear")
+    _, token = issue_token(reader, name="taxii")
+    url = f"/api/v1/taxii2/root/collections/{taxii.collection_id('clear')}/objects/"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    counts = {}
+    for name, params in {
+        "default": {},
+        "all": {"match[version]": "all"},
+        "reports": {"match[type]": "report"},
+    }.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"limit": 100, **params}, **auth).status_code == 200
+        counts[name] = len(queries.captured_queries)
+    # The runs' reads: the token, the collection's ends, and per run its articles, entity
+    # links, sightings and sources.
+    assert counts["all"] <= 8
+    assert counts["reports"] <= 16
+    # Per article at most two more: its relationships' later versions (one actor here).
+    assert counts["default"] <= counts["reports"] + 2 * taxii.BATCH * 3

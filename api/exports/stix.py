@@ -72,6 +72,12 @@ PORTAL_NAME = "Intel Portal"
 ATTACK_URL = "https://attack.mitre.org/techniques/{}/"
 
 
+def ms(moment: dt.datetime) -> dt.datetime:
+    """``moment`` to the millisecond: STIX timestamps of versions have exactly three decimals
+    (stix2 would write six), and TAXII's manifest gives the same text as the object."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 @lru_cache(maxsize=8)
 def tlp_marking(label: str) -> stix2.MarkingDefinition:
     return stix2.MarkingDefinition(
@@ -87,6 +93,10 @@ def sdo_id(stix_type: str, canonical: str) -> str:
 
 
 PORTAL_ID = sdo_id("identity", f"portal:{PORTAL_NAME}")
+
+
+def relationship_id(kind: str, source: str, target: str) -> str:
+    return sdo_id("relationship", f"{kind}|{source}|{target}")
 
 
 # ------------------------------------------------------------------------------- patterns
@@ -205,7 +215,8 @@ def report_for_article(article) -> ReportInfo:
 
 def report_for_story(story_id: int, lead, latest: dt.datetime | None = None) -> ReportInfo:
     """``lead``: the story's first article the reader may read; ``latest``: when the last of
-    them was published or enriched (a new article in the story is a new version)."""
+    them was published, enriched or edited (a new article in the story is a new version;
+    one leaving it, or the reader's view, can make ``modified`` go back)."""
     return ReportInfo(
         id=sdo_id("report", f"story:{story_id}"),
         name=lead.title,
@@ -247,7 +258,7 @@ def _markings(rank: int) -> list[str]:
 def _common(row: dict) -> dict:
     return {
         "created": VALUE_CREATED,
-        "modified": row["last_seen"],
+        "modified": ms(row["last_seen"]),
         "created_by_ref": PORTAL_ID,
         "object_marking_refs": _markings(row["rank"]),
     }
@@ -296,7 +307,7 @@ def _entity_object(row: dict):
 def _seen(row: dict) -> dict:
     """The first and last publication among the export's articles naming it: STIX's
     ``first_seen``/``last_seen`` of an intrusion set or a malware family."""
-    return {"first_seen": row["first_seen"], "last_seen": row["last_seen"]}
+    return {"first_seen": ms(row["first_seen"]), "last_seen": ms(row["last_seen"])}
 
 
 def entity_ref(row: dict, prefix: str = "entity__") -> str | None:
@@ -360,7 +371,7 @@ def _indicator(row: dict, pattern: str) -> stix2.Indicator:
         name=value,
         pattern=pattern,
         pattern_type="stix",
-        valid_from=row["first_seen"],
+        valid_from=ms(row["first_seen"]),
         indicator_types=["malicious-activity"],
         description=f"Seen in {row['articles']} article(s).",
         **_common(row),
@@ -376,8 +387,6 @@ def indicator_ref(kind: str, value: str) -> str | None:
 
 
 def _relationship(kind: str, source: str, target: str, row: dict, why: str = "") -> stix2.Relationship:
-    from api.exports.stix_relations import relationship_id
-
     return stix2.Relationship(
         id=relationship_id(kind, source, target),
         relationship_type=kind,
@@ -398,7 +407,7 @@ def _source_object(row: dict) -> stix2.Identity:
     )
 
 
-def _portal_identity() -> stix2.Identity:
+def portal_identity() -> stix2.Identity:
     return stix2.Identity(
         id=PORTAL_ID,
         name=PORTAL_NAME,
@@ -427,9 +436,7 @@ def entries_from(sources, entities, indicators, relations) -> Iterator[tuple[str
     """(id, factory) of the objects of the given rows (as ``scope.source_rows``,
     ``entity_rows``, ``indicator_rows`` and ``stix_relations.relations`` give them), the
     portal's identity first."""
-    from api.exports.stix_relations import relationship_id
-
-    yield PORTAL_ID, _portal_identity
+    yield PORTAL_ID, portal_identity
     for row in sources:
         yield sdo_id("identity", f"source:{row['source__name']}"), partial(_source_object, row)
     for row in entities:
@@ -498,9 +505,9 @@ def report_object(report: ReportInfo, label: str, refs: list[str]) -> stix2.Repo
         id=report.id,
         name=report.name,
         description=report.description or None,
-        published=report.published,
-        created=report.created,
-        modified=max(report.created, report.published, report.modified or report.published),
+        published=ms(report.published),
+        created=ms(report.created),
+        modified=ms(max(report.created, report.published, report.modified or report.published)),
         report_types=report.report_types,
         created_by_ref=report.created_by_ref,
         external_references=report.external_references or None,

@@ -69,7 +69,7 @@ def _sighting_rows(articles: QuerySet, kind: str) -> QuerySet:
     )
 
 
-def why(row: dict, what: str) -> str:
+def _why(row: dict, what: str) -> str:
     return f"Named together in {row['articles']} article(s) that name this one {what}."
 
 
@@ -98,24 +98,20 @@ def malware_indicator_relation(malware: str, kind: str, value: str) -> tuple[str
     return "indicates", ref, sdo_id("malware", malware)
 
 
-def relationship_id(kind: str, source: str, target: str) -> str:
-    return sdo_id("relationship", f"{kind}|{source}|{target}")
-
-
 def relations(articles: QuerySet) -> Iterator[tuple[str, str, str, dict, str]]:
     """(relationship type, source id, target id, aggregates row, description), streamed."""
     for row in _actor_entity_rows(articles).iterator(chunk_size=scopes.CHUNK):
         found = actor_entity_relation(row["actor"], row)
         if found is not None:
-            yield *found, row, why(row, "threat actor")
+            yield *found, row, _why(row, "threat actor")
     for row in _sighting_rows(articles, "threat-actor").iterator(chunk_size=scopes.CHUNK):
         found = actor_indicator_relation(row["named"], row["indicator__type"], row["indicator__value"])
         if found is not None:
-            yield *found, row, why(row, "threat actor")
+            yield *found, row, _why(row, "threat actor")
     for row in _sighting_rows(articles, "malware").iterator(chunk_size=scopes.CHUNK):
         found = malware_indicator_relation(row["named"], row["indicator__type"], row["indicator__value"])
         if found is not None:
-            yield *found, row, why(row, "malware")
+            yield *found, row, _why(row, "malware")
 
 
 def relations_of_one(entities: list[dict], indicators: list[dict], row: dict):
@@ -137,13 +133,13 @@ def relations_of_one(entities: list[dict], indicators: list[dict], row: dict):
         for entity in targets:
             found = actor_entity_relation(actor, entity)
             if found is not None:
-                yield *found, row, why(row, "threat actor")
+                yield *found, row, _why(row, "threat actor")
         for indicator in written:
             found = actor_indicator_relation(
                 actor, indicator["indicator__type"], indicator["indicator__value"]
             )
             if found is not None:
-                yield *found, row, why(row, "threat actor")
+                yield *found, row, _why(row, "threat actor")
     malware = named("malware")
     if malware is not None:
         for indicator in written:
@@ -151,4 +147,4 @@ def relations_of_one(entities: list[dict], indicators: list[dict], row: dict):
                 malware, indicator["indicator__type"], indicator["indicator__value"]
             )
             if found is not None:
-                yield *found, row, why(row, "malware")
+                yield *found, row, _why(row, "malware")

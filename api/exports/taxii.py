@@ -120,16 +120,12 @@ class Entry:
         return self.obj.id
 
     @property
-    def type(self) -> str:
-        return self.obj.type
-
-    @property
     def version(self) -> str:
         return version_of(self.obj, self.added)
 
 
-# What an article's report and source read (stix.report_for_article); its bodies and search vector,
-# most of a row, are never read here.
+# What an article's report and source identity read (stix.report_for_article, taxii_batch);
+# its bodies and search vector, most of a row, are never read here.
 REPORT_COLUMNS = (
     "source_id",
     "source__name",
@@ -172,11 +168,9 @@ def entries(
     versions, types and ids asked for. An entry's position (the cursor's offset) counts
     every object of its article, served or not, so a page boundary never moves when a newer
     article supersedes an object between two requests. Only served objects are built."""
-    marking_added = stix.EPOCH
-    if cursor is None and (added_after is None or marking_added > added_after):
-        marking = stix.tlp_marking(label)
-        if (not types or marking.type in types) and (not ids or marking.id in ids):
-            yield Entry(marking_added, 0, 0, marking)
+    wanted = _Wanted(types, ids)
+    if cursor is None or cursor.article == 0:
+        yield from _head(label, added_after, cursor.offset if cursor else 0, versions, wanted)
     collection = collection_articles(user, label)
     articles = collection
     if added_after is not None:
@@ -187,21 +181,48 @@ def entries(
         articles = articles.filter(date_added__gte=cursor.added).filter(
             Q(date_added__gt=cursor.added) | Q(date_added=cursor.added, pk__gte=cursor.article)
         )
+    modes = frozenset() if versions.everything else versions.modes
+    ends = taxii_batch.collection_ends(collection, modes)
     for run in _runs(articles):
-        found = taxii_batch.read(run, collection, frozenset() if versions.everything else versions.modes)
+        found = taxii_batch.read(run, collection, modes, ends, relationships=wanted.type("relationship"))
         for article in run:
             skip = cursor.offset if cursor is not None and article.pk == cursor.article else 0
             objects = found[article.pk]
             for offset, (ref, make) in enumerate(objects.pairs):
-                if (
-                    offset < skip
-                    or (types and ref.split("--", 1)[0] not in types)
-                    or (ids and ref not in ids)
-                ):
+                # The portal's identity is in every article's bundle; the collection serves
+                # it once, at its head.
+                if offset < skip or ref == stix.PORTAL_ID or not wanted(ref):
                     continue
                 obj = _served(ref, make, article.date_added, objects, versions)
                 if obj is not None:
                     yield Entry(article.date_added, article.pk, offset, obj)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """``match[type]`` and ``match[id]``: whether an object id is asked for."""
+
+    types: frozenset[str]
+    ids: frozenset[str]
+
+    def type(self, name: str) -> bool:
+        return not self.types or name in self.types
+
+    def __call__(self, ref: str) -> bool:
+        return self.type(ref.split("--", 1)[0]) and (not self.ids or ref in self.ids)
+
+
+def _head(label: str, added_after, skip: int, versions: VersionMatch, wanted: _Wanted) -> Iterator[Entry]:
+    """The collection's first entries, before any article: the label's marking definition
+    and the portal's identity (every object's ``created_by_ref``), each one version, added
+    at the marking's date."""
+    if added_after is not None and added_after >= stix.EPOCH:
+        return
+    for offset, obj in enumerate((stix.tlp_marking(label), stix.portal_identity())):
+        if offset < skip or not wanted(obj.id):
+            continue
+        if versions.modes or version_of(obj, stix.EPOCH) in versions.timestamps:
+            yield Entry(stix.EPOCH, 0, offset, obj)
 
 
 # Articles read at once (taxii_batch): a page of 100 objects spans ~10 articles.
@@ -209,7 +230,7 @@ BATCH = 10
 
 
 def _runs(articles: QuerySet) -> Iterator[list]:
-    """``articles`` (in date-added order) ten at a time, each run a keyset query with a
+    """``articles`` (in date-added order) ``BATCH`` at a time, each run a keyset query with a
     LIMIT: the planner walks the (tlp, date added, id) index for it, where a cursor over the
     whole label was planned as a sort of all of it (0.4-1.6 s at 100k articles)."""
     run = list(articles[:BATCH])

@@ -3,16 +3,17 @@
 A collection serves, article by article, the objects a STIX export of that one article would
 hold (``stix.scope_entries`` of the article's scope). Asked article by article, that is
 about a dozen queries each (findings, relationships, the version checks), most of a page's
-time. Here a run of articles is read at once: one query for their entity links and one for
-their sightings, each row carrying whether a later (or earlier) article of the collection
-the reader may read names the same value — the version check of
-``api.exports.taxii_versions`` as an EXISTS on the same row. What one article's scope
-aggregates (its TLP, its publication, one article) needs no query. Relationships are
+time. Here a run of articles is read at once: one query for their entity links, one for
+their sightings and one for their sources, each row also saying whether a later (or
+earlier) article of the collection the reader may read has the same value — the version
+check of ``api.exports.taxii_versions`` as an EXISTS on the same row. What one article's
+scope aggregates (its TLP, its publication, one article) needs no query. Relationships are
 drawn from the same rows (``stix_relations.relations_of_one``); only their version check
-stays per article, for the articles that have any.
+stays per article, for the articles that name one actor or one malware, and only when
+relationships are asked for.
 
 ``tests/test_exports_taxii_versions.py`` checks that every article's objects here are the
-ones its own STIX export gives.
+ones its own STIX export gives, and the version sets against their definition.
 """
 
 from __future__ import annotations
@@ -59,8 +60,27 @@ class _Found:
     older: set[str] = field(default_factory=set)
 
 
-def read(articles: list, collection: QuerySet, modes: frozenset[str]) -> dict[int, ArticleObjects]:
-    """The objects of ``articles`` (rows of ``taxii.collection_articles``), by article id."""
+def collection_ends(collection: QuerySet, modes: frozenset[str]) -> tuple[int | None, int | None]:
+    """The ids of the collection's last and first articles in version order (publication,
+    then id), where ``modes`` asks for them: nothing comes after (before) those. Read once a
+    request, so a page's runs all see the same ends."""
+    ids = collection.order_by().values_list("pk", flat=True)
+    last = ids.order_by("-published_at", "-pk").first() if LAST in modes else None
+    first = ids.order_by("published_at", "pk").first() if FIRST in modes else None
+    return last, first
+
+
+def read(
+    articles: list,
+    collection: QuerySet,
+    modes: frozenset[str],
+    ends: tuple[int | None, int | None],
+    *,
+    relationships: bool = True,
+) -> dict[int, ArticleObjects]:
+    """The objects of ``articles`` (rows of ``taxii.collection_articles``), by article id.
+    ``relationships``: whether relationships are asked for at all (``match[type]``); when
+    not, their per-article version check is not run."""
     found: dict[int, _Found] = defaultdict(_Found)
     ids = [article.pk for article in articles]
     members = collection.order_by().values("pk")
@@ -70,12 +90,11 @@ def read(articles: list, collection: QuerySet, modes: frozenset[str]) -> dict[in
     for row in _indicator_rows(ids, members, modes):
         _note(found[row["article_id"]], row, list(stix.indicator_ids(row)))
         found[row["article_id"]].indicators.append(row)
-    _mark_sources(articles, members, modes)
-    ends = collection.order_by().values_list("pk", flat=True)
-    last = ends.order_by("-published_at", "-pk").first() if LAST in modes else None
-    first = ends.order_by("published_at", "pk").first() if FIRST in modes else None
+    sources = _source_flags(ids, members, modes)
     return {
-        article.pk: _objects(article, found[article.pk], collection, modes, last, first)
+        article.pk: _objects(
+            article, found[article.pk], sources.get(article.pk, {}), collection, modes, ends, relationships
+        )
         for article in articles
     }
 
@@ -96,7 +115,7 @@ def _version_refs(row: dict, refs: list[str], side: str) -> list[str]:
     return list(stix.indicator_ids({**row, "written": row["written"] and wrote}))
 
 
-def _objects(article, found: _Found, collection: QuerySet, modes, last: int | None, first: int | None):
+def _objects(article, found: _Found, sources: dict, collection: QuerySet, modes, ends, relationships: bool):
     rank = TLP_ORDER.index(article.tlp) if article.tlp in TLP_ORDER else len(TLP_ORDER) - 1
     alone = {
         "rank": rank,
@@ -118,11 +137,16 @@ def _objects(article, found: _Found, collection: QuerySet, modes, last: int | No
     report = stix.report_for_article(article)
     refs = [ref for ref, _make in pairs]
     result = ArticleObjects([(report.id, _report_factory(report, article.tlp, refs)), *pairs])
-    sole = _sole(entities) if relations else None
+    sole = _sole(entities) if relations and relationships else None
+    last, first = ends
     if LAST in modes:
-        result.newer = _side_set(article, found.newer, last, collection, sole, later=True)
+        result.newer = _side_set(
+            article, found.newer, sources.get("later"), last, collection, sole, later=True
+        )
     if FIRST in modes:
-        result.older = _side_set(article, found.older, first, collection, sole, later=False)
+        result.older = _side_set(
+            article, found.older, sources.get("earlier"), first, collection, sole, later=False
+        )
     return result
 
 
@@ -140,16 +164,17 @@ def _report_factory(report, label: str, refs: list[str]) -> Callable:
     return lambda: stix.report_object(report, label, refs)
 
 
-def _side_set(article, found: set[str], end: int | None, collection, sole, *, later: bool):
-    """The ids with a version on one side: from the rows, plus the portal's identity and the
-    source's when there is any article on that side, plus relationships (asked per article)."""
+def _side_set(article, found: set[str], same_source: bool, end: int | None, collection, sole, *, later: bool):
+    """The ids with a version on one side: from the rows, plus the portal's identity when
+    there is any article on that side, the source's identity when one of them is from the
+    same source, and relationships (asked per article, only when ``sole`` is given)."""
     if end == article.pk:  # the last (or first) article of the collection: nothing beyond it
         return set()
-    side: Side = later_articles(collection, article) if later else earlier_articles(collection, article)
     superseded = set(found) | {stix.PORTAL_ID}
-    if getattr(article, "source_later" if later else "source_earlier"):
+    if same_source:
         superseded.add(stix.sdo_id("identity", f"source:{article.source.name}"))
     if sole is not None:
+        side: Side = later_articles(collection, article) if later else earlier_articles(collection, article)
         superseded |= supersede_relationships(article, side, *sole)
     return superseded
 
@@ -157,13 +182,13 @@ def _side_set(article, found: set[str], end: int | None, collection, sole, *, la
 # ---------------------------------------------------------------------------------- rows
 
 
-def _mark_sources(articles: list, members: QuerySet, modes) -> None:
-    """Set ``source_later`` / ``source_earlier`` on each article: whether an article of the
-    collection from the same source comes after (before) it, one query for the run."""
+def _source_flags(ids: list[int], members: QuerySet, modes) -> dict[int, dict[str, bool]]:
+    """For each article, whether an article of the collection from the same source comes
+    after it (``later``) or before it (``earlier``): one query for the run."""
     from articles.models import Article
 
     flags = {}
-    for name, later in (("source_later", True), ("source_earlier", False)):
+    for name, later in (("later", True), ("earlier", False)):
         if (LAST if later else FIRST) in modes:
             at, pk = OuterRef("published_at"), OuterRef("pk")
             beyond = (
@@ -174,13 +199,10 @@ def _mark_sources(articles: list, members: QuerySet, modes) -> None:
             flags[name] = Exists(
                 Article.objects.filter(pk__in=members, source_id=OuterRef("source_id")).filter(beyond)
             )
-    values = {}
-    if flags:
-        rows = Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(**flags).values("pk", *flags)
-        values = {row["pk"]: row for row in rows}
-    for article in articles:
-        for name in ("source_later", "source_earlier"):
-            setattr(article, name, values.get(article.pk, {}).get(name, False))
+    if not flags:
+        return {}
+    rows = Article.objects.filter(pk__in=ids).annotate(**flags).values("pk", *flags)
+    return {row.pop("pk"): row for row in rows}
 
 
 def _beyond(path: str, later: bool) -> Q:
@@ -217,7 +239,9 @@ def _entity_rows(ids: list[int], members: QuerySet, modes) -> list[dict]:
 
 
 def _indicator_rows(ids: list[int], members: QuerySet, modes) -> list[dict]:
-    written = Max(Case(When(derived_from="", then=Value(1)), default=Value(0)))
+    """One row per (article, value) sighted in the run, with ``written`` (an author wrote it
+    there, not only a URL's or e-mail's host) and the version flags: whether a later
+    (earlier) article of the collection sights it, and whether an author wrote it there."""
     flags = {}
     for name, later in (("later", True), ("earlier", False)):
         if (LAST if later else FIRST) in modes:
@@ -226,26 +250,18 @@ def _indicator_rows(ids: list[int], members: QuerySet, modes) -> list[dict]:
             ).filter(_beyond("article__", later))
             flags[name] = Exists(other)
             flags[f"{name}_written"] = Exists(other.filter(derived_from=""))
-    rows = (
+    # The article's publication is grouped on because the flags read it (OuterRef): they
+    # depend only on the article and the value, so grouping on them too changes nothing.
+    return list(
         Sighting.objects.filter(article_id__in=ids)
-        .values("article_id", "indicator_id", "indicator__type", "indicator__value", "indicator__benign")
-        .annotate(written=written)
+        .values(
+            "article_id",
+            "article__published_at",
+            "indicator_id",
+            "indicator__type",
+            "indicator__value",
+            "indicator__benign",
+        )
+        .annotate(written=Max(Case(When(derived_from="", then=Value(1)), default=Value(0))), **flags)
         .order_by("article_id", "indicator_id")
     )
-    if not flags:
-        return list(rows)
-    # The flags depend only on the value and the article, so they are read once per row of
-    # the aggregate, not per sighting: a subquery over the grouped rows.
-    by_key = {(row["article_id"], row["indicator_id"]): row for row in rows}
-    pairs = (
-        Sighting.objects.filter(article_id__in=ids)
-        .values("article_id", "indicator_id")
-        .distinct()
-        .annotate(**flags)
-        .values("article_id", "indicator_id", *flags)
-    )
-    for flagged in pairs:
-        by_key[(flagged["article_id"], flagged["indicator_id"])].update(
-            {name: flagged[name] for name in flags}
-        )
-    return list(by_key.values())

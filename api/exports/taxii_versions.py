@@ -23,13 +23,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from api.exports.stix import relationship_id
 from api.exports.stix_relations import (
     TARGETED,
     USED,
     actor_entity_relation,
     actor_indicator_relation,
     malware_indicator_relation,
-    relationship_id,
 )
 from articles.models import ArticleEntity, Sighting
 
@@ -57,10 +57,10 @@ class VersionMatch:
             if word in (LAST, FIRST, ALL):
                 modes.add(word)
                 continue
-            moment = _parse_timestamp(word)
-            if moment is None:
+            text = _version_text_of(word)
+            if text is None:
                 raise VersionError("match[version]: use first, last, all or a timestamp.")
-            timestamps.add(_version_text(moment))
+            timestamps.add(text)
         return cls(frozenset(modes), frozenset(timestamps))
 
     @property
@@ -72,14 +72,18 @@ class VersionMatch:
 LATEST_ONLY = VersionMatch()
 
 
-def _parse_timestamp(text: str) -> dt.datetime | None:
+def _version_text_of(text: str) -> str | None:
+    """A requested version, as ``version_of`` writes them, or None if it is not a timestamp
+    with a time zone (or one that falls off the calendar once turned to UTC)."""
     from django.utils.dateparse import parse_datetime
 
     try:
         moment = parse_datetime(text)
-    except ValueError:
+        if moment is None or moment.tzinfo is None:
+            return None
+        return _version_text(moment)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _version_text(moment: dt.datetime) -> str:

@@ -59,7 +59,9 @@ def stix_story(request: HttpRequest, pk: int) -> HttpResponse:
     lead = articles.order_by("published_at", "pk").first()
     if lead is None:
         return not_found()
-    dates = articles.order_by().aggregate(published=Max("published_at"), enriched=Max("processed_at"))
+    dates = articles.order_by().aggregate(
+        published=Max("published_at"), enriched=Max("processed_at"), edited=Max("updated_at")
+    )
     latest = max(filter(None, dates.values()))
     return _bundle(articles, stix.report_for_story(pk, lead, latest), f"story-{pk}")
 
