@@ -20,7 +20,6 @@ import argparse
 import cProfile
 import io
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -43,21 +42,10 @@ def main() -> None:
         "--profile-out", metavar="FILE", help="with --profile: also write the raw stats (pstats) to FILE"
     )
     args = parser.parse_args()
-    if "bench" not in args.database:
-        raise SystemExit("--database must be a scale-bench database (its name contains 'bench')")
-
-    scale.setup_django(args.database, secrets.token_urlsafe(32))
-    import logging
-
+    client = scale.signed_in_client(args.database, args.user)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
-
-    logging.getLogger("axes").setLevel(logging.WARNING)
-    client = Client(raise_request_exception=True)
-    client.force_login(User.objects.get(username=args.user))
     client.get(args.url)  # warm-up: connection, caches, compiled templates
 
     totals, in_sql = [], []

@@ -17,7 +17,6 @@ against the same database.
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
 import sys
 import time
@@ -46,21 +45,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="per URL")
     parser.add_argument("--mode", choices=["cpu", "exec"], default="cpu")
     args = parser.parse_args()
-    if "bench" not in args.database:
-        raise SystemExit("--database must be a scale-bench database (its name contains 'bench')")
-
-    scale.setup_django(args.database, secrets.token_urlsafe(32))
-    import logging
-
+    client = scale.signed_in_client(args.database, args.user)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
-
-    logging.getLogger("axes").setLevel(logging.WARNING)
-    client = Client(raise_request_exception=True)
-    client.force_login(User.objects.get(username=args.user))
     pages = urls(scale.picks())
     for url in pages:
         for _ in range(3):  # connection, compiled templates, caches

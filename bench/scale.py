@@ -236,6 +236,24 @@ def setup_django(name: str, secret: str) -> None:
     django.setup()
 
 
+def signed_in_client(database: str, username: str):
+    """A django.test.Client signed in as ``username`` on ``database``, a scale-bench one
+    (refused otherwise: the benches write visits and sessions), Django set up for it."""
+    if "bench" not in database:
+        raise SystemExit("--database must be a scale-bench database (its name contains 'bench')")
+    setup_django(database, secrets.token_urlsafe(32))
+    import logging
+
+    from django.test import Client
+
+    from accounts.models import User
+
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    client = Client(raise_request_exception=True)
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
 def _esc(value: object) -> str:
     """One field of COPY's text format."""
     if value is None:
