@@ -74,9 +74,10 @@ def read(client, url: str, token: str, **params) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
-def taxii_pages(client, token: str, label: str, endpoint: str) -> list[str]:
+def taxii_pages(client, token: str, label: str, endpoint: str, version: str = "last") -> list[str]:
     base = f"/api/v1/taxii2/root/collections/{taxii.collection_id(label)}/{endpoint}/"
-    bodies, params = [], {"limit": "3"}
+    first = {"limit": "3", "match[version]": version}
+    bodies, params = [], first
     while True:
         status, body = read(client, base, token, **params)
         assert status == 200
@@ -84,7 +85,7 @@ def taxii_pages(client, token: str, label: str, endpoint: str) -> list[str]:
         page = json.loads(body)
         if not page.get("more"):
             return bodies
-        params = {"limit": "3", "next": page["next"]}
+        params = {**first, "next": page["next"]}
 
 
 def every_surface(client, token: str, world) -> dict[str, tuple[int, str]]:
@@ -125,6 +126,10 @@ def test_no_export_shows_an_article_the_reader_cannot_see(client, world, reader)
     for label in seen:
         surfaces[f"taxii-objects-{label}"] = (200, "".join(taxii_pages(client, token, label, "objects")))
         surfaces[f"taxii-manifest-{label}"] = (200, "".join(taxii_pages(client, token, label, "manifest")))
+        # Every version, and the earliest: each is decided among the articles the reader may read.
+        for version in ("all", "first"):
+            pages = taxii_pages(client, token, label, "objects", version)
+            surfaces[f"taxii-objects-{label}-{version}"] = (200, "".join(pages))
 
     missing = {}
     for name, (_status, body) in surfaces.items():
