@@ -330,3 +330,36 @@ def test_a_draft_raised_above_an_editor_by_a_report_joining_its_story_is_closed_
     assert client.get(reverse("briefs:edit", args=[brief.pk])).status_code == 404
     brief.refresh_from_db()
     assert brief.tlp == "amber"
+
+
+def test_the_article_page_offers_only_drafts_and_briefs_the_editor_may_work_on_or_read(
+    client, author, reviewer, make_user, django_assert_num_queries, rf
+):
+    from briefs.article_blocks import detail_panel
+
+    article = week_article(title="Hooked article", tlp="green")
+    secret = week_article(title="Amber neighbour", tlp="amber")
+    green_editor = make_user("green", "editor")
+    request = rf.get(article.get_absolute_url())
+    request.user = green_editor
+    assert green_editor.role == "editor"  # read once per request, by the page before the panel
+    with django_assert_num_queries(1):  # no brief names the article or its week: one plain query
+        assert "No draft brief of 2026-W49" in detail_panel(request, article)
+
+    draft(author, title="Open draft", kind="special")
+    draft(
+        author, secret, title="Draft with an amber item", kind="special"
+    )  # the green editor may not open it
+    draft(author, week=48, title="Last week's draft", kind="special")
+    hidden = published(author, reviewer, article, secret, title="Amber brief citing it", kind="special")
+    readable = published(author, reviewer, article, week=50, title="Green brief citing it", kind="special")
+    client.force_login(green_editor)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Add to “Open draft”" in page
+    assert "Draft with an amber item" not in page and "Last week" not in page
+    assert reverse("briefs:detail", args=[readable.pk]) in page
+    assert reverse("briefs:detail", args=[hidden.pk]) not in page
+    client.force_login(author)  # amber: every one of them
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Add to “Draft with an amber item”" in page and "Add to “Open draft”" in page
+    assert reverse("briefs:detail", args=[hidden.pk]) in page
