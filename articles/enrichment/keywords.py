@@ -15,9 +15,14 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from itertools import accumulate, chain
+from collections.abc import Callable
+from itertools import chain, compress, filterfalse
+from operator import not_
+from typing import Any, TypeVar
 
 from articles.enrichment.stopwords import STOP_WORDS
+
+_V = TypeVar("_V")
 
 VERSION = "1.0.0"
 
@@ -36,8 +41,11 @@ MIN_WORD_LENGTH = 2
 # (a pasted report, a whole PDF) rarely changes the top phrases, while the work grows
 # with its length; the bound keeps one huge document from stalling a worker.
 MAX_TEXT_CHARS = 20_000
-# Marks a sentence boundary in the flat token list; never a token (tokens hold no spaces).
+# Marks a sentence boundary in the flat chunk list; never a chunk (chunks hold no spaces).
 _BREAK = "\n"
+# 1 + ln(n) for every count a bounded text can reach (a content word is at least two
+# characters long), looked up rather than computed per word.
+_ONE_PLUS_LOG = [1.0, *(1.0 + math.log(count) for count in range(1, MAX_TEXT_CHARS // 2 + 1))]
 
 
 def _bounded(text: str) -> str:
@@ -70,42 +78,86 @@ def _candidate_form(token: str) -> str:
     return word if _is_candidate_word(word) else ""
 
 
-# Vocabulary repeats from article to article, so the form of each token (and that
-# form lower-cased, the key words are counted by) is kept between calls. The tables
-# are replaced together, never cleared, when they grow too big: a thread still
-# reading the old pair is not disturbed.
-_FORM_CACHE_SIZE = 100_000
-_form_tables: tuple[dict[str, str], dict[str, str]] = ({_BREAK: ""}, {_BREAK: ""})
+# Vocabulary repeats from article to article, so the tokens of each whitespace-separated
+# chunk of text ("Microsoft's", "attack,", "(APT28)"), as candidate forms and as keys
+# (the forms lower-cased, what words are counted by), are kept between calls: a sentence's
+# tokens are then its ``str.split()`` chunks looked up, with no regex pass. That gives the
+# same tokens: a token never holds whitespace, and ``str.split`` splits exactly where the
+# regex's ``\s`` matches. A table is cleared when it grows too big (a lookup that then
+# misses computes its entry again); chunks longer than _MAX_CACHED_CHUNK characters (a
+# pasted hash list, a long URL) are computed for each use and not kept.
+_CHUNK_CACHE_SIZE = 100_000
+_MAX_CACHED_CHUNK = 100
 
 
-def _forms_tables(tokens: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Tables giving the candidate form, and its key, of every token in ``tokens``."""
-    global _form_tables
-    forms, keys = _form_tables
-    missing = tokens.difference(forms)
-    if len(forms) + len(missing) > _FORM_CACHE_SIZE:
-        forms, keys = _form_tables = ({_BREAK: ""}, {_BREAK: ""})
-        missing = tokens.difference(forms)
-    for token in missing:
-        form = _candidate_form(token)
-        # The key is written before the form: a thread that finds the form finds the key.
-        keys[token] = form.lower()
-        forms[token] = form
-    return forms, keys
+class _Table(dict[str, _V]):
+    """Values computed on first lookup and kept (see above)."""
+
+    __slots__ = ("_compute",)
+
+    def __init__(self, compute: Callable[[str], _V]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> _V:
+        value = self._compute(key)
+        if len(key) <= _MAX_CACHED_CHUNK:
+            if len(self) >= _CHUNK_CACHE_SIZE:
+                self.clear()
+            self[key] = value
+        return value
 
 
-def _repeated_phrase_counts(keys: list[str]) -> Counter[tuple[str, ...]]:
+def _chunk_forms(chunk: str) -> tuple[str, ...]:
+    # _BREAK is never split into tokens: it stands for one that ends every run.
+    return ("",) if chunk == _BREAK else tuple(map(_candidate_form, _TOKEN.findall(chunk)))
+
+
+def _joined_forms(chunk: str) -> str:
+    return " ".join(_chunk_forms(chunk))
+
+
+# A chunk's forms joined by spaces (they hold none): a sentence's are its chunks' joined
+# again, and split, and lower-cased for the keys, in C rather than per chunk.
+_FORMS: _Table[str] = _Table(_joined_forms)
+# Per candidate form, its key.
+_FORM_KEYS: _Table[str] = _Table(str.lower)
+
+
+def _first_word(joined: str) -> str:
+    return joined.partition(" ")[0]
+
+
+def _repeated_phrase_counts(keys: list[str]) -> dict[tuple[str, ...], int]:
     """Counts of the two- and three-word phrases inside runs ("" ends a run) seen twice or more.
 
     A multi-word phrase seen once is usually an accident of word order, so those
     are dropped here, before any scoring.
     """
-    # Built from shifted copies of the whole list, not per word: this is the hot path.
-    second, third = keys[1:], keys[2:]
-    grams: list[tuple[str, ...]] = [(a, b) for a, b in zip(keys, second, strict=False) if a and b]
-    grams += [(a, b, c) for a, b, c in zip(keys, second, third, strict=False) if a and b and c]
-    counts = Counter(grams)
-    return Counter({phrase: count for phrase, count in counts.items() if count > 1})
+    # Built from a shifted copy of the whole list, not per word: this is the hot path
+    # (``pairwise`` gives the same pairs with some 2 % more instructions for the stage).
+    second = keys[1:]
+    pair_counts = Counter([(a, b) for a, b in zip(keys, second, strict=False) if a and b])
+    repeated: dict[tuple[str, ...], int] = {pair: count for pair, count in pair_counts.items() if count > 1}
+    # A three-word phrase seen twice has both its pairs seen twice: only those few are
+    # counted, as whole words in the keys joined by spaces (keys hold none; "" leaves two).
+    after: dict[str, list[str]] = {}
+    for a, b in repeated:
+        after.setdefault(a, []).append(b)
+    joined = ""
+    for a, b in list(repeated):
+        for c in after.get(b, ()):
+            joined = joined or f" {' '.join(keys)} "
+            phrase = f" {a} {b} {c} "
+            count = 0
+            at = joined.find(phrase)
+            while at >= 0:
+                count += 1
+                # Overlapping repeats count too ("a b a" twice in "a b a b a").
+                at = joined.find(phrase, at + 1)
+            if count > 1:
+                repeated[a, b, c] = count
+    return repeated
 
 
 def keywords(text: str, limit: int = 8) -> list[str]:
@@ -113,66 +165,81 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     if limit <= 0:
         return []
     sentences = _sentences(_bounded(text))
-    # One flat token list for the whole text, each sentence followed by _BREAK, so
-    # the per-word work below runs once per distinct token, not once per word.
-    per_sentence = list(map(_TOKEN.findall, sentences))
-    for sentence_tokens in per_sentence:
-        sentence_tokens.append(_BREAK)
-    tokens = list(chain.from_iterable(per_sentence))
-    sentence_starts = list(accumulate(map(len, per_sentence), initial=0))
-    sentence_ends = sentence_starts[1:]
-    del sentence_starts[-1]
-    form_of, key_of = _forms_tables(set(tokens))
-    # Each word as written, "" for anything that ends a run of content words.
-    forms = list(map(form_of.__getitem__, tokens))
-    # The same, lower-cased: what words are counted by.
-    keys = list(map(key_of.__getitem__, tokens))
+    # Each sentence's chunks, followed by _BREAK.
+    per_sentence = list(map(str.split, sentences))
+    for sentence_chunks in per_sentence:
+        sentence_chunks.append(_BREAK)
+    # Each sentence's tokens as words as written, "" for anything that ends a run of content
+    # words, joined by spaces (one trails: _BREAK's); lower-cased, the keys words are
+    # counted by; then all of them in one list.
+    sentence_forms = [" ".join(map(_FORMS.__getitem__, chunks)) for chunks in per_sentence]
+    sentence_keys = [forms.lower().split(" ") for forms in sentence_forms]
+    keys = list(chain.from_iterable(sentence_keys))
 
     word_count = Counter(keys)
     word_count.pop("", None)
     if not word_count:
         return []
     # In how many sentences each word occurs.
-    word_sentences = Counter(
-        chain.from_iterable(map(set, map(keys.__getitem__, map(slice, sentence_starts, sentence_ends))))
-    )
+    word_sentences = Counter(chain.from_iterable(map(set, sentence_keys)))
     # Spellings that open a sentence say little about case, except for names like "APT28".
-    opening_forms = Counter([form for form in map(forms.__getitem__, sentence_starts) if form])
+    opening_forms = Counter([form for form in map(_first_word, sentence_forms) if form])
     # Each word as written mid-sentence, to show phrases in the article's own spelling.
-    written_forms = Counter(forms)
+    written_forms = Counter(" ".join(sentence_forms).split(" "))
     written_forms.pop("", None)
     for form, count in opening_forms.items():
         written_forms[form] -= count
         if not written_forms[form]:
             del written_forms[form]
+    # A form in lower case (every form holds a letter) is its own key; the others are
+    # few, and are filed by key.
+    written = list(written_forms)
+    in_lower_case = list(map(str.islower, written))
+    lower_case_seen = set(compress(written, in_lower_case))
     capitalised: dict[str, int] = {}
-    lower_case_seen: set[str] = set()
-    for form, count in written_forms.items():
+    variants: dict[str, list[str]] = {}
+    for form in compress(written, map(not_, in_lower_case)):
+        key = _FORM_KEYS[form]
         if form[0].isupper():
-            key = form.lower()
-            capitalised[key] = capitalised.get(key, 0) + count
+            capitalised[key] = capitalised.get(key, 0) + written_forms[form]
         else:
-            lower_case_seen.add(form.lower())
+            lower_case_seen.add(key)
+        variants.setdefault(key, []).append(form)
 
     top_count = max(word_count.values())
     sentence_total = max(len(sentences), 1)
 
-    word_score = {
-        word: count / top_count
-        + word_sentences[word] / sentence_total
-        + 0.5 * capitalised.get(word, 0) / count
-        for word, count in word_count.items()
-    }
-
     # Scores are negated so the heap yields the best first, ties broken by the phrase.
     # A single word's mean is its own score and its cohesion term vanishes; the
     # sums below add in the same order as a mean over the phrase's words would.
-    scored = [(-(word_score[word] * (1.0 + math.log(count))), (word,)) for word, count in word_count.items()]
+    word_score: dict[str, float] = {}
+    scored: list[tuple[Any, ...]] = []
+    capitals_of = capitalised.get
+    once: list[str] = []
+    for word, count in word_count.items():
+        if count == 1:
+            once.append(word)
+            continue
+        score = word_score[word] = (
+            count / top_count + word_sentences[word] / sentence_total + 0.5 * capitals_of(word, 0) / count
+        )
+        scored.append((-(score * _ONE_PLUS_LOG[count]), (word,)))
+    # A word seen once is in one sentence and in no repeated phrase, and scores one of two
+    # values, with a capital or without: each such group enters the heap as its first word
+    # (in phrase order) and the group, and each word popped lets the next one in.
+    once_score = 1 / top_count + 1 / sentence_total
+    for group, score in (
+        (list(filterfalse(capitalised.__contains__, once)), once_score + 0.0),
+        (list(filter(capitalised.__contains__, once)), once_score + 0.5),
+    ):
+        if group:
+            heapq.heapify(group)
+            scored.append((-score, (heapq.heappop(group),), group))
     for phrase, count in _repeated_phrase_counts(keys).items():
         mean = sum(word_score[word] for word in phrase) / len(phrase)
         # Cohesion: how often these words occur only as this phrase ("sovereign AI").
         cohesion = count / min(word_count[word] for word in phrase)
-        score = mean * (1.0 + math.log(count)) * (1.0 + cohesion * (len(phrase) - 1))
+        score = mean * _ONE_PLUS_LOG[count] * (1.0 + cohesion * (len(phrase) - 1))
         scored.append((-score, phrase))
     # Only the first few phrases are ever looked at: a heap gives them without a full sort.
     heapq.heapify(scored)
@@ -181,7 +248,11 @@ def keywords(text: str, limit: int = 8) -> list[str]:
     chosen_sets: list[set[str]] = []
     in_chosen_phrases: set[str] = set()
     while scored and len(chosen) < limit:
-        phrase = heapq.heappop(scored)[1]
+        entry = heapq.heappop(scored)
+        phrase = entry[1]
+        if len(entry) > 2 and entry[2]:
+            group = entry[2]
+            heapq.heappush(scored, (entry[0], (heapq.heappop(group),), group))
         words = set(phrase)
         # A word joins at most one chosen phrase, and a shorter form of a chosen phrase
         # adds nothing: "cybersecurity partnerships" then not "cybersecurity" nor
@@ -196,9 +267,11 @@ def keywords(text: str, limit: int = 8) -> list[str]:
             in_chosen_phrases |= words
     needed = {word for phrase in chosen for word in phrase}
     spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for form, count in written_forms.items():
-        if form.lower() in needed:
-            spellings[form.lower()][form] += count
+    for word in needed:
+        for form in variants.get(word, ()):
+            spellings[word][form] += written_forms[form]
+        if word in written_forms:
+            spellings[word][word] += written_forms[word]
     for form, count in opening_forms.items():
         word = form.lower()
         if word in needed and word not in spellings and not form[1:].islower():
