@@ -164,7 +164,14 @@ class PhraseHit:
     start: int  # character offset of the first word
 
 
-@dataclass(frozen=True, slots=True)
+# The first word (lower-cased) of every phrase of every index built: a text's words are
+# tested against them once, and each index then walks only the few that start one of its
+# phrases, not every word again. A new index adds its own (``_first_words_version``
+# moves on, so texts split before it are tested again).
+_first_words: set[str] = set()
+_first_words_version = 0
+
+
 class Words:
     """A text split into words once (shared through a cache: read, never change).
 
@@ -173,9 +180,25 @@ class Words:
     offset is the total length of the parts before it.
     """
 
-    parts: list[str]
-    written: list[str]
-    folded: list[str]
+    __slots__ = ("_starts", "folded", "parts", "written")
+
+    def __init__(self, parts: list[str], written: list[str], folded: list[str]) -> None:
+        self.parts = parts
+        self.written = written
+        self.folded = folded
+        self._starts: tuple[int, list[tuple[int, str]]] = (-1, [])
+
+    def phrase_starts(self) -> list[tuple[int, str]]:
+        """(position, folded word) of each word that some index's phrase starts with."""
+        version, starts = self._starts
+        current = _first_words_version
+        if version != current:
+            firsts = _first_words
+            starts = [(i, word) for i, word in enumerate(self.folded) if word in firsts]
+            # The version read before the words were tested: an index built meanwhile
+            # has them tested again next time.
+            self._starts = (current, starts)
+        return starts
 
 
 @lru_cache(maxsize=8)
@@ -213,6 +236,10 @@ class PhraseIndex:
                     table.setdefault(key, []).append((group, index))
                     sizes.setdefault(words[0].lower(), set()).add(len(words))
         self._sizes = {word: sorted(lengths, reverse=True) for word, lengths in sizes.items()}
+        global _first_words_version
+        if not _first_words.issuperset(sizes):
+            _first_words.update(sizes)
+            _first_words_version += 1
 
     def find(self, text: str) -> list[PhraseHit]:
         """Leftmost-longest, non-overlapping hits, in text order."""
@@ -223,10 +250,10 @@ class PhraseIndex:
         consumed_until = 0
         # Hits come in text order, so offsets are summed forward from the last one.
         summed_parts, offset = 0, 0
-        for position in [i for i, word in enumerate(folded) if word in sizes]:
-            if position < consumed_until:
+        for position, first in words.phrase_starts():
+            if position < consumed_until or first not in sizes:
                 continue
-            for size in sizes[folded[position]]:
+            for size in sizes[first]:
                 end = position + size
                 if end > len(folded):
                     continue
