@@ -195,13 +195,18 @@ def _repeats_a_kept_sentence(words: set[str], holders: dict[str, list[int]], kep
     return any(count / min(size, kept_sizes[kept]) >= NEAR_DUPLICATE for kept, count in shared.items())
 
 
+def _has_enough_words(sentence: str) -> bool:
+    """At least MIN_SENTENCE_WORDS words (split no further than that: a count is enough)."""
+    return len(sentence.split(maxsplit=MIN_SENTENCE_WORDS - 1)) >= MIN_SENTENCE_WORDS
+
+
 def _is_prose(sentence: str) -> bool:
     """A full sentence: long enough, and closed by a full stop rather than cut off.
 
     Headings, datelines and titles have no closing punctuation; teasers end in an
     ellipsis and repeat, cut short, a sentence that follows in full.
     """
-    if len(sentence.split()) < MIN_SENTENCE_WORDS:
+    if not _has_enough_words(sentence):
         return False
     closed = sentence.rstrip("\"')]")
     return closed.endswith((".", "!", "?")) and not closed.endswith(("...", "\u2026"))
@@ -224,7 +229,7 @@ def summarize(text: str, max_sentences: int = 3) -> str:
     candidates = _unique(prose := [s for s in sentences if _is_prose(s)])
     if not candidates:
         # Notes and pasted lists often lack full stops: fall back to any long line.
-        prose = [s for s in sentences if len(s.split()) >= MIN_SENTENCE_WORDS]
+        prose = [s for s in sentences if _has_enough_words(s)]
         candidates = _unique(prose)
     if not candidates:
         return ""
