@@ -113,38 +113,8 @@ def content_words(text: str) -> list[str]:
     return _content_words_of_lowered(text.lower())
 
 
-def _chunk_content_words(chunk: str) -> str:
-    return " ".join(filterfalse(STOP_WORDS.__contains__, _WORD.findall(chunk)))
-
-
-class _ChunkWords(dict[str, str]):
-    """A lower-cased chunk's content words joined by spaces, computed on first lookup.
-
-    Vocabulary repeats from article to article, so a sentence's content words are its
-    ``str.split()`` chunks looked up, joined and split again, in C, with no regex pass.
-    That gives the same words: a word never holds whitespace, and ``str.split`` splits
-    exactly where the regex's ``\\s`` would. Cleared when it grows too big; chunks longer
-    than _MAX_CACHED_CHUNK characters (a hash list, a long URL) are not kept.
-    """
-
-    __slots__ = ()
-
-    def __missing__(self, chunk: str) -> str:
-        words = _chunk_content_words(chunk)
-        if len(chunk) <= _MAX_CACHED_CHUNK:
-            if len(self) >= _CHUNK_CACHE_SIZE:
-                self.clear()
-            self[chunk] = words
-        return words
-
-
-_CHUNK_CACHE_SIZE = 100_000
-_MAX_CACHED_CHUNK = 100
-_CHUNK_WORDS = _ChunkWords()
-
-
 def _content_words_of_lowered(lowered: str) -> list[str]:
-    return " ".join(map(_CHUNK_WORDS.__getitem__, lowered.split())).split()
+    return list(filterfalse(STOP_WORDS.__contains__, _WORD.findall(lowered)))
 
 
 def _fingerprint_of_lowered(lowered: str) -> bytes:
