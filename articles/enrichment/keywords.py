@@ -45,6 +45,9 @@ MAX_TEXT_CHARS = 20_000
 _BREAK = "\n"
 # 1 + ln(n) for every count a bounded text can reach (a content word is at least two
 # characters long), looked up rather than computed per word.
+# More three-word candidates than this are counted in one pass over the text rather than
+# searched for one by one (an article has 1-15; 64 searches cost about that one pass).
+_MAX_PHRASE_SEARCHES = 64
 _ONE_PLUS_LOG = [1.0, *(1.0 + math.log(count) for count in range(1, MAX_TEXT_CHARS // 2 + 1))]
 
 
@@ -144,19 +147,25 @@ def _repeated_phrase_counts(keys: list[str]) -> dict[tuple[str, ...], int]:
     after: dict[str, list[str]] = {}
     for a, b in repeated:
         after.setdefault(a, []).append(b)
-    joined = ""
-    for a, b in list(repeated):
-        for c in after.get(b, ()):
-            joined = joined or f" {' '.join(keys)} "
-            phrase = f" {a} {b} {c} "
-            count = 0
-            at = joined.find(phrase)
-            while at >= 0:
-                count += 1
-                # Overlapping repeats count too ("a b a" twice in "a b a b a").
-                at = joined.find(phrase, at + 1)
-            if count > 1:
-                repeated[a, b, c] = count
+    candidates = [(a, b, c) for a, b in repeated for c in after.get(b, ())]
+    if len(candidates) > _MAX_PHRASE_SEARCHES:
+        # Each search reads the whole text: a text of a few words repeated in every order
+        # has thousands of candidates, so it counts every three-word run once instead.
+        third = keys[2:]
+        runs = Counter([(a, b, c) for a, b, c in zip(keys, second, third, strict=False) if a and b and c])
+        repeated.update((phrase, count) for phrase, count in runs.items() if count > 1)
+        return repeated
+    joined = f" {' '.join(keys)} " if candidates else ""
+    for a, b, c in candidates:
+        phrase = f" {a} {b} {c} "
+        count = 0
+        at = joined.find(phrase)
+        while at >= 0:
+            count += 1
+            # Overlapping repeats count too ("a b a" twice in "a b a b a").
+            at = joined.find(phrase, at + 1)
+        if count > 1:
+            repeated[a, b, c] = count
     return repeated
 
 

@@ -165,3 +165,21 @@ def test_repeated_phrases_count_overlapping_repeats() -> None:
         ("a", "b", "a"): 2,
         ("c", "d", "e"): 2,
     }
+
+
+def _plain_repeated_phrases(keys: list[str]) -> dict[tuple[str, ...], int]:
+    runs = [keys[i : i + n] for n in (2, 3) for i in range(len(keys) - n + 1)]
+    counts = Counter(tuple(run) for run in runs if all(run))
+    return {phrase: count for phrase, count in counts.items() if count > 1}
+
+
+@pytest.mark.parametrize("vocabulary", [3, 30, 400])
+def test_a_few_words_in_every_order_are_counted_in_one_pass_with_the_same_result(vocabulary: int) -> None:
+    # 30 words in random order repeat almost every pair, and each pair's phrases would be
+    # searched for in the whole text one by one: hundreds of times slower than one pass.
+    rng = random.Random(vocabulary)
+    words = [f"word{n}" for n in range(vocabulary)]
+    keys = [rng.choice(words) if rng.random() > 0.05 else "" for _ in range(3000)]
+    assert kw._repeated_phrase_counts(keys) == _plain_repeated_phrases(keys)
+    text = " ".join(key or "." for key in keys)
+    assert kw.keywords(text) == _plain_keywords(text, 8)
