@@ -30,10 +30,7 @@ class QuickSelect(forms.Select):
             # dicts, their escaping done once (_escaped_options).
             options = _select_options(_escaped_options(tuple(choices)), set(self.format_value(value)))
         elif not any(isinstance(label, (list, tuple)) for _v, label in choices):
-            options = _select_options(
-                [(v, escape(v), escape(label)) for v, label in _option_values(choices)],
-                set(self.format_value(value)),
-            )
+            options = _select_options(_escaped(choices), set(self.format_value(value)))
         else:  # groups: Django's own rendering, <optgroup>s and all
             return super().render(name, value, attrs, renderer)
         widget_attrs = self.build_attrs(self.attrs, attrs)
@@ -56,6 +53,10 @@ def _escaped_options(choices: tuple[tuple[object, str], ...]) -> list[tuple[str,
     process sees few distinct source lists (one per set of sources a reader may see). Only
     plain ``str`` labels come here: a lazy one could read differently in another language,
     and markup is not escaped."""
+    return _escaped(choices)
+
+
+def _escaped(choices) -> list[tuple[str, str, str]]:
     return [(value, escape(value), escape(label)) for value, label in _option_values(choices)]
 
 

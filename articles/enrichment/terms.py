@@ -173,7 +173,8 @@ _first_words_version = 0
 
 
 class Words:
-    """A text split into words once (shared through a cache: read, never change).
+    """A text split into words once (shared through a cache: read, never change; only the
+    memo of where phrases may start is filled in on first use).
 
     ``parts`` alternates separators and words, starting and ending with a
     (possibly empty) separator, so it joins back into the text and a word's
