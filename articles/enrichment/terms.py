@@ -1,9 +1,10 @@
 """Category terms and a fast whole-word phrase matcher for the classifier.
 
-Terms are literal phrases, not regexes: the text is split into words once and
-every phrase is a dictionary lookup, which is about thirty times faster than
-running dozens of case-insensitive regexes over a 5 KB article. Hyphenated
-words stay one token, so "phishing" does not match inside "spear-phishing".
+Terms are literal phrases, not regexes: a text's words are those of one tokenizer
+pass (``_TOKEN`` from left to right) and every phrase is a dictionary lookup, which
+is about thirty times faster than running dozens of case-insensitive regexes over a
+5 KB article. Hyphenated words stay one token, so "phishing" does not match inside
+"spear-phishing".
 
 Case: a phrase written in capitals ("SEC", "RAT", "C2") or marked with a
 leading ``=`` ("=Act", "=Sigma") must match exactly as written, because its
@@ -15,11 +16,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
+
+import ahocorasick
+
+from articles.enrichment.matching import fold
 
 # Possessive quantifiers: the first way it matches is always the one kept, so the engine
-# need save no backtracking points (same words; splitting a 5 KB text costs ~11 % less).
+# need save no backtracking points.
 _TOKEN = re.compile(r"[A-Za-z0-9]++(?:['\u2019-][A-Za-z0-9]+)*+")
-_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+# What a word is made of: _TOKEN's letters and digits, and the marks it allows between them.
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_JOINERS = frozenset("'\u2019-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,57 +172,68 @@ class PhraseHit:
     start: int  # character offset of the first word
 
 
-# The first word (lower-cased) of every phrase of every index built: a text's words are
-# tested against them once, and each index then walks only the few that start one of its
-# phrases, not every word again. A new index adds its own (``_first_words_version``
-# moves on, so texts split before it are tested again).
+# The first word (lower-cased) of every phrase of every index built. A text is searched
+# for them all at once (``word_starts``), and each index then walks only the few words
+# that start one of its phrases. A new index adds its own (``_first_words_version``
+# moves on, so texts searched before it are searched again).
 _first_words: set[str] = set()
 _first_words_version = 0
 
 
-class Words:
-    """A text split into words once (shared through a cache: read, never change; only the
-    memo of where phrases may start is filled in on first use).
+def _starts_a_word(text: str, at: int) -> bool:
+    """Whether a left-to-right ``_TOKEN`` pass starts a word at ``at`` (a letter or digit).
 
-    ``parts`` alternates separators and words, starting and ending with a
-    (possibly empty) separator, so it joins back into the text and a word's
-    offset is the total length of the parts before it.
+    It does unless a letter or digit comes right before, or a joiner ("-", "'") that
+    follows one: the word holding that character then runs on through ``at``.
     """
+    if at == 0:
+        return True
+    before = text[at - 1]
+    if before in _WORD_CHARS:
+        return False
+    return not (before in _JOINERS and at > 1 and text[at - 2] in _WORD_CHARS)
 
-    __slots__ = ("_starts", "folded", "parts", "written")
 
-    def __init__(self, parts: list[str], written: list[str], folded: list[str]) -> None:
-        self.parts = parts
-        self.written = written
-        self.folded = folded
-        self._starts: tuple[int, list[tuple[int, str]]] = (-1, [])
-
-    def phrase_starts(self) -> list[tuple[int, str]]:
-        """(position, folded word) of each word that some index's phrase starts with."""
-        version, starts = self._starts
-        current = _first_words_version
-        if version != current:
-            firsts = _first_words
-            starts = [(i, word) for i, word in enumerate(self.folded) if word in firsts]
-            # The version read before the words were tested: an index built meanwhile
-            # has them tested again next time.
-            self._starts = (current, starts)
-        return starts
+@lru_cache(maxsize=1)
+def _first_word_automaton(version: int) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in _first_words:
+        automaton.add_word(word, (len(word), word))
+    automaton.make_automaton()
+    return automaton
 
 
 @lru_cache(maxsize=8)
-def split_words(text: str) -> Words:
-    """The words of ``text``, computed once per text.
+def _word_starts(text: str, version: int) -> list[tuple[int, int, str]]:
+    if not _first_words:
+        return []
+    automaton = _first_word_automaton(version)
+    starts = []
+    # A 5 KB article has ~770 words and ~100 spots where a first word's letters occur
+    # (most inside longer words: "ban" in "bank"): only those spots are tokenized, not
+    # the whole text. ``fold`` keeps the length, so offsets hold in ``text``.
+    for last, (length, word) in automaton.iter(fold(text)):
+        start = last + 1 - length
+        if not _starts_a_word(text, start):
+            continue
+        # The whole word must be the first word: "ransom" is not the start of "ransomware".
+        # Matched in ``text`` itself: a character that only lower-cases to ASCII ("\u212a",
+        # the Kelvin sign) is no word character.
+        token = _TOKEN.match(text, start)
+        if token is not None and token.end() == last + 1:
+            starts.append((start, last + 1, word))
+    # The automaton reports hits by where they end; one word starts at each spot.
+    starts.sort()
+    return starts
 
-    The classifier looks for category terms and for exploitation phrases in the
-    same title and body, and the assessment asks again: the small cache lets all
-    of them share one pass of the tokenizer. Offsets are worked out only for the
-    few words that start a hit, not for every word.
+
+def word_starts(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lower-cased word) of each word of ``text`` some index's phrase starts with.
+
+    Cached for a few texts: the classifier looks for category terms and for
+    exploitation phrases in the same title and body, and the assessment asks again.
     """
-    parts = _TOKEN_SPLIT.split(text)
-    written = parts[1::2]
-    folded = " ".join(written).lower().split(" ") if written else []
-    return Words(parts, written, folded)
+    return _word_starts(text, _first_words_version)
 
 
 class PhraseIndex:
@@ -244,32 +263,28 @@ class PhraseIndex:
 
     def find(self, text: str) -> list[PhraseHit]:
         """Leftmost-longest, non-overlapping hits, in text order."""
-        words = split_words(text)
-        parts, written, folded = words.parts, words.written, words.folded
         sizes = self._sizes
         hits: list[PhraseHit] = []
         consumed_until = 0
-        # Hits come in text order, so offsets are summed forward from the last one.
-        summed_parts, offset = 0, 0
-        for position, first in words.phrase_starts():
-            if position < consumed_until or first not in sizes:
+        for start, end, first in word_starts(text):
+            if start < consumed_until or first not in sizes:
                 continue
-            for size in sizes[first]:
-                end = position + size
-                if end > len(folded):
+            lengths = sizes[first]
+            # The words after this one, as many as its longest phrase needs: the same ones
+            # a pass from the start of the text gives, since a word starts here.
+            following = list(islice(_TOKEN.finditer(text, end), lengths[0] - 1)) if lengths[0] > 1 else []
+            written = [text[start:end], *(word.group() for word in following)]
+            folded = [first, *(word.lower() for word in written[1:])]
+            for size in lengths:
+                if size > len(written):
                     continue
-                owners = self._folded.get(tuple(folded[position:end]), []) + self._exact.get(
-                    tuple(written[position:end]), []
+                owners = self._folded.get(tuple(folded[:size]), []) + self._exact.get(
+                    tuple(written[:size]), []
                 )
                 if owners:
-                    first_part, last_part = 2 * position + 1, 2 * end - 1
-                    offset += sum(map(len, parts[summed_parts:first_part]))
-                    start = offset
-                    offset += sum(map(len, parts[first_part:last_part]))
-                    summed_parts = last_part
-                    surface = text[start : offset + len(parts[last_part])]
+                    consumed_until = following[size - 2].end() if size > 1 else end
+                    surface = text[start:consumed_until]
                     hits += [PhraseHit(group, index, surface, start) for group, index in owners]
-                    consumed_until = end
                     break
         return hits
 
