@@ -130,11 +130,34 @@ def unique_sentences(sentences: list[Sentence]) -> list[tuple[Sentence, list[str
 
 def _unique(texts: list[str]) -> list[tuple[int, list[str], set[str]]]:
     """(index in ``texts``, content words, their set) of each text kept, in order."""
+    distinct = _distinct_texts_words(texts)
+    # Only a word two sentences share can make one repeat another, and most words occur
+    # in one sentence only: only the others are filed (a third of the ~420 an article).
+    seen_words: set[str] = set()
+    in_several: set[str] = set()
+    for _, _, word_set in distinct:
+        in_several |= word_set & seen_words
+        seen_words |= word_set
     kept: list[tuple[int, list[str], set[str]]] = []
     kept_sizes: list[int] = []
-    # Which kept sentences hold each word: a new sentence is compared only with
+    # Which kept sentences hold each shared word: a new sentence is compared only with
     # those it shares a word with, so the check stays near linear in the text.
     holders: defaultdict[str, list[int]] = defaultdict(list)
+    for index, words, word_set in distinct:
+        shared = word_set & in_several
+        if shared and _repeats_a_kept_sentence(shared, len(word_set), holders, kept_sizes):
+            continue
+        # Every one of its words' lists gains this sentence: the loop runs in C (a deque of
+        # length 0 only consumes the map), some 4 words a sentence, 40 sentences a text.
+        deque(map(list.append, map(holders.__getitem__, shared), repeat(len(kept))), maxlen=0)
+        kept.append((index, words, word_set))
+        kept_sizes.append(len(word_set))
+    return kept
+
+
+def _distinct_texts_words(texts: list[str]) -> list[tuple[int, list[str], set[str]]]:
+    """(index, content words, their set) of each text not repeating an earlier one's fingerprint."""
+    distinct: list[tuple[int, list[str], set[str]]] = []
     seen: set[bytes] = set()
     for index, text in enumerate(texts):
         lowered = text.lower()
@@ -143,26 +166,21 @@ def _unique(texts: list[str]) -> list[tuple[int, list[str], set[str]]]:
             continue
         seen.add(fingerprint)
         words = _content_words_of_lowered(lowered)
-        word_set = set(words)
-        if word_set and _repeats_a_kept_sentence(word_set, holders, kept_sizes):
-            continue
-        # Every one of its words' lists gains this sentence: the loop runs in C (a deque of
-        # length 0 only consumes the map), some 10 words a sentence, 40 sentences a text.
-        deque(map(list.append, map(holders.__getitem__, word_set), repeat(len(kept))), maxlen=0)
-        kept.append((index, words, word_set))
-        kept_sizes.append(len(word_set))
-    return kept
+        distinct.append((index, words, set(words)))
+    return distinct
 
 
-def _repeats_a_kept_sentence(words: set[str], holders: dict[str, list[int]], kept_sizes: list[int]) -> bool:
-    """Whether ``words`` share NEAR_DUPLICATE of the smaller set with a kept sentence."""
+def _repeats_a_kept_sentence(
+    shared: set[str], size: int, holders: dict[str, list[int]], kept_sizes: list[int]
+) -> bool:
+    """Whether a sentence of ``size`` words, of which ``shared`` occur elsewhere, shares
+    NEAR_DUPLICATE of the smaller set with a kept sentence."""
     # Counted in a plain dict: a ``Counter`` costs some 10,000 instructions to build, more
     # than the ~4 shared words of a sentence cost to count.
-    shared: dict[int, int] = {}
-    for kept in chain.from_iterable(map(holders.__getitem__, words & holders.keys())):
-        shared[kept] = shared.get(kept, 0) + 1
-    size = len(words)
-    return any(count / min(size, kept_sizes[kept]) >= NEAR_DUPLICATE for kept, count in shared.items())
+    counts: dict[int, int] = {}
+    for kept in chain.from_iterable(map(holders.__getitem__, shared & holders.keys())):
+        counts[kept] = counts.get(kept, 0) + 1
+    return any(count / min(size, kept_sizes[kept]) >= NEAR_DUPLICATE for kept, count in counts.items())
 
 
 def _has_enough_words(sentence: str) -> bool:
