@@ -153,6 +153,11 @@ class Article(models.Model):
             # in): TAXII collections page through them (api.exports.taxii), and without it
             # every page sorted the whole label first (1.6 s at 100k articles).
             models.Index("tlp", Coalesce("processed_at", "ingested_at"), "id", name="article_tlp_added_idx"),
+            # Arrivals since a moment: "new since your last visit", saved searches' new
+            # matches and their digests. Few articles arrive between two visits, but without
+            # it the count read every article published in the week before (9 ms at 1M, on
+            # every list view).
+            models.Index(fields=["ingested_at"], name="article_ingested_idx"),
         ]
 
     def __str__(self) -> str:
