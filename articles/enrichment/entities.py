@@ -401,15 +401,15 @@ class EntityExtractor:
     def run(self, doc: Document) -> list[EntityFinding]:
         text = doc.text
         findings = []
-        for match in self._matcher.find(text):
-            record = self._records[match.target]
+        for start, end, target in self._matcher.spans(text):
+            record = self._records[target]
             findings.append(
                 EntityFinding(
                     kind=record.kind,
                     name=record.name,
-                    matched=text[match.start : match.end],
-                    start=match.start,
-                    end=match.end,
+                    matched=text[start:end],
+                    start=start,
+                    end=end,
                     ref=record.ref,
                     external_id=record.external_id,
                     uuid=record.uuid or None,
