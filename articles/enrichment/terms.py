@@ -264,27 +264,45 @@ class PhraseIndex:
     def find(self, text: str) -> list[PhraseHit]:
         """Leftmost-longest, non-overlapping hits, in text order."""
         sizes = self._sizes
+        folded_owners, exact_owners = self._folded.get, self._exact.get
+        finditer, search = _TOKEN.finditer, _TOKEN.search
         hits: list[PhraseHit] = []
         consumed_until = 0
+        # Kept lean (tuples, no per-size lists): a text made of nothing but phrase first
+        # words ("zero zero zero ...") runs this once per word, and must stay well under
+        # a second a megabyte.
         for start, end, first in word_starts(text):
-            if start < consumed_until or first not in sizes:
+            if start < consumed_until:
                 continue
-            lengths = sizes[first]
+            lengths = sizes.get(first)
+            if lengths is None:
+                continue
             # The words after this one, as many as its longest phrase needs: the same ones
             # a pass from the start of the text gives, since a word starts here.
-            following = list(islice(_TOKEN.finditer(text, end), lengths[0] - 1)) if lengths[0] > 1 else []
-            written = [text[start:end], *(word.group() for word in following)]
-            folded = [first, *(word.lower() for word in written[1:])]
+            if lengths[0] > 1:
+                if lengths[0] == 2:
+                    after = search(text, end)
+                    following = [after] if after is not None else []
+                else:
+                    following = list(islice(finditer(text, end), lengths[0] - 1))
+                later = [word.group() for word in following]
+                written = (text[start:end], *later)
+                folded = (first, *[word.lower() for word in later])
+            else:
+                following = []
+                written = (text[start:end],)
+                folded = (first,)
+            available = len(written)
             for size in lengths:
-                if size > len(written):
+                if size > available:
                     continue
-                owners = self._folded.get(tuple(folded[:size]), []) + self._exact.get(
-                    tuple(written[:size]), []
-                )
-                if owners:
+                by_folded = folded_owners(folded[:size] if size < available else folded)
+                by_exact = exact_owners(written[:size] if size < available else written)
+                if by_folded or by_exact:
                     consumed_until = following[size - 2].end() if size > 1 else end
                     surface = text[start:consumed_until]
-                    hits += [PhraseHit(group, index, surface, start) for group, index in owners]
+                    for group, index in (by_folded or []) + (by_exact or []):
+                        hits.append(PhraseHit(group, index, surface, start))
                     break
         return hits
 

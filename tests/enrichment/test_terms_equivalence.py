@@ -96,9 +96,21 @@ def _labelled_texts() -> list[str]:
     return texts
 
 
+def _dense(seed: int) -> list[str]:
+    """Texts of nothing but phrase first words and phrases, run together: every word starts
+    a candidate (the worst case for the word-start search, bench/README.md)."""
+    rng = random.Random(seed)
+    firsts = sorted({phrase.split()[0] for phrase in _phrases()})
+    return [
+        " ".join(rng.choice(firsts if rng.random() < 0.7 else _phrases()) for _ in range(400))
+        for _ in range(20)
+    ]
+
+
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    return ["", "-", "zero", "zero-", "-zero", *_labelled_texts(), *_fuzzed(1500, 5)]
+    dense = ["zero " * 50, "zero day " * 30 + "zero", "known exploited " * 40, *_dense(3)]
+    return ["", "-", "zero", "zero-", "-zero", *dense, *_labelled_texts(), *_fuzzed(1500, 5)]
 
 
 @pytest.mark.parametrize(
