@@ -292,12 +292,12 @@ class PhraseIndex:
                 following = []
                 written = (text[start:end],)
                 folded = (first,)
-            available = len(written)
             for size in lengths:
-                if size > available:
+                if size > len(written):
                     continue
-                by_folded = folded_owners(folded[:size] if size < available else folded)
-                by_exact = exact_owners(written[:size] if size < available else written)
+                # A tuple sliced to its whole length is the tuple itself: no copy.
+                by_folded = folded_owners(folded[:size])
+                by_exact = exact_owners(written[:size])
                 if by_folded or by_exact:
                     consumed_until = following[size - 2].end() if size > 1 else end
                     surface = text[start:consumed_until]
