@@ -17,6 +17,7 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters.filters import FilterMethod
 
 from articles.enrichment.vocabulary import CATEGORIES, INDICATOR_LABELS, INDICATOR_TYPES, INTEL_LEVELS
 from articles.form_fields import PlainChoiceField
@@ -53,11 +54,41 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _DeclaredFilters(dict):
+    """A filter set class's declared filters, copied cheaply for each filter set.
+
+    django-filter deep-copies them for every filter set it builds: the filters, their
+    choice lists, validators and widget instances, ~0.35 ms an article list page (~1 % of
+    its Python). A filter set only ever changes its own filters' attributes (``model``,
+    ``parent``) and replaces entries of their ``extra`` (the readable TLP labels), so a
+    shallow copy with its own ``extra`` is as safe and ~8x cheaper.
+    """
+
+    def __deepcopy__(self, memo: dict) -> dict[str, django_filters.Filter]:
+        return {name: _filter_copy(declared) for name, declared in self.items()}
+
+
+def _filter_copy(declared: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(declared)
+    copied.extra = dict(declared.extra)
+    # A built field is cached on the filter; each copy builds (or never needs) its own.
+    copied.__dict__.pop("_field", None)
+    if isinstance(copied.filter, FilterMethod):
+        # The helper that calls ``method`` on the parent filter set points at its filter:
+        # the copy needs one pointing at itself, as a deep copy's would.
+        copied.method = declared.method
+    return copied
+
+
 class PortalFilterSet(django_filters.FilterSet):
     """House widgets for every filter form: compact inputs, the same CSS classes."""
 
     # One form class per filter set class (get_form_class).
     _form_classes: dict[type, type[forms.Form]] = {}
+
+    @classmethod
+    def get_filters(cls) -> _DeclaredFilters:
+        return _DeclaredFilters(super().get_filters())
 
     def get_form_class(self) -> type[forms.Form]:
         """The form class, built once per filter set class.

@@ -282,3 +282,21 @@ def test_the_entity_chip_names_the_entity_only_when_a_readable_article_mentions_
     assert "Codename Nightjar" not in page and f"<strong>{secret.pk}</strong>" in page
     ArticleEntity.objects.create(article=ArticleFactory(tlp="green"), entity=secret)
     assert "<strong>Codename Nightjar</strong>" in client.get(URL, {"entity": secret.pk}).content.decode()
+
+
+def test_each_filter_set_gets_its_own_copies_of_the_declared_filters():
+    # They are copied shallowly (articles/filters.py, _DeclaredFilters): what one filter set
+    # changes must stay its own, and a method filter must call its own filter set.
+    from articles.models import Article
+
+    ArticleFilter = filters.ArticleFilter  # noqa: N806
+    first = ArticleFilter(data={"q": "ransomware"}, queryset=Article.objects.none())
+    second = ArticleFilter(data={}, queryset=Article.objects.none())
+    declared = ArticleFilter.base_filters
+    for name in declared:
+        assert first.filters[name] is not second.filters[name] is not declared[name]
+        assert first.filters[name].parent is first and second.filters[name].parent is second
+    assert first.filters["q"].filter.f is first.filters["q"]
+    first.filters["tlp"].extra["choices"] = []
+    assert second.filters["tlp"].extra["choices"] and declared["tlp"].extra["choices"]
+    assert first.is_valid() and list(first.qs) == []
