@@ -289,7 +289,7 @@ def test_each_filter_set_gets_its_own_copies_of_the_declared_filters():
     # changes must stay its own, and a method filter must call its own filter set.
     from articles.models import Article
 
-    ArticleFilter = filters.ArticleFilter  # noqa: N806
+    ArticleFilter = filters.ArticleFilter
     first = ArticleFilter(data={"q": "ransomware"}, queryset=Article.objects.none())
     second = ArticleFilter(data={}, queryset=Article.objects.none())
     declared = ArticleFilter.base_filters
