@@ -131,6 +131,10 @@ _KIND_ORDER = {"threat-actor": 0, "malware": 1, "tool": 1, "attack-pattern": 3, 
 # ransomware family; "RansomHub group" still names the actor (``add_group_forms``).
 _RANSOMWARE_OPERATOR_ORDER = 2
 _ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_PHRASE: 1, ROLE_SUBTECHNIQUE: 2}
+# An actor's name without its "Group" (NameTable._add_short_forms): after every galaxy name.
+_SHORT_FORM_ROLE_ORDER = 3
+# Entities whose presence makes a text one about a threat (the "threatened" context).
+_THREAT_KINDS = frozenset({"threat-actor", "malware"})
 # Curated sources, strongest first; galaxy names come after all of them.
 TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
 
@@ -170,6 +174,12 @@ def read_json(name: str) -> Any:
         return json.load(handle)
 
 
+@cache
+def brands_not_words() -> frozenset[str]:
+    """Galaxy names the dictionary lists but threat writing uses only as names ("Clop")."""
+    return frozenset(fold(name) for name in read_json("software.json").get("brands_not_words", []))
+
+
 def curated_rules(surface: str) -> list[NameRule]:
     exact = alnum_length(surface) <= 4 or is_ordinary(surface)
     return [NameRule(surface, exact_case=exact, context=None)]
@@ -190,7 +200,7 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         # Sector names are everyday words ("oil", "legal"); the sector noun that must
         # follow them is the evidence. Only acronyms ("IT", "NGO") keep their case.
         return [NameRule(surface, exact_case=surface.isupper(), context=context)] if length > 1 else []
-    ordinary = is_ordinary(surface)
+    ordinary = is_ordinary(surface) and fold(surface) not in brands_not_words()
     # An ordinary word written in lower case ("global", "telegram") cannot be told
     # apart from the word itself.
     if ordinary and kind == "malware" and length > 2 and surface == surface.lower():
@@ -211,7 +221,12 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         # word, that spelling is the tool.
         return [NameRule(surface, exact_case=True, context=context)] if kind == "tool" else []
     if ordinary:
-        return [NameRule(surface, exact_case=True, context=context if single_word else None)]
+        # A phrase of ordinary words ("Animal Farm", "Pawn Storm") is the name as written,
+        # except as the title of a book or film (the "title" group's refusal); so is an
+        # actor's ordinary word in capitals, Microsoft's element names ("HAFNIUM").
+        element_name = kind == "threat-actor" and surface.isupper() and length > SHORT_NAME + 1
+        as_written = not single_word or element_name
+        return [NameRule(surface, exact_case=True, context="title" if as_written else context)]
     if not single_word:
         return [NameRule(surface, exact_case=False, context=None)]
     # A coined name as written is a name, except as the title of a film, book or song.
@@ -294,6 +309,29 @@ class NameTable:
             for rule in rules:
                 claim = _Claim(priority, index, rule)
                 self._claims.setdefault(fold(rule.surface), []).append(claim)
+        if tier == TIER_GALAXY and record.kind == "threat-actor":
+            self._add_short_forms(record, index, stoplist, kind_order)
+
+    def _add_short_forms(
+        self, record: EntityRecord, index: int, stoplist: frozenset[str], kind_order: int
+    ) -> None:
+        """The name without "Group" of an actor the galaxy calls only "Gamaredon Group".
+
+        Writers drop the "Group" of a coined name. Only a coined single word gets the
+        short form (never "Equation" from "Equation Group"), by the galaxy's own rules
+        for such a name, and it ranks after every other claim on the same word: where
+        anything else is called that ("Winnti" the malware), the other wins.
+        """
+        names = {fold(surface) for surface in record.names}
+        for surface in list(record.names):
+            base, _, suffix = surface.rpartition(" ")
+            if suffix.lower() != "group" or fold(base) in names or fold(base) in stoplist:
+                continue
+            if len(WORD_TOKEN.findall(base)) != 1 or is_ordinary(base) or alnum_length(base) <= SHORT_NAME:
+                continue
+            priority = (TIER_GALAXY, _SHORT_FORM_ROLE_ORDER, kind_order, record.rank)
+            for rule in galaxy_rules(base, ROLE_SYNONYM, record.kind):
+                self._claims.setdefault(fold(rule.surface), []).append(_Claim(priority, index, rule))
 
     def add_group_forms(self) -> None:
         """Give an actor "<name> group" where its name is also, and first, malware's.
@@ -374,7 +412,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.4.0"
+    version = "1.5.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()
@@ -388,7 +426,12 @@ class EntityExtractor:
         patterns = [p for p in base_patterns() if fold(p.surface) not in watched]
         self._records = [*base.records, *watch.records]
         self._by_uuid = {r.uuid: r for r in self._records if r.uuid}
-        self._matcher = NameMatcher([*patterns, *watch_patterns], CONTEXT_GROUPS)
+        # A text that names a threat actor or malware is about a threat: a sector named by
+        # one everyday word ("casinos", "hospitals") anywhere in it is a target.
+        threats = [index for index, record in enumerate(self._records) if record.kind in _THREAT_KINDS]
+        self._matcher = NameMatcher(
+            [*patterns, *watch_patterns], CONTEXT_GROUPS, vouchers={"threatened": threats}
+        )
 
     @property
     def name_count(self) -> int:

@@ -21,7 +21,7 @@ failed its rules. Pure Python; the automaton is built once and reused for every 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
@@ -108,8 +108,13 @@ class NameMatcher:
         self,
         patterns: Iterable[NamePattern],
         contexts: Mapping[str, ContextRule] | None = None,
+        vouchers: Mapping[str, Collection[int]] | None = None,
     ) -> None:
+        """``vouchers`` maps a context group to targets whose accepted match anywhere in a
+        text satisfies that group for every name in it (a threat actor found in the text
+        makes it a text about a threat)."""
         self.contexts = dict(contexts or {})
+        self._vouchers = {group: frozenset(targets) for group, targets in (vouchers or {}).items()}
         rules: dict[str, tuple[int, list[_Rule]]] = {}
         groups: dict[str, str | None] = {}
         for pattern in patterns:
@@ -170,6 +175,8 @@ class NameMatcher:
                     groups_ending[end] = groups_starting[start] = group
             elif missing:
                 waiting.append((start, end, target, missing))
+        if waiting and self._vouchers:
+            waiting = self._vouch(text, folded, candidates, waiting)
         if waiting and groups_ending:
             candidates += _listed_with_neighbours(text, waiting, groups_ending, groups_starting)
         candidates.sort()
@@ -183,6 +190,31 @@ class NameMatcher:
             if target != BLOCKED:
                 matches.append((start, end, target))
         return matches
+
+    def _vouch(
+        self,
+        text: str,
+        folded: str,
+        candidates: list[tuple[int, int, int]],
+        waiting: list[tuple[int, int, int, set[str]]],
+    ) -> list[tuple[int, int, int, set[str]]]:
+        """Move to ``candidates`` the waiting hits a group vouched for in this text needs;
+        return the others. A group's evidence against the name still counts."""
+        found = {target for _, _, target in candidates}
+        vouched = {group for group, targets in self._vouchers.items() if not found.isdisjoint(targets)}
+        if not vouched:
+            return waiting
+        still_waiting = []
+        for start, end, target, missing in waiting:
+            if any(self._not_refused(text, folded, start, end, group) for group in missing & vouched):
+                candidates.append((start, start - end, target))
+            else:
+                still_waiting.append((start, end, target, missing))
+        return still_waiting
+
+    def _not_refused(self, text: str, folded: str, start: int, end: int, group: str) -> bool:
+        refuses = self.contexts[group].refuses
+        return refuses is None or not refuses(text, folded, start, end)
 
     def _missing_context(
         self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]

@@ -60,11 +60,15 @@ def a_thing_not_a_people(_text: str, folded: str, start: int, end: int) -> bool:
     )
 
 
-# Words that say the text is about a film, a book or a song.
+# Words that say the text is about a film, a book or a song (or the moon, the myth or the
+# car a coined name also belongs to: "Callisto", "Mirai").
 _WORK_TEXT = """
     film films movie movies anime manga novel novels novella album albums song songs sitcom
     cinema director directed starring soundtrack screenplay trilogy sequel comic comics
-    episode episodes paperback bestseller singer rapper
+    episode episodes paperback bestseller singer rapper book books fable fables poem poems
+    poet novelist playwright chapter chapters opera musical
+    moon moons planet planets orbit orbits telescope astronomers asteroid comet spacecraft
+    myth myths mythology goddess nymph deity sedan hatchback car cars carmaker
 """
 # Each as a whole space-separated token, with the quotes and punctuation that may cling to
 # it: splitting the window on spaces and one set test is cheaper than a regex per hit.
@@ -100,6 +104,23 @@ def about_a_work_not_a_threat(_text: str, folded: str, start: int, end: int) -> 
     return not (_THREAT_WORDS.search(window) or _SOFTWARE_WORDS.search(window))
 
 
+# "posing as journalists", "impersonated recruiters": who the attackers pretended to be.
+_IMPERSONATING = re.compile(
+    r"\b(?:impersonat\w*|pos(?:ed|ing|es?) as|masquerad\w* as|pretend\w* to be|disguised as)"
+    r"(?:\s+(?:a|an|the))?(?:\s+[a-z-]+)?\s+\Z"
+)
+
+
+def impersonated(_text: str, folded: str, start: int, _end: int) -> bool:
+    """Who the attackers pretended to be ("posing as journalists"), not whom they targeted."""
+    return _IMPERSONATING.search(folded, max(0, start - 40), start) is not None
+
+
+def a_work_or_a_surname(text: str, folded: str, start: int, end: int) -> bool:
+    """A title (``about_a_work_not_a_threat``) or a surname after a first name ("Tom Conti")."""
+    return after_first_name(text, folded, start, end) or about_a_work_not_a_threat(text, folded, start, end)
+
+
 CONTEXT_GROUPS: dict[str, ContextRule] = {
     "actor": ContextRule(
         re.compile(
@@ -125,14 +146,15 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)[a-z][\w-]*(?:\s+[a-z][\w-]*)?){0,4}"
             r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
             r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
-            r"|facilities|networks?|businesses)\b"
+            r"|facilities|networks?|businesses|producers?|processors?|distributors?|suppliers?"
+            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills)\b"
         ),
         window=80,
         follows=True,
     ),
     # A sector named by one everyday word ("hospitals", "schools", "airlines") is a sector
     # finding only in a text about a threat to it, not in a weather or business story.
-    "threatened": ContextRule(_THREAT_WORDS, window=100),
+    "threatened": ContextRule(_THREAT_WORDS, window=100, refuses=impersonated),
     # Gazetteer products and vendors that are ordinary words ("Exchange", "Progress").
     "product": ContextRule(PRODUCT_CONTEXT, window=60),
     # Country names that are also first names, US states or words ("Jordan", "Georgia",
@@ -153,6 +175,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     # Demonyms that name no person ("Danish", "English"): the country unless they end a
     # noun phrase after "a" ("a cherry Danish").
     "demonym": ContextRule(None, refuses=a_thing_not_a_people),
-    # Coined names that match as written ("Akira", "Emotet"), except as a title.
-    "title": ContextRule(None, refuses=about_a_work_not_a_threat),
+    # Coined names that match as written ("Akira", "Emotet"), except as a title or as a
+    # surname ("Tom Conti", "Gordon Ramsay").
+    "title": ContextRule(None, refuses=a_work_or_a_surname),
 }

@@ -224,7 +224,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.4.0"
+    assert extractor.version == "1.5.0"
 
 
 @pytest.mark.parametrize(
@@ -473,3 +473,42 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
         extractor, "Akira ransomware operators listed the film studio on their leak site."
     )
     assert ("malware", "Ryuk", "Ryuk") in found(extractor, "Ryuk encrypted the servers of a cinema chain.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A threat actor in the text makes a one-word sector a target, wherever it is.
+        (
+            "Scattered Spider phoned the IT help desks of casinos.",
+            [("threat-actor", "Scattered Spider", "Scattered Spider"), ("sector", "Casino", "casinos")],
+        ),
+        ("The IT help desks of casinos were busy.", []),
+        # Whom they pretended to be is not whom they hit.
+        ("Kimsuky impersonated journalists to reach think tanks.", None),
+        # "<word> Group" in the galaxy: the coined word alone names the actor.
+        ("Gamaredon sent archives.", [("threat-actor", "Gamaredon Group", "Gamaredon")]),
+        # Microsoft's element names in capitals need no context word; the element does.
+        ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
+        ("Hafnium is a chemical element.", []),
+        # A brand the dictionary lists as a word.
+        ("Clop stole data.", [("malware", "Clop", "Clop")]),
+        # Surnames, moons, titles and dishes.
+        ("Gordon Ramsay shouted at the contestants.", []),
+        ("Callisto is one of the largest moons of Jupiter.", []),
+        ("Animal Farm is George Orwell's fable about pigs.", []),
+        ("She mixed a Singapore sling.", []),
+    ],
+)
+def test_threat_context_titles_and_coined_names(extractor, text, expected):
+    result = found(extractor, text)
+    if expected is None:
+        assert [f for f in result if f[0] == "sector" and f[1] == "Journalist"] == []
+    else:
+        assert result == expected
+
+
+def test_netscaler_gateway_is_its_own_product(extractor):
+    assert found(extractor, "CVE-2023-4966 in NetScaler Gateway appliances.") == [
+        ("product", "NetScaler Gateway", "NetScaler Gateway")
+    ]

@@ -138,3 +138,20 @@ def test_list_neighbour_of_another_group_gives_no_context():
         CONTEXTS,
     )
     assert spans(matcher, "Analysts compared Qakbot and Hornet in the lab today.") == [("Qakbot", 1)]
+
+
+def test_a_vouching_name_satisfies_its_group_anywhere_in_the_text_unless_refused():
+    def posing_as(_text, folded, start, _end):
+        return folded[:start].endswith("posing as ")
+
+    threatened = ContextRule(re.compile(r"\battack"), window=20, refuses=posing_as)
+    patterns = [NamePattern("Spider", 1), NamePattern("casinos", 2, context="threatened")]
+    vouching = NameMatcher(patterns, {"threatened": threatened}, vouchers={"threatened": [1]})
+    plain = NameMatcher(patterns, {"threatened": threatened})
+    text = "Spider phoned the help desks of many large casinos."
+    assert spans(vouching, text) == [("Spider", 1), ("casinos", 2)]
+    assert spans(plain, text) == [("Spider", 1)]
+    # Without the vouching name, the context word is still needed.
+    assert spans(vouching, "The help desks of many large casinos.") == []
+    # Evidence against the name outweighs the voucher, as it outweighs a context word.
+    assert spans(vouching, "Spider called them, posing as casinos.") == [("Spider", 1)]
