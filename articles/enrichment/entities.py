@@ -399,7 +399,8 @@ def base_table() -> NameTable:
     thing_nouns = frozenset(fold(name) for name in countries.get("not_person_nouns", []))
     for record in galaxies.load_countries(countries):
         table.add(record, TIER_COUNTRY, frozenset(), located, thing_nouns=thing_nouns)
-    for record in galaxies.load_all(software["tools"], read_json("sectors.json")):
+    sectors = read_json("sectors.json")
+    for record in galaxies.load_all(software["tools"], sectors, software["malware_not_tools"]):
         table.add(record, TIER_GALAXY, stoplist)
     table.add_group_forms()
     return table

@@ -126,11 +126,13 @@ def _software_name(values: list[tuple[str, str]]) -> str:
     return value
 
 
-def load_software(tool_names: Iterable[str] = ()) -> list[EntityRecord]:
+def load_software(tool_names: Iterable[str] = (), malware_names: Iterable[str] = ()) -> list[EntityRecord]:
     """Malware and tools, named by ``SOFTWARE_NAMING`` without platform suffixes.
 
     ``tool_names`` lists dual-use software that the galaxies file as malware (ATT&CK
-    calls Cobalt Strike malware; the MISP ``tool`` galaxy mixes ProcDump with trojans).
+    calls Cobalt Strike malware; the MISP ``tool`` galaxy mixes ProcDump with trojans);
+    ``malware_names`` the other way round: RATs and downloaders ATT&CK files as tools
+    (Remcos, AsyncRAT), which analysts block as malware.
     """
     merger = GalaxyMerger("malware", platform_variants=True)
     for galaxy in SOFTWARE_GALAXIES:
@@ -139,6 +141,7 @@ def load_software(tool_names: Iterable[str] = ()) -> list[EntityRecord]:
             if not entry.get("revoked"):
                 merger.add(galaxy, entry, kind=kind)
     tools = {fold_name(name) for name in tool_names}
+    malware = {fold_name(name) for name in malware_names}
     named: dict[int, tuple[str, str | None, str]] = {}  # index -> name, platform, full value
     for index, record in enumerate(merger.records):
         if merger.root(index) != index:
@@ -148,6 +151,8 @@ def load_software(tool_names: Iterable[str] = ()) -> list[EntityRecord]:
         named[index] = (name, platform, value)
         if {fold_name(name), fold_name(value)} & tools:
             record.kind = "tool"
+        elif {fold_name(name), fold_name(value)} & malware:
+            record.kind = "malware"
     taken = Counter(fold_name(name) for name, _, _ in named.values())
     for index, (name, platform, value) in named.items():
         # A mobile family that shares its name with a desktop one keeps its suffix.
@@ -262,11 +267,15 @@ def load_sectors(extra: dict[str, Any] | None = None) -> list[EntityRecord]:
     return records
 
 
-def load_all(tool_names: Iterable[str] = (), sectors: dict[str, Any] | None = None) -> list[EntityRecord]:
+def load_all(
+    tool_names: Iterable[str] = (),
+    sectors: dict[str, Any] | None = None,
+    malware_names: Iterable[str] = (),
+) -> list[EntityRecord]:
     """Every galaxy entity, threat actors first (the kind precedence used on conflicts)."""
     return [
         *load_threat_actors(),
-        *load_software(tool_names),
+        *load_software(tool_names, malware_names),
         *load_attack_patterns(),
         *load_sectors(sectors),
     ]

@@ -68,7 +68,8 @@ _WORK_TEXT = """
     episode episodes paperback bestseller singer rapper book books fable fables poem poems
     poet novelist playwright chapter chapters opera musical
     moon moons planet planets orbit orbits telescope astronomers asteroid comet spacecraft
-    myth myths mythology goddess nymph deity sedan hatchback car cars carmaker
+    myth myths mythology god gods goddess nymph deity norse sedan hatchback car cars carmaker
+    neptune jupiter saturn uranus
 """
 # Each as a whole space-separated token, with the quotes and punctuation that may cling to
 # it: splitting the window on spaces and one set test is cheaper than a regex per hit.
@@ -147,7 +148,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
             r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
             r"|facilities|networks?|businesses|producers?|processors?|distributors?|suppliers?"
-            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills)\b"
+            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills|customers)\b"
         ),
         window=80,
         follows=True,
