@@ -317,9 +317,10 @@ class NameTable:
     ) -> None:
         """The name without "Group" of an actor the galaxy calls only "Gamaredon Group".
 
-        Writers drop the "Group" of a coined name. Only a coined single word gets the
-        short form (never "Equation" from "Equation Group"), by the galaxy's own rules
-        for such a name, and it ranks after every other claim on the same word: where
+        Writers drop the "Group": "Gamaredon", "Lazarus". Only a single word gets the
+        short form, by the galaxy's own rules for such a name (an ordinary word,
+        "Lazarus", then needs a context word like any other; the stop list keeps
+        "Equation" out), and it ranks after every other claim on the same word: where
         anything else is called that ("Winnti" the malware), the other wins.
         """
         names = {fold(surface) for surface in record.names}
@@ -327,7 +328,7 @@ class NameTable:
             base, _, suffix = surface.rpartition(" ")
             if suffix.lower() != "group" or fold(base) in names or fold(base) in stoplist:
                 continue
-            if len(WORD_TOKEN.findall(base)) != 1 or is_ordinary(base) or alnum_length(base) <= SHORT_NAME:
+            if len(WORD_TOKEN.findall(base)) != 1 or alnum_length(base) <= SHORT_NAME:
                 continue
             priority = (TIER_GALAXY, _SHORT_FORM_ROLE_ORDER, kind_order, record.rank)
             for rule in galaxy_rules(base, ROLE_SYNONYM, record.kind):

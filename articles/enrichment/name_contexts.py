@@ -128,7 +128,12 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"\b(?:apts?|groups?|actors?|hackers?|hacking|gangs?|crews?|campaigns?|operators?"
             r"|espionage|cyberespionage|state-sponsored|nation-state|attributed|attribution"
             r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss"
-            r"|attacks?|attacked|targeted|targeting|linked|behind|sponsored|military)\b"
+            r"|attacks?|attacked|targeted|targeting|linked|behind|sponsored|military"
+            # What only an attacker does: a capitalised "Sandworm" or "Lazarus" beside these
+            # is the group ("Lazarus stole $600 million", "Sandworm deployed a wiper").
+            r"|malware|ransomware|spyware|wipers?|backdoors?|implants?|trojans?|exploit\w*"
+            r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack\w*|breach\w*|stole|steal\w*"
+            r"|intrusions?|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2|cyber\w*)\b"
         ),
         window=50,
     ),

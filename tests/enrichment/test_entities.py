@@ -488,6 +488,12 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
         ("Kimsuky impersonated journalists to reach think tanks.", None),
         # "<word> Group" in the galaxy: the coined word alone names the actor.
         ("Gamaredon sent archives.", [("threat-actor", "Gamaredon Group", "Gamaredon")]),
+        # An ordinary word as the short form needs a context word, as any ordinary name does:
+        # words only an attacker's deeds use count ("stole", "wiper", "malicious").
+        ("Lazarus stole $600 million.", [("threat-actor", "Lazarus Group", "Lazarus")]),
+        ("The raising of Lazarus is a Bible story.", []),
+        ("Sandworm deployed a new wiper.", [("threat-actor", "Sandworm", "Sandworm")]),
+        ("The sandworm rose from the dunes.", []),
         # Microsoft's element names in capitals need no context word; the element does.
         ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
         ("Hafnium is a chemical element.", []),
