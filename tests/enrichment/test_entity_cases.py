@@ -6,6 +6,11 @@ with a false positive ("Akira is a classic anime film"); held-out P 0.952 / R 0.
 sectors R 0.938, 2 of 90. With the evidence-against rules (surnames, "a cherry Danish",
 titles) and 24 more tuning traps: tuning P 0.992 / R 0.985, 0 of 191 traps (the code before
 them: 13 of 191); held-out unchanged but 0 of 90 traps.
+Three more rounds on 7 Dec, each written by a helper who had not read the extractor and
+scored once as held-out before any change for it: round 2 P 0.972 / R 0.916, sectors 0.851,
+3 of 123 traps; round 3 P 0.966 / R 0.905, sectors 0.804, 4 of 130 (both then moved to
+tuning and worked on); round 4, on the final code and kept held-out: P 0.971 / R 0.952,
+sectors 0.932, 2 of 130 traps.
 Before issue 11's entity work: tuning P 0.746 / R 0.427 (sectors R 0.14),
 44 of 167 traps; held-out P 0.643 / R 0.220, 26 of 90.
 """
