@@ -200,6 +200,8 @@ class NameMatcher:
     ) -> list[tuple[int, int, int, set[str]]]:
         """Move to ``candidates`` the waiting hits a group vouched for in this text needs;
         return the others. A group's evidence against the name still counts."""
+        # Accepted before overlaps are settled: a vouching name inside a longer accepted one
+        # still vouches (rare, and the longer name is usually the same threat).
         found = {target for _, _, target in candidates}
         vouched = {group for group, targets in self._vouchers.items() if not found.isdisjoint(targets)}
         if not vouched:

@@ -132,8 +132,10 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             # What only an attacker does: a capitalised "Sandworm" or "Lazarus" beside these
             # is the group ("Lazarus stole $600 million", "Sandworm deployed a wiper").
             r"|malware|ransomware|spyware|wipers?|backdoors?|implants?|trojans?|exploit\w*"
-            r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack\w*|breach\w*|stole|steal\w*"
-            r"|intrusions?|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2|cyber\w*)\b"
+            r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack(?:s|ed)?|breach\w*|stole|steal\w*"
+            r"|intrusions?|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2"
+            # Not "cyber..." as such: "cybersecurity" is in every security story, about anyone.
+            r"|cyberattacks?|cyber-attacks?|cybercrim\w*)\b"
         ),
         window=50,
     ),
