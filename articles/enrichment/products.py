@@ -85,12 +85,16 @@ def product_rules(surface: str) -> list[NameRule]:
 
 
 def vendor_rules(surface: str, needs_context: frozenset[str]) -> list[NameRule]:
-    """A vendor's name matches like an organization's ("Apple" as written), unless listed
-    as needing product context ("Progress", "Arm")."""
+    """A vendor's name matches as written (or in capitals), unless listed as needing
+    product context ("Progress", "Arm", "Zoom")."""
     if surface.casefold() in needs_context:
         return [NameRule(surface, exact_case=True, context="product")]
-    exact = alnum_length(surface) <= 4 or is_ordinary(surface)
-    return [NameRule(surface, exact_case=exact, context=None)]
+    # A company's name is a proper name: as written, or in capitals in a headline
+    # ("SIEMENS"), never in lower case ("measured in siemens", the unit).
+    rules = [NameRule(surface, exact_case=True, context=None)]
+    if surface.upper() != surface and alnum_length(surface) > 4 and not is_ordinary(surface):
+        rules.append(NameRule(surface.upper(), exact_case=True, context=None))
+    return rules
 
 
 @cache

@@ -518,3 +518,20 @@ def test_netscaler_gateway_is_its_own_product(extractor):
     assert found(extractor, "CVE-2023-4966 in NetScaler Gateway appliances.") == [
         ("product", "NetScaler Gateway", "NetScaler Gateway")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A company's name is a proper name: as written or in a headline's capitals ...
+        ("Siemens patched the PLC flaw.", [("vendor", "Siemens", "Siemens")]),
+        ("SIEMENS PATCHES PLC FLAW", [("vendor", "Siemens", "SIEMENS")]),
+        # ... never in lower case, where it is the unit.
+        ("Conductance is measured in siemens.", []),
+        # A vendor named by an everyday word needs product context.
+        ("Zoom fixed a flaw in its meeting client.", [("vendor", "Zoom", "Zoom")]),
+        ("Zoom in on the heron's eye.", []),
+    ],
+)
+def test_vendor_names_are_proper_names(extractor, text, expected):
+    assert found(extractor, text) == expected
