@@ -252,6 +252,14 @@ class NameMatcher:
 _LIST_GAP_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)\Z")
 _LIST_GAP_AFTER = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*")
 _LIST_GAP_MAX = 8
+# An actor doing something with a named piece of software: "Sandworm built Industroyer2",
+# "Patchwork used BADNEWS". Only an accepted software name right after the verb vouches.
+_DEED_GAP = re.compile(
+    r"\s+(?:built|deployed|deploys|used|uses|developed|develops|wrote|dropped|drops|delivered"
+    r"|delivers|distributed|pushed|installed|installs|leveraged|wielded|relied on|relies on)"
+    r"\s+(?:(?:the|a|an|its|their|new|custom|updated)\s+)*"
+)
+_DEED_GAP_MAX = 40
 
 
 def _listed_with_neighbours(
@@ -260,7 +268,9 @@ def _listed_with_neighbours(
     groups_ending: dict[int, str],
     groups_starting: dict[int, str],
 ) -> list[tuple[int, int, int]]:
-    """Waiting hits that sit in a list next to an accepted name of a group they need.
+    """Waiting hits that sit in a list next to an accepted name of a group they need, and
+    actors named right before a deed done with accepted software ("Sandworm built
+    Industroyer2").
 
     Repeated until nothing changes, so a vouched-for name vouches for its own
     neighbour ("Pikabot, Bumblebee and Latrodectus").
@@ -275,6 +285,10 @@ def _listed_with_neighbours(
             gap = _LIST_GAP_AFTER.match(text, end, end + _LIST_GAP_MAX)
             right = groups_starting.get(gap.end()) if gap else None
             group = left if left in missing else right if right in missing else None
+            if group is None and "actor" in missing:
+                deed = _DEED_GAP.match(text, end, end + _DEED_GAP_MAX)
+                if deed is not None and groups_starting.get(deed.end()) == "software":
+                    group = "actor"
             if group is None:
                 still_waiting.append((start, end, target, missing))
                 continue

@@ -494,6 +494,11 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
         ("The raising of Lazarus is a Bible story.", []),
         ("Sandworm deployed a new wiper.", [("threat-actor", "Sandworm", "Sandworm")]),
         ("The sandworm rose from the dunes.", []),
+        # An actor doing something with named software.
+        (
+            "Sandworm built Industroyer2.",
+            [("threat-actor", "Sandworm", "Sandworm"), ("malware", "Industroyer2", "Industroyer2")],
+        ),
         # Microsoft's element names in capitals need no context word; the element does.
         ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
         ("Hafnium is a chemical element.", []),
