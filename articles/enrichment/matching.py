@@ -233,19 +233,23 @@ class NameMatcher:
         return missing
 
     def _has_context(self, text: str, folded: str, start: int, end: int, group: str) -> bool:
-        # The name itself is left out: a name is never its own context.
+        # The context words first: most hits have none, and then the evidence against
+        # (a regex or two of its own) need not be looked for.
         rule = self.contexts[group]
-        if rule.refuses is not None and rule.refuses(text, folded, start, end):
+        if rule.pattern is not None and not _context_words_near(rule, folded, start, end):
             return False
-        if rule.pattern is None:
-            return True
-        if rule.follows:
-            return rule.pattern.match(folded, end, end + rule.window) is not None
-        if rule.before is not None and rule.before.search(folded, max(0, start - rule.window), start):
-            return True
-        before = folded[max(0, start - rule.window) : start]
-        after = folded[end : end + rule.window]
-        return bool(rule.pattern.search(before) or rule.pattern.search(after))
+        return rule.refuses is None or not rule.refuses(text, folded, start, end)
+
+
+def _context_words_near(rule: ContextRule, folded: str, start: int, end: int) -> bool:
+    # The name itself is left out: a name is never its own context.
+    if rule.follows:
+        return rule.pattern.match(folded, end, end + rule.window) is not None
+    if rule.before is not None and rule.before.search(folded, max(0, start - rule.window), start):
+        return True
+    before = folded[max(0, start - rule.window) : start]
+    after = folded[end : end + rule.window]
+    return bool(rule.pattern.search(before) or rule.pattern.search(after))
 
 
 # What separates two items of a list: "A, B", "A, and B", "A and B", "A or B", "A/B".

@@ -37,6 +37,10 @@ _CAPITALISED_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) \Z")
 
 def after_first_name(text: str, _folded: str, start: int, _end: int) -> bool:
     """A surname, not the place: "John Denver", "Denzel Washington"."""
+    # Most names follow a lower-case word or punctuation: one look at the character before
+    # the space spares the regex (this runs for every coined name and place found).
+    if start < 3 or text[start - 1] != " " or not text[start - 2].islower():
+        return False
     word = _CAPITALISED_WORD_BEFORE.search(text, max(0, start - 16), start)
     return word is not None and word.group(1) in first_names()
 
