@@ -73,7 +73,7 @@ from articles.enrichment.galaxies import (
     EntityRecord,
 )
 from articles.enrichment.matching import BLOCKED, NameMatcher, NamePattern, fold
-from articles.enrichment.name_contexts import CONTEXT_GROUPS
+from articles.enrichment.name_contexts import CONTEXT_GROUPS, DEEDS
 from articles.enrichment.name_rules import (
     SHORT_NAME,
     WORD_TOKEN,
@@ -432,7 +432,7 @@ class EntityExtractor:
         # one everyday word ("casinos", "hospitals") anywhere in it is a target.
         threats = [index for index, record in enumerate(self._records) if record.kind in _THREAT_KINDS]
         self._matcher = NameMatcher(
-            [*patterns, *watch_patterns], CONTEXT_GROUPS, vouchers={"threatened": threats}
+            [*patterns, *watch_patterns], CONTEXT_GROUPS, vouchers={"threatened": threats}, deeds=DEEDS
         )
 
     @property

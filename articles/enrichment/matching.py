@@ -61,6 +61,17 @@ class ContextRule:
 
 
 @dataclass(frozen=True, slots=True)
+class DeedRule:
+    """A name that lacks its group's context, vouched for by what follows it: ``gap`` (a
+    verb, "built", "used") right after the name, then an accepted name of ``done_with``'s
+    group ("Sandworm built Industroyer2")."""
+
+    gap: re.Pattern[str]
+    done_with: str
+    window: int = 40
+
+
+@dataclass(frozen=True, slots=True)
 class NameMatch:
     start: int
     end: int
@@ -109,11 +120,14 @@ class NameMatcher:
         patterns: Iterable[NamePattern],
         contexts: Mapping[str, ContextRule] | None = None,
         vouchers: Mapping[str, Collection[int]] | None = None,
+        deeds: Mapping[str, DeedRule] | None = None,
     ) -> None:
         """``vouchers`` maps a context group to targets whose accepted match anywhere in a
         text satisfies that group for every name in it (a threat actor found in the text
-        makes it a text about a threat)."""
+        makes it a text about a threat); ``deeds`` maps a context group to the deed that
+        satisfies it for the name right before it."""
         self.contexts = dict(contexts or {})
+        self._deeds = dict(deeds or {})
         self._vouchers = {group: frozenset(targets) for group, targets in (vouchers or {}).items()}
         rules: dict[str, tuple[int, list[_Rule]]] = {}
         groups: dict[str, str | None] = {}
@@ -178,7 +192,7 @@ class NameMatcher:
         if waiting and self._vouchers:
             waiting = self._vouch(text, folded, candidates, waiting)
         if waiting and groups_ending:
-            candidates += _listed_with_neighbours(text, waiting, groups_ending, groups_starting)
+            candidates += _listed_with_neighbours(text, waiting, groups_ending, groups_starting, self._deeds)
         candidates.sort()
         matches: list[tuple[int, int, int]] = []
         covered_until = 0
@@ -256,14 +270,6 @@ def _context_words_near(rule: ContextRule, folded: str, start: int, end: int) ->
 _LIST_GAP_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*)\Z")
 _LIST_GAP_AFTER = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*")
 _LIST_GAP_MAX = 8
-# An actor doing something with a named piece of software: "Sandworm built Industroyer2",
-# "Patchwork used BADNEWS". Only an accepted software name right after the verb vouches.
-_DEED_GAP = re.compile(
-    r"\s+(?:built|deployed|deploys|used|uses|developed|develops|wrote|dropped|drops|delivered"
-    r"|delivers|distributed|pushed|installed|installs|leveraged|wielded|relied on|relies on)"
-    r"\s+(?:(?:the|a|an|its|their|new|custom|updated)\s+)*"
-)
-_DEED_GAP_MAX = 40
 
 
 def _listed_with_neighbours(
@@ -271,10 +277,10 @@ def _listed_with_neighbours(
     waiting: list[tuple[int, int, int, set[str]]],
     groups_ending: dict[int, str],
     groups_starting: dict[int, str],
+    deeds: Mapping[str, DeedRule],
 ) -> list[tuple[int, int, int]]:
-    """Waiting hits that sit in a list next to an accepted name of a group they need, and
-    actors named right before a deed done with accepted software ("Sandworm built
-    Industroyer2").
+    """Waiting hits that sit in a list next to an accepted name of a group they need, or
+    right before a deed (``DeedRule``) that vouches for such a group.
 
     Repeated until nothing changes, so a vouched-for name vouches for its own
     neighbour ("Pikabot, Bumblebee and Latrodectus").
@@ -289,10 +295,8 @@ def _listed_with_neighbours(
             gap = _LIST_GAP_AFTER.match(text, end, end + _LIST_GAP_MAX)
             right = groups_starting.get(gap.end()) if gap else None
             group = left if left in missing else right if right in missing else None
-            if group is None and "actor" in missing:
-                deed = _DEED_GAP.match(text, end, end + _DEED_GAP_MAX)
-                if deed is not None and groups_starting.get(deed.end()) == "software":
-                    group = "actor"
+            if group is None:
+                group = _vouched_by_a_deed(text, end, missing, groups_starting, deeds)
             if group is None:
                 still_waiting.append((start, end, target, missing))
                 continue
@@ -302,3 +306,15 @@ def _listed_with_neighbours(
             break
         pending = still_waiting
     return accepted
+
+
+def _vouched_by_a_deed(
+    text: str, end: int, missing: set[str], groups_starting: dict[int, str], deeds: Mapping[str, DeedRule]
+) -> str | None:
+    """The group among ``missing`` whose deed follows the name ending at ``end``, if any."""
+    for group in missing & deeds.keys():
+        rule = deeds[group]
+        deed = rule.gap.match(text, end, end + rule.window)
+        if deed is not None and groups_starting.get(deed.end()) == rule.done_with:
+            return group
+    return None

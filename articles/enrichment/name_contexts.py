@@ -20,7 +20,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from articles.enrichment.matching import ContextRule
+from articles.enrichment.matching import ContextRule, DeedRule
 from articles.enrichment.products import PRODUCT_CONTEXT
 
 _COUNTRIES = Path(__file__).parent / "data" / "countries.json"
@@ -37,8 +37,9 @@ _CAPITALISED_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) \Z")
 
 def after_first_name(text: str, _folded: str, start: int, _end: int) -> bool:
     """A surname, not the place: "John Denver", "Denzel Washington"."""
-    # Most names follow a lower-case word or punctuation: one look at the character before
-    # the space spares the regex (this runs for every coined name and place found).
+    # A first name ends in a lower-case letter right before the space: after punctuation,
+    # a line break, a digit or capitals there is nothing to look up, and no regex is run
+    # (this runs for every coined name and place found).
     if start < 3 or text[start - 1] != " " or not text[start - 2].islower():
         return False
     word = _CAPITALISED_WORD_BEFORE.search(text, max(0, start - 16), start)
@@ -137,7 +138,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             # is the group ("Lazarus stole $600 million", "Sandworm deployed a wiper").
             r"|malware|ransomware|spyware|wipers?|backdoors?|implants?|trojans?|exploit\w*"
             r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack(?:s|ed)?|breach\w*|stole|steal\w*"
-            r"|intrusions?|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2"
+            r"|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2"
             # Not "cyber..." as such: "cybersecurity" is in every security story, about anyone.
             r"|cyberattacks?|cyber-attacks?|cybercrim\w*)\b"
         ),
@@ -190,4 +191,17 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     # Coined names that match as written ("Akira", "Emotet"), except as a title or as a
     # surname ("Tom Conti", "Gordon Ramsay").
     "title": ContextRule(None, refuses=a_work_or_a_surname),
+}
+
+# An actor doing something with a named piece of software: "Sandworm built Industroyer2",
+# "Patchwork used BADNEWS". Only an accepted software name right after the verb vouches.
+DEEDS: dict[str, DeedRule] = {
+    "actor": DeedRule(
+        re.compile(
+            r"\s+(?:built|deployed|deploys|used|uses|developed|develops|wrote|dropped|drops|delivered"
+            r"|delivers|distributed|pushed|installed|installs|leveraged|wielded|relied on|relies on)"
+            r"\s+(?:(?:the|a|an|its|their|new|custom|updated)\s+)*"
+        ),
+        done_with="software",
+    ),
 }
