@@ -90,7 +90,10 @@ _THREAT_WORDS = re.compile(
     r"\b(?:attack\w*|breach\w*|hack\w*|ransom\w*|malware|spyware|phish\w*|target\w*|compromis\w*"
     r"|victims?|intrusions?|espionage|spied|spying|exploit\w*|stole|steal\w*|theft|leak\w*|extort\w*"
     r"|encrypt\w*|disrupt\w*|hit|threat\w*|campaigns?|incidents?|cyber\w*|lure[sd]?|fraud\w*"
-    r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?)\b"
+    r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?"
+    # What attackers do to a victim's systems, and the brokers who sell the way in.
+    r"|hijack\w*|tamper\w*|sabotag\w*|malicious|adversar\w*|vulnerab\w*|taken over|took over"
+    r"|(?:sold|sells?|selling|initial) access)\b"
 )
 _SOFTWARE_WORDS = re.compile(
     r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
@@ -193,8 +196,8 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     "title": ContextRule(None, refuses=a_work_or_a_surname),
 }
 
-# An actor doing something with a named piece of software: "Sandworm built Industroyer2",
-# "Patchwork used BADNEWS". Only an accepted software name right after the verb vouches.
+# What follows a name that lacks its context can vouch for it: an actor doing something
+# with a named piece of software ("Sandworm built Industroyer2", "Patchwork used BADNEWS").
 DEEDS: dict[str, DeedRule] = {
     "actor": DeedRule(
         re.compile(
@@ -202,6 +205,12 @@ DEEDS: dict[str, DeedRule] = {
             r"|delivers|distributed|pushed|installed|installs|leveraged|wielded|relied on|relies on)"
             r"\s+(?:(?:the|a|an|its|their|new|custom|updated)\s+)*"
         ),
+        done_with="software",
+    ),
+    # A family introduced by what it descends from: "Latrodectus, the IcedID successor",
+    # "BlackSuit (a Royal rebrand)". Only an accepted software name right after counts.
+    "software": DeedRule(
+        re.compile(r"\s*(?:,|\(|—|–|-)\s*(?:the|a|an)\s+(?:(?:new|newer|likely|apparent)\s+)?"),
         done_with="software",
     ),
 }

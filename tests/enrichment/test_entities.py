@@ -224,7 +224,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.5.0"
+    assert extractor.version == "1.6.0"
 
 
 @pytest.mark.parametrize(
@@ -499,6 +499,16 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
             "Sandworm built Industroyer2.",
             [("threat-actor", "Sandworm", "Sandworm"), ("malware", "Industroyer2", "Industroyer2")],
         ),
+        # A family introduced by the one it descends from.
+        (
+            "Latrodectus, the IcedID successor, spread by e-mail.",
+            [("malware", "Latrodectus", "Latrodectus"), ("malware", "IcedID", "IcedID")],
+        ),
+        ("Latrodectus, the black widow spider, is venomous.", []),
+        # Brokers selling a way in, and attackers taking systems over, threaten a sector.
+        ("Brokers sold access to networks of hospitals.", [("sector", "Health", "hospitals")]),
+        ("Switches at rural hospitals were taken over.", [("sector", "Health", "hospitals")]),
+        ("Visitors need a pass to enter hospitals.", []),
         # Microsoft's element names in capitals need no context word; the element does.
         ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
         ("Hafnium is a chemical element.", []),
