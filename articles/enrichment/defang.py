@@ -27,26 +27,31 @@ DOT = rf"(?:\.|\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
 # The full-width "＠" (U+FF20) is the look-alike at sign.
 AT = rf"(?:@|\uff20| ?{_AT_IN_BRACKETS} ?)"
 # http, https, ftp, ftps and their defanged forms (hxxp, hXXps, htxp, h**p, h__p, ht*p,
-# fxp), and the non-web schemes analysts meet in reports: sftp, tcp, udp, ssh.
-SCHEME = r"(?:h[tx*_][tx*_]ps?|f[tx]ps?|sftp|tcp|udp|ssh)"
-# Every form contains "//": the extractor uses that literal to find URLs fast.
-SCHEME_SEP = r"(?:://|\[:\]//|\(:\)//|\[://\]|:\[//\]|\[:\]\[//\])"
+# fxp), and the non-web schemes analysts meet in reports: sftp, tcp, udp, ssh; WebSocket
+# C2 channels (ws, wss); the JNDI lookups of Log4Shell (ldap, ldaps, rmi); smb, telnet, irc.
+SCHEME = r"(?:h[tx*_][tx*_]ps?|f[tx]ps?|sftp|tcp|udp|ssh|wss?|ldaps?|rmi|smb|telnet|irc)"
+# Every form contains "//", or the "\/\/" of a URL escaped in JSON ("http:\/\/evil.example\/x"):
+# the extractor uses those literals to find URLs fast.
+SCHEME_SEP = r"(?:://|\[:\]//|\(:\)//|\[://\]|:\[//\]|\[:\]\[//\]|:\\/\\/)"
 PORT_COLON = r"(?::|\[:\])"
 
 _REFANG = re.compile(
     # Every token starts with one of these: one test rejects most positions at once.
-    rf"(?=[hfstu:\[({{\\ \uff20{LOOKALIKE_DOTS}])"
+    rf"(?=[hfstuwlri:\[({{\\ \uff20{LOOKALIKE_DOTS}])"
     rf"(?:(?P<scheme>\b{SCHEME}(?={SCHEME_SEP}))"
     rf"|(?P<sep>{SCHEME_SEP})"
     rf"|(?P<dot>\\\.|[{LOOKALIKE_DOTS}]| ?{DOT_IN_BRACKETS} ?)"
     rf"|(?P<at>\uff20| ?{_AT_IN_BRACKETS} ?)"
     r"|(?P<colon>\[:\]|\(:\))"
-    r"|(?P<slash>\[/\]))",
+    r"|(?P<slash>\[/\]|\\/))",
     re.IGNORECASE,
 )
 
 _PLAIN_SCHEMES = {"h": "http", "f": "ftp"}
-PLAIN_SCHEME_NAMES = frozenset({"http", "https", "ftp", "ftps", "sftp", "tcp", "udp", "ssh"})
+PLAIN_SCHEME_NAMES = frozenset(
+    {"http", "https", "ftp", "ftps", "sftp", "tcp", "udp", "ssh"}
+    | {"ws", "wss", "ldap", "ldaps", "rmi", "smb", "telnet", "irc"}
+)
 _DEFANGED_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}
 
 

@@ -43,6 +43,20 @@ def is_tld(label: str) -> bool:
     return "." not in label and public_suffix_list().is_public(label)
 
 
+@functools.cache
+def _icann_suffix_list() -> PublicSuffixList:
+    """The list's ICANN section alone: the suffixes registries sell under ("co.uk")."""
+    return PublicSuffixList(accept_unknown=False, only_icann=True)
+
+
+def is_icann_suffix(name: str) -> bool:
+    """True when ``name`` is a suffix a registry sells under ("com", "co.uk"), not a host.
+
+    Private suffixes ("duckdns.org", "github.io") are hosts someone runs: an analyst who
+    lists ".duckdns.org" means that service."""
+    return _icann_suffix_list().is_public(name.lower())
+
+
 @functools.lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str | None:
     """The part of ``host`` a single owner controls (``a.b.example.co.uk`` -> ``example.co.uk``).
@@ -87,7 +101,7 @@ def normalize_host(host: str) -> str | None:
 def normalize_url(url: str, raw_scheme: str) -> str:
     """Scheme and host lower-cased (hxxp -> http), port, path and query kept as written."""
     scheme = raw_scheme.lower()
-    if scheme not in ("sftp", "tcp", "udp", "ssh"):  # http, ftp and their defanged spellings
+    if scheme[0] in "hf":  # http, ftp and their defanged spellings; other schemes are plain
         scheme = ("http" if scheme[0] == "h" else "ftp") + ("s" if scheme[-1] == "s" else "")
     rest = url.partition("://")[2]
     cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))

@@ -63,6 +63,7 @@ from articles.enrichment.network_indicators import (
     host_chain_candidates,
     host_value,
     ipv6_candidates,
+    is_word_char,
     url_candidates,
 )
 from articles.enrichment.types import Document, DroppedCandidate, IndicatorFinding
@@ -82,6 +83,8 @@ _HEX_FROM_DIGIT = re.compile(r"[0-9][0-9a-fA-F]{7,}+")
 CVE_RE = re.compile(rf"CVE(?:[{_DASH}]|_| (?=\d{{4}}[{_DASH}]))(\d{{4}})[{_DASH}_](\d{{4,}}+)", _I)
 _HEX_LETTERS = re.compile(r"[a-fA-F]{32,128}+")
 _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
+# A hex run that ends a line (maybe hyphenated), and the hex run that starts the next.
+_LINE_WRAP = re.compile(r"-?\r?\n[ \t]{0,4}(?P<rest>[0-9a-fA-F]{8,}+)")
 
 # Network types in overlap precedence: an earlier type hides later ones inside it.
 _NETWORK_ORDER = ("url", "email", "ipv6", "ipv4", "domain")
@@ -91,7 +94,7 @@ class IndicatorExtractor:
     """Finds IPs, domains, URLs, e-mails, hashes and CVE IDs; flags known-benign ones."""
 
     name = "indicators"
-    version = "2.0.0"
+    version = "2.1.0"
 
     def __init__(self, warninglists: bool = True) -> None:
         # The index is a per-process singleton: building several extractors is cheap.
@@ -210,13 +213,36 @@ def _letter_only_placeholders(text: str, dropped: list[Dropped]) -> None:
             dropped.append((start, end, type_, value, "placeholder"))
 
 
+def _wrapped_hash(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """(end, value) of a digest a PDF's text layer broke at the end of a line, maybe with
+    a hyphen ("b38191…ce0-\\ne0f49b…"): neither piece is a digest, joined they are one."""
+    wrap = _LINE_WRAP.match(text, end)
+    if wrap is None or end - start < 8:
+        return None
+    rest_end = wrap.end()
+    if _HASH_TYPES.get(rest_end - wrap.start("rest")) or is_word_char(text[rest_end : rest_end + 1] or " "):
+        return None
+    value = (text[start:end] + wrap.group("rest")).lower()
+    return (rest_end, value) if len(value) in _HASH_TYPES else None
+
+
 def _hashes(text: str, dropped: list[Dropped] | None = None) -> Iterator[Candidate]:
+    wrapped_until = 0
     for match in _HEX_FROM_DIGIT.finditer(text):
         start, end = match.span()
+        if start < wrapped_until:
+            continue  # the second half of a digest broken across two lines
         # The match starts at the run's first digit; hex letters before it belong to it too.
         while start > 0 and end - start <= 128 and text[start - 1] in HEXDIGITS:
             start -= 1
         type_ = _HASH_TYPES.get(end - start)
+        if type_ is None and text[end : end + 1] in ("-", "\n", "\r"):
+            wrapped = _wrapped_hash(text, start, end)
+            if wrapped and not _glued_to_number(text, start, end) and not _placeholder_hash(wrapped[1]):
+                wrapped_until, value = wrapped
+                if not value.isdigit():
+                    yield start, wrapped_until, _HASH_TYPES[len(value)], value, (start, wrapped_until)
+            continue
         if type_ is None or _glued_to_number(text, start, end):
             continue
         value = text[start:end].lower()

@@ -29,6 +29,7 @@ from articles.enrichment.defang import (
 from articles.enrichment.domains import (
     compress_ipv6,
     is_hostname,
+    is_icann_suffix,
     is_ipv4,
     is_tld,
     looks_like_filename,
@@ -58,8 +59,8 @@ URL_RE = re.compile(
     r"(?:[\w.%+~!$&*=-]{1,64}+(?::[^\s/?#@<>\"'|]{0,64}+)?@)?"
     rf"(?P<host>{_LABEL}(?:{DOT}{_LABEL})*+|\[[0-9a-f:.]{{2,45}}\])"
     rf"(?:{PORT_COLON}\d{{1,5}})?"
-    # "[/]" is a defanged slash: "hxxp://evil[.]example[/]gate.php".
-    rf"(?P<rest>(?:[/?#]|\[/\]){_URL_TAIL}*+)?",
+    # "[/]" is a defanged slash: "hxxp://evil[.]example[/]gate.php"; "\/" a JSON-escaped one.
+    rf"(?P<rest>(?:[/?#]|\[/\]|\\/){_URL_TAIL}*+)?",
     _I,
 )
 # Every dot token, and an IPv6 literal, has one of these: a host without any has no TLD.
@@ -82,7 +83,7 @@ _DOT_ANCHORS = tuple(
         r"\{ ?(?:\.|dot) ?\} ?(?=[a-z0-9])",
     )
 )
-_EMAIL_HEAD = re.compile(rf"(?<![\w.%+\-\]]){_LOCAL_PART}{AT}\Z", _I)
+_EMAIL_HEAD = re.compile(rf"(?:(?<=--)|(?<![\w.%+\-\]])){_LOCAL_PART}{AT}\Z", _I)
 _AT_BEFORE = re.compile(rf"{AT}\Z", _I)
 IPV6_RE = re.compile(
     r"(?<![\w:.\]])[0-9a-f]{0,4}(?:(?::|\[:\])[0-9a-f]{0,4}){2,7}"
@@ -141,7 +142,9 @@ def is_word_char(char: str) -> bool:
 def _ends_cleanly(text: str, end: int) -> bool:
     """A host must not run on into a word ("evil.com_x", "evil.com-")."""
     following = text[end : end + 1]
-    return not following or not (is_word_char(following) or following == "-")
+    if following == "-":
+        return text[end + 1 : end + 2] == "-"  # "evil.example--the C2": a dash in plain text
+    return not following or not is_word_char(following)
 
 
 # --- URLs -------------------------------------------------------------------
@@ -150,11 +153,11 @@ def _ends_cleanly(text: str, end: int) -> bool:
 def url_candidates(text: str) -> Iterator[Candidate]:
     """Every URL, found from its "//" and ending before trailing punctuation."""
     covered = 0
-    for slashes in find_all(text, "//"):
+    for slashes in heapq.merge(find_all(text, "//"), find_all(text, "\\/\\/")):
         if slashes < covered:
             continue
-        # The scheme starts at most 9 characters before the "//" ("hxxps[:]//").
-        near = _SCHEME_NEAR.search(text, max(0, slashes - 9), slashes + 3)
+        # The scheme starts at most 9 characters before the "//" ("hxxps[:]//", "telnet://").
+        near = _SCHEME_NEAR.search(text, max(0, slashes - 9), slashes + 5)
         if near is None or near.end() <= slashes:
             continue
         if is_word_char(text[near.start() - 1 : near.start()] or " "):
@@ -232,18 +235,20 @@ def host_chain_candidates(
         start = label_end - (len(window) - len(window.rstrip(_LABEL_CHARS)))
         while start < label_end and text[start] == "-":
             start += 1  # a label never starts with "-": "-evil.example" is a bullet or a flag
-        chain = CHAIN_RE.match(text, start) if start < label_end else None
-        if chain is None or chain.end() <= anchor:
+        match = CHAIN_RE.match(text, start) if start < label_end else None
+        if match is None or match.end() <= anchor:
             continue
-        covered = chain.end()
+        covered = match.end()
         if covered - start > _MAX_CHAIN:
             continue  # longer than any host name, even fully defanged: junk, skip the work
+        chain_end = _before_a_double_dash(text, start, covered)
+        matched = text[start:chain_end]
         before = text[start - 1 : start]
-        glued = is_word_char(before or " ") or not _ends_cleanly(text, chain.end())
-        kind, value = _classify_chain(chain.group())
+        glued = is_word_char(before or " ") or not _ends_cleanly(text, chain_end)
+        kind, value = _classify_chain(matched)
         if glued or kind is None:
             # "host10.2.3.4port", "conn_to45.1.2.3:443ok": an address glued to a word.
-            address = _glued_ipv4(text, start, chain.end())
+            address = _glued_ipv4(text, start, chain_end)
             if address is not None:
                 yield address
                 continue
@@ -251,7 +256,7 @@ def host_chain_candidates(
             continue
         if kind == "placeholder":
             if dropped is not None:
-                dropped.append((start, chain.end(), "ipv4", value, "placeholder"))
+                dropped.append((start, chain_end, "ipv4", value, "placeholder"))
             continue
         # An e-mail: "@", or a bracketed "[at]" / "(at)" (maybe plus a space), before a domain.
         # (The filename and Title-case rules are for bare names: "Bob@Corp.Com" is an address.)
@@ -264,39 +269,48 @@ def host_chain_candidates(
             # "smtp://user:password@host": the userinfo of a URL whose scheme we do not
             # extract is no e-mail address; its host is still a domain.
             if head is not None and not _USERINFO_BEFORE.search(text, max(0, head - 80), head):
-                yield from _email(text, head, start, chain.end())
+                yield from _email(text, head, start, chain_end)
                 continue
-        if kind == "ipv4" and before == "[" and text[chain.end() : chain.end() + 1] == "]":
+        if kind == "ipv4" and before == "[" and text[chain_end : chain_end + 1] == "]":
             # An address literal: "user@[192.0.2.1]".
             head = _email_head(text, start - 1)
             if head is not None:
-                yield from _email(text, head, start, chain.end() + 1)
+                yield from _email(text, head, start, chain_end + 1)
                 continue
-        if kind == "ipv4" or (
-            kind == "domain" and (before not in (".", "-", "/", "\\") or _dash_bullet(text, start))
-        ):
-            hosts = list(_ipv4(text, start, chain.end(), value, dropped)) if kind == "ipv4" else None
+        opening = None if kind == "ipv4" else _host_opening(text, start, value, matched)
+        if kind == "ipv4" or (kind == "domain" and opening is not None):
+            hosts = list(_ipv4(text, start, chain_end, value, dropped)) if kind == "ipv4" else None
             if hosts == []:
                 continue
-            path_end = _path_end(text, start, chain.end(), kind)
+            path_end = None if opening == _AFTER_A_SCHEME else _path_end(text, start, chain_end, kind)
             if path_end is not None:
                 # "evil.example/dl/payload.bin": a URL without its scheme. Its path owns
                 # the dotted names inside it ("payload.bin").
                 covered = path_end
-                url = value + refang(text[chain.end() : path_end])
-                yield start, path_end, "url", url, (start, chain.end())
+                url = value + refang(text[chain_end:path_end])
+                yield start, path_end, "url", url, (start, chain_end)
             else:
-                yield from hosts or [(start, chain.end(), "domain", value, (start, chain.end()))]
+                yield from hosts or [(start, chain_end, "domain", value, (start, chain_end))]
         elif kind == "range":  # "10.0.0.1-10.0.0.255": both ends are indicators
-            dash = start + chain.group().index("-")
-            for left, right in ((start, dash), (dash + 1, chain.end())):
+            dash = start + matched.index("-")
+            for left, right in ((start, dash), (dash + 1, chain_end)):
                 part_kind, part = _classify_chain(text[left:right])
                 if part_kind == "ipv4":
                     yield from _ipv4(text, left, right, part, dropped)
         elif kind is None and dropped is not None:
-            reason = _not_a_domain(chain.group(), value)
+            reason = _not_a_domain(matched, value)
             if reason:
-                dropped.append((start, chain.end(), "domain", value.lower(), reason))
+                dropped.append((start, chain_end, "domain", value.lower(), reason))
+
+
+def _before_a_double_dash(text: str, start: int, end: int) -> int:
+    """Where a dotted chain really ends: "--" in its last label is a dash in plain text
+    ("ransom@onionmail.org--for the key"), never part of a top-level domain ("xn--p1ai")."""
+    last_dot = text.rfind(".", start, end)
+    dashes = text.find("--", last_dot + 1, end) if last_dot >= 0 else -1
+    if dashes > last_dot + 1 and text[dashes - 2 : dashes].lower() != "xn":
+        return dashes
+    return end
 
 
 def _not_a_domain(matched: str, value: str) -> str | None:
@@ -324,9 +338,42 @@ def host_value(host: str) -> tuple[str, str] | None:
     return ("domain", host) if is_hostname(host) else None
 
 
-def _dash_bullet(text: str, start: int) -> bool:
-    """A "-" right before a host at the start of a line is a list bullet ("-evil.example")."""
-    return text[start - 1 : start] == "-" and text[start - 2 : start - 1] in ("", "\n")
+# What a host written on its own may follow: nothing, space, quotes, brackets, list and
+# field punctuation ("'.duckdns.org'", "= //cdn.example/x.js", "(*.evil.example)").
+_OPENERS = frozenset(["", " ", "\t", "\n", "\r", '"', "'", "`", "(", "[", "<", ">", "=", ",", "|", ":", "*"])
+_ON_ITS_OWN, _AFTER_A_SCHEME = "on its own", "after a scheme"
+
+
+def _host_opening(text: str, start: int, value: str, matched: str) -> str | None:
+    """How a domain starting at ``start`` opens, or None when it is part of something
+    else: a longer dotted name or number ("a.b" in "x.a.b"), a path ("/etc/x.conf"), a flag.
+
+    A dot, a slash or two may still open a host:
+    - a leading dot or a wildcard in suffix lists ("'.duckdns.org'", "*.evil.example"),
+      unless what follows is itself a public suffix (".co.uk");
+    - "//" opens a protocol-relative URL ("src='//cdn.example/x.js'"), and after an
+      unknown scheme the host alone ("news://evil.example/x");
+    - a slash before a defanged name opens a regular expression ("/gate\\.evil\\.net/").
+    """
+    before = text[start - 1 : start]
+    if before not in (".", "-", "/", "\\"):
+        return _ON_ITS_OWN
+    if before == "-":
+        # A "-" right before a host at the start of a line is a list bullet ("-evil.example").
+        return _ON_ITS_OWN if text[start - 2 : start - 1] in ("", "\n") else None
+    if before == ".":
+        if text[start - 2 : start - 1] in _OPENERS and not is_icann_suffix(value):
+            return _ON_ITS_OWN
+        return None
+    if before == "/":
+        if text[start - 2 : start - 1] == "/":
+            opener = text[start - 3 : start - 2]
+            if opener == ":":
+                return _AFTER_A_SCHEME if text[start - 4 : start - 3].isalpha() else None
+            return _ON_ITS_OWN if opener in _OPENERS else None
+        if value != matched.lower() and text[start - 2 : start - 1] in _OPENERS:
+            return _ON_ITS_OWN
+    return None
 
 
 def _path_end(text: str, start: int, host_end: int, kind: str) -> int | None:
@@ -392,6 +439,10 @@ def _email_head(text: str, domain_start: int) -> int | None:
         if text[local_start - 3 : local_start] != "[.]" or at.start() - local_start > 160:
             break
         local_start -= 3
+    # "Contact--ransom@...": a "--" is a dash in plain text, not part of the address.
+    dashes = text.rfind("--", local_start, at.start())
+    if dashes >= 0:
+        local_start = dashes + 2
     head = _EMAIL_HEAD.match(text, local_start, domain_start)
     return head.start() if head else None
 

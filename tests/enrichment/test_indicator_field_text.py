@@ -105,6 +105,63 @@ def test_non_web_schemes_are_urls() -> None:
     assert written("ssh://root@172.105.44.9:22") == {("url", "ssh://root@172.105.44.9:22")}
     assert written("SFTP://Drop.cold-storage.io/in/") == {("url", "sftp://drop.cold-storage.io/in/")}
     assert written("udp://8.8.8.8:53") == {("url", "udp://8.8.8.8:53")}
+    assert written("C2 over wss://feed.sock-relay.net:443/ws") == {
+        ("url", "wss://feed.sock-relay.net:443/ws")
+    }
+    # Log4Shell's JNDI lookup: the scheme is part of the URL, the "}" is not.
+    assert written("${jndi:ldap://log4j-check.xyz-svc.ru:1389/Exploit}") == {
+        ("url", "ldap://log4j-check.xyz-svc.ru:1389/Exploit")
+    }
+
+
+def test_a_url_escaped_in_json_is_unescaped() -> None:
+    text = '{"next":"http:\\/\\/panel.acroupd-c2.ru\\/gate2.php","sleep":300}'
+    assert written(text) == {("url", "http://panel.acroupd-c2.ru/gate2.php")}
+    assert (
+        "domain",
+        "panel.acroupd-c2.ru",
+        "panel.acroupd-c2.ru",
+        "http://panel.acroupd-c2.ru/gate2.php",
+    ) in derived(text)
+    assert spans_are_faithful(text)
+
+
+def test_a_protocol_relative_url_is_a_url_without_a_scheme() -> None:
+    text = "<script src='//cdnjs.cloudflare-static.net/ajax/libs/jquery.min.js'></script>"
+    assert ("url", "cdnjs.cloudflare-static.net/ajax/libs/jquery.min.js") in written(text)
+
+
+def test_the_host_after_an_unknown_scheme_is_a_domain() -> None:
+    assert written("news://x-evil.com/a") == {("domain", "x-evil.com")}
+
+
+def test_a_leading_dot_or_wildcard_opens_a_domain_but_not_a_public_suffix() -> None:
+    text = "DestinationHostname|endswith:\n  - '.duckdns.org'\n  - '*.evil-dyn.net'\n  - '.co.uk'"
+    assert written(text) == {("domain", "duckdns.org"), ("domain", "evil-dyn.net")}
+    assert written("/etc/app/config.com and a/b.com and ..evil.org") == set()
+
+
+def test_a_defanged_name_in_a_regular_expression_is_a_domain() -> None:
+    assert written("$gate = /gate\\.cdn-telemetry-sync\\.net/ ascii") == {
+        ("domain", "gate.cdn-telemetry-sync.net")
+    }
+
+
+def test_a_double_dash_after_a_host_is_a_dash_not_part_of_it() -> None:
+    assert written("Contact--ransom@onionmail.org--for the key") == {("email", "ransom@onionmail.org")}
+    assert written("see evil-host.com--the C2") == {("domain", "evil-host.com")}
+    assert written("xn--80ak6aa92e.xn--p1ai") == {("domain", "xn--80ak6aa92e.xn--p1ai")}
+
+
+def test_a_digest_a_pdf_broke_across_two_lines_is_joined() -> None:
+    sha1 = "9986bd3d2c34fbb98b76778254fb83af5b15c97c"
+    sha256 = "b381913ab08273988a13e9d8d4d1f77ce0e0f49b213210d060580142986bd628"
+    text = f"loader (SHA-1 {sha1[:20]}\n{sha1[20:]}) and\nSHA-256 {sha256[:34]}-\n{sha256[34:]} beacons"
+    assert written(text) == {("sha1", sha1), ("sha256", sha256)}
+    assert spans_are_faithful(text)
+    # Two lines that are each a digest stay two digests; a UUID is no digest.
+    assert written(f"{sha256}\n{sha256}") == {("sha256", sha256)}
+    assert written("id 5d0092c5-5f74-4287-9642-33f4c354e56d") == set()
 
 
 # --- Derived hosts ---------------------------------------------------------------
