@@ -135,6 +135,50 @@ _ROLE_ORDER = {ROLE_VALUE: 0, ROLE_ID: 0, ROLE_SYNONYM: 1, ROLE_PHRASE: 1, ROLE_
 _SHORT_FORM_ROLE_ORDER = 3
 # Entities whose presence makes a text one about a threat (the "threatened" context).
 _THREAT_KINDS = frozenset({"threat-actor", "malware"})
+# The last word of a vendor's actor names (Microsoft's weather, CrowdStrike's animals,
+# Unit 42's constellations) or of a threat's kind: a galaxy name of ordinary words ending
+# in one is a name as written ("Volt Typhoon", "Charming Kitten", "Agent Tesla Stealer").
+_NAMING_SCHEME_WORDS = frozenset(
+    {
+        "typhoon",
+        "tempest",
+        "sandstorm",
+        "blizzard",
+        "sleet",
+        "tsunami",
+        "cyclone",
+        "hail",
+        "spider",
+        "panda",
+        "kitten",
+        "bear",
+        "chollima",
+        "jackal",
+        "taurus",
+        "serpens",
+        "libra",
+        "ursa",
+        "ransomware",
+        "ransom",
+        "rat",
+        "stealer",
+        "locker",
+        "loader",
+        "group",
+        "team",
+        "crew",
+        "gang",
+        "keylogger",
+        "downloader",
+        "backdoor",
+        "bot",
+        "botnet",
+        "logger",
+        "miner",
+        "worm",
+        "trojan",
+    }
+)
 # Curated sources, strongest first; galaxy names come after all of them.
 TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
 
@@ -180,6 +224,18 @@ def brands_not_words() -> frozenset[str]:
     return frozenset(fold(name) for name in read_json("software.json").get("brands_not_words", []))
 
 
+def plural(phrase: str) -> str:
+    """The plural of a phrase's last noun ("German shepherd" -> "German shepherds"), so a
+    blocked idiom hides its name in both numbers; a phrase already plural stays as it is."""
+    if not phrase[-1:].isalpha() or phrase.endswith("s"):
+        return phrase
+    if phrase.endswith(("sh", "ch", "x", "z")):
+        return phrase + "es"
+    if phrase.endswith("y") and phrase[-2:-1] not in "aeiou":
+        return phrase[:-1] + "ies"
+    return phrase + "s"
+
+
 def curated_rules(surface: str) -> list[NameRule]:
     exact = alnum_length(surface) <= 4 or is_ordinary(surface)
     return [NameRule(surface, exact_case=exact, context=None)]
@@ -221,12 +277,19 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         # word, that spelling is the tool.
         return [NameRule(surface, exact_case=True, context=context)] if kind == "tool" else []
     if ordinary:
-        # A phrase of ordinary words ("Animal Farm", "Pawn Storm") is the name as written,
-        # except as the title of a book or film (the "title" group's refusal); so is an
-        # actor's ordinary word in capitals, Microsoft's element names ("HAFNIUM").
+        # An actor's ordinary word in capitals, Microsoft's element names ("HAFNIUM"), is the
+        # name as written, except as the title of a book or film (the "title" refusal).
         element_name = kind == "threat-actor" and surface.isupper() and length > SHORT_NAME + 1
-        as_written = not single_word or element_name
-        return [NameRule(surface, exact_case=True, context="title" if as_written else context)]
+        if element_name:
+            return [NameRule(surface, exact_case=True, context="title")]
+        if single_word:
+            return [NameRule(surface, exact_case=True, context=context)]
+        # Several ordinary words ("Sea Turtle", "Poison Ivy") also need a threat nearby,
+        # unless the last one is a vendor's naming scheme or a threat's kind ("Volt
+        # Typhoon", "Fancy Bear", "Hive Ransomware"): those are names as written, and so
+        # are technique names ("Process Injection").
+        named = kind == "attack-pattern" or surface.split()[-1].casefold() in _NAMING_SCHEME_WORDS
+        return [NameRule(surface, exact_case=True, context="title" if named else "alias")]
     if not single_word:
         return [NameRule(surface, exact_case=False, context=None)]
     # A coined name as written is a name, except as the title of a film, book or song.
@@ -384,7 +447,7 @@ def base_table() -> NameTable:
     catalogue = read_json("products.json")
     # Phrases that hide the names inside them: idioms ("French fries"), teams, institutions.
     blocked = [*countries.get("blocked", []), *catalogue.get("blocked", [])]
-    table.blocked = {fold(phrase) for phrase in blocked}
+    table.blocked = {fold(form) for phrase in blocked for form in (phrase, plural(phrase))}
     # The stop list is for galaxy names; curated names were chosen by hand.
     software = read_json("software.json")
     vendor_context = frozenset(name.casefold() for name in catalogue.get("vendor_needs_context", []))
@@ -432,7 +495,10 @@ class EntityExtractor:
         # one everyday word ("casinos", "hospitals") anywhere in it is a target.
         threats = [index for index, record in enumerate(self._records) if record.kind in _THREAT_KINDS]
         self._matcher = NameMatcher(
-            [*patterns, *watch_patterns], CONTEXT_GROUPS, vouchers={"threatened": threats}, deeds=DEEDS
+            [*patterns, *watch_patterns],
+            CONTEXT_GROUPS,
+            vouchers={"threatened": threats, "alias": threats},
+            deeds=DEEDS,
         )
 
     @property

@@ -75,6 +75,9 @@ _WORK_TEXT = """
     moon moons planet planets orbit orbits telescope astronomers asteroid comet spacecraft
     myth myths mythology god gods goddess nymph deity norse sedan hatchback car cars carmaker
     neptune jupiter saturn uranus
+    game games arcade console statue statues temple shrine genus species caterpillars larvae
+    prize trophy festival cardinal pope bishop western westerns cowboy nickname
+    drama dramas comedy thriller documentary starred bond
 """
 # Each as a whole space-separated token, with the quotes and punctuation that may cling to
 # it: splitting the window on spaces and one set test is cheaper than a regex per hit.
@@ -99,7 +102,7 @@ _SOFTWARE_WORDS = re.compile(
     r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
     r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
     r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
-    r"|samples?|famil(?:y|ies)|tools?|toolkits?|frameworks?|beacons?|c2"
+    r"|samples?|tools?|toolkits?|frameworks?|beacons?|c2"
     r"|command-and-control|post-exploitation|infections?|infected|ransom)\b"
 )
 
@@ -130,23 +133,31 @@ def a_work_or_a_surname(text: str, folded: str, start: int, end: int) -> bool:
     return after_first_name(text, folded, start, end) or about_a_work_not_a_threat(text, folded, start, end)
 
 
+_ACTOR_WORDS = re.compile(
+    r"\b(?:apts?|groups?|actors?|hackers?|hacking|gangs?|crews?|campaigns?|operators?"
+    r"|espionage|cyberespionage|state-sponsored|nation-state|attributed|attribution"
+    r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss"
+    r"|attacks?|attacked|targeted|targeting|linked|behind|sponsored|military"
+    # What only an attacker does: a capitalised "Sandworm" or "Lazarus" beside these
+    # is the group ("Lazarus stole $600 million", "Sandworm deployed a wiper").
+    r"|malware|ransomware|spyware|wipers?|backdoors?|implants?|trojans?|exploit\w*"
+    r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack(?:s|ed)?|breach\w*|stole|steal\w*"
+    r"|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2"
+    # Not "cyber..." as such: "cybersecurity" is in every security story, about anyone.
+    r"|cyberattacks?|cyber-attacks?|cybercrim\w*)\b"
+)
+# Any word of a threat, an actor or a piece of software: what a name made of ordinary words
+# ("Sea Turtle", "Poison Ivy", "Lemon Duck") needs nearby to be the threat, not the thing.
+_ATTACKER_DEEDS = re.compile(
+    r"\b(?:stolen|abus\w*|trojani[sz]\w*|impersonat\w*|posed as|posing as|flaws?|vulnerab\w*"
+    r"|cve-\d{4}|persona|lured?)\b"
+)
+_ANY_THREAT_WORD = re.compile(
+    "|".join(p.pattern for p in (_ACTOR_WORDS, _THREAT_WORDS, _SOFTWARE_WORDS, _ATTACKER_DEEDS))
+)
+
 CONTEXT_GROUPS: dict[str, ContextRule] = {
-    "actor": ContextRule(
-        re.compile(
-            r"\b(?:apts?|groups?|actors?|hackers?|hacking|gangs?|crews?|campaigns?|operators?"
-            r"|espionage|cyberespionage|state-sponsored|nation-state|attributed|attribution"
-            r"|intrusions?|adversary|adversaries|aka|tracked as|known as|gru|fsb|mss"
-            r"|attacks?|attacked|targeted|targeting|linked|behind|sponsored|military"
-            # What only an attacker does: a capitalised "Sandworm" or "Lazarus" beside these
-            # is the group ("Lazarus stole $600 million", "Sandworm deployed a wiper").
-            r"|malware|ransomware|spyware|wipers?|backdoors?|implants?|trojans?|exploit\w*"
-            r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack(?:s|ed)?|breach\w*|stole|steal\w*"
-            r"|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2"
-            # Not "cyber..." as such: "cybersecurity" is in every security story, about anyone.
-            r"|cyberattacks?|cyber-attacks?|cybercrim\w*)\b"
-        ),
-        window=50,
-    ),
+    "actor": ContextRule(_ACTOR_WORDS, window=50),
     "software": ContextRule(_SOFTWARE_WORDS, window=50),
     "technique": ContextRule(
         re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
@@ -194,19 +205,22 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     # Coined names that match as written ("Akira", "Emotet"), except as a title or as a
     # surname ("Tom Conti", "Gordon Ramsay").
     "title": ContextRule(None, refuses=a_work_or_a_surname),
+    # A galaxy name of two or more ordinary words ("Sea Turtle", "Hide and Seek"), written
+    # as a name: a threat word nearby, or another threat named in the text; never a title.
+    "alias": ContextRule(_ANY_THREAT_WORD, window=100, refuses=a_work_or_a_surname),
 }
 
 # What follows a name that lacks its context can vouch for it: an actor doing something
 # with a named piece of software ("Sandworm built Industroyer2", "Patchwork used BADNEWS").
+_DEED_VERBS = re.compile(
+    r"\s+(?:built|deployed|deploys|used|uses|developed|develops|wrote|dropped|drops|delivered"
+    r"|delivers|distributed|pushed|installed|installs|leveraged|wielded|relied on|relies on)"
+    r"\s+(?:(?:the|a|an|its|their|new|custom|updated)\s+)*"
+)
 DEEDS: dict[str, DeedRule] = {
-    "actor": DeedRule(
-        re.compile(
-            r"\s+(?:built|deployed|deploys|used|uses|developed|develops|wrote|dropped|drops|delivered"
-            r"|delivers|distributed|pushed|installed|installs|leveraged|wielded|relied on|relies on)"
-            r"\s+(?:(?:the|a|an|its|their|new|custom|updated)\s+)*"
-        ),
-        done_with="software",
-    ),
+    "actor": DeedRule(_DEED_VERBS, done_with="software"),
+    # "Sea Turtle used SnappyTCP": a name of ordinary words, like an actor's.
+    "alias": DeedRule(_DEED_VERBS, done_with="software"),
     # A family introduced by what it descends from: "Latrodectus, the IcedID successor",
     # "BlackSuit (a Royal rebrand)". Only an accepted software name right after counts.
     "software": DeedRule(
