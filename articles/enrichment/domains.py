@@ -49,6 +49,7 @@ def _icann_suffix_list() -> PublicSuffixList:
     return PublicSuffixList(accept_unknown=False, only_icann=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_icann_suffix(name: str) -> bool:
     """True when ``name`` is a suffix a registry sells under ("com", "co.uk"), not a host.
 

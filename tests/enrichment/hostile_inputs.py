@@ -22,7 +22,7 @@ HOSTILE = {
     "look-alike dots": "a\uff0e",
     "obfuscated schemes": "h**p://",
     "json-escaped urls": "http:\\/\\/a.com\\/",
-    "leading dots and double dashes": "'.a.com--",
+    "leading dots and double dashes": "'.a.com" + "-" * 40,
     "wrapped hex": "0a1b2c3d4e5f6a7b8c9d-\n",
 }
 

@@ -126,6 +126,28 @@ def test_a_url_escaped_in_json_is_unescaped() -> None:
     assert spans_are_faithful(text)
 
 
+def test_a_url_in_another_urls_query_is_a_url_of_its_own() -> None:
+    text = "Open redirect: hxxps://t[.]co/x?r=https://wallet-connect-sync.app/claim in DMs"
+    assert written(text) == {
+        ("url", "https://t.co/x?r=https://wallet-connect-sync.app/claim"),
+        ("url", "https://wallet-connect-sync.app/claim"),
+    }
+    assert spans_are_faithful(text)
+    # Percent-encoded, it stays part of the query.
+    assert written("https://a-b.com/x?u=https%3A%2F%2Fc-d.com%2F") == {
+        ("url", "https://a-b.com/x?u=https%3A%2F%2Fc-d.com%2F")
+    }
+
+
+def test_an_emoji_glued_to_a_url_is_not_part_of_it_but_letters_of_any_script_are() -> None:
+    assert written("live\u27a1\ufe0fhxxps://wf-secure-alerts[.]com/verify\U0001f4f2 now") == {
+        ("url", "https://wf-secure-alerts.com/verify")
+    }
+    assert written("https://ru.news-site.com/\u043d\u043e\u0432\u043e\u0441\u0442\u0438") == {
+        ("url", "https://ru.news-site.com/\u043d\u043e\u0432\u043e\u0441\u0442\u0438")
+    }
+
+
 def test_a_protocol_relative_url_is_a_url_without_a_scheme() -> None:
     text = "<script src='//cdnjs.cloudflare-static.net/ajax/libs/jquery.min.js'></script>"
     assert ("url", "cdnjs.cloudflare-static.net/ajax/libs/jquery.min.js") in written(text)
