@@ -57,6 +57,7 @@ short-name rules in ``techniques``; their public names are re-exported here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -179,6 +180,29 @@ _NAMING_SCHEME_WORDS = frozenset(
         "trojan",
     }
 )
+# Working names vendors give actors before (or instead of) a name: Microsoft's Storm-0501
+# and DEV-0537, Mandiant's UNC3886 and TEMP.Veles, Proofpoint's TA577, CERT-UA's UAC-0050,
+# Google's TAG-22, Palo Alto's CL-STA-0043, numbered APT and FIN groups. Written as the
+# vendors write them (case and all), they name nothing else.
+_DESIGNATION = re.compile(
+    r"(?<![\w-])(?:Storm-\d{4}|DEV-\d{4}|UNC\d{3,5}|TA(?:[4-9]\d{2}|\d{4})|UAC-\d{4}|TAG-\d{2,3}"
+    r"|CL-(?:STA|CRI|UNK)-\d{4}|APT\d{1,3}|FIN\d{1,2}|TEMP\.[A-Z][a-z]+)(?![\w-])"
+)
+_DESIGNATION_HINT = re.compile(r"Storm-|DEV-|UNC\d|TA\d|UAC-|TAG-|CL-|APT\d|FIN\d|TEMP\.")
+
+
+def _with_designations(
+    text: str, spans: list[tuple[int, int, int]], target: int
+) -> list[tuple[int, int, int]]:
+    """``spans`` plus the designations no galaxy name already covers, in text order."""
+    found = [
+        (match.start(), match.end(), target)
+        for match in _DESIGNATION.finditer(text)
+        if not any(start < match.end() and match.start() < end for start, end, _ in spans)
+    ]
+    return sorted([*spans, *found]) if found else spans
+
+
 # Curated sources, strongest first; galaxy names come after all of them.
 TIER_WATCH, TIER_GAZETTEER, TIER_COUNTRY, TIER_GALAXY = range(4)
 
@@ -494,6 +518,12 @@ class EntityExtractor:
         # A text that names a threat actor or malware is about a threat: a sector named by
         # one everyday word ("casinos", "hospitals") anywhere in it is a target.
         threats = [index for index, record in enumerate(self._records) if record.kind in _THREAT_KINDS]
+        # A vendor's working name for an actor no galaxy lists yet ("Storm-0501"): one
+        # record stands for all of them; the finding's name is the designation as written.
+        self._designation_target = len(self._records)
+        self._records.append(
+            EntityRecord(kind="threat-actor", name="", ref="designation", uuid="", rank=len(self._records))
+        )
         self._matcher = NameMatcher(
             [*patterns, *watch_patterns],
             CONTEXT_GROUPS,
@@ -512,12 +542,15 @@ class EntityExtractor:
     def run(self, doc: Document) -> list[EntityFinding]:
         text = doc.text
         findings = []
-        for start, end, target in self._matcher.spans(text):
+        spans = self._matcher.spans(text)
+        if _DESIGNATION_HINT.search(text):
+            spans = _with_designations(text, spans, self._designation_target)
+        for start, end, target in spans:
             record = self._records[target]
             findings.append(
                 EntityFinding(
                     kind=record.kind,
-                    name=record.name,
+                    name=record.name or text[start:end],
                     matched=text[start:end],
                     start=start,
                     end=end,

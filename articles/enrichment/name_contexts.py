@@ -103,7 +103,7 @@ _SOFTWARE_WORDS = re.compile(
     r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
     r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
     r"|samples?|tools?|toolkits?|frameworks?|beacons?|c2"
-    r"|command-and-control|post-exploitation|infections?|infected|ransom)\b"
+    r"|command-and-control|post-exploitation|infections?|infected|ransom|affiliates?|trojani[sz]ed)\b"
 )
 
 

@@ -37,7 +37,7 @@ GALAXY_KINDS = {
 }
 ADMIRALTY_PREDICATES = {"source-reliability": "Admiralty", "information-credibility": "Credibility"}
 # Name lists of our own whose entries need no qualifier.
-PLAIN_NAMESPACES = {"gazetteer", "watch"}
+PLAIN_NAMESPACES = {"gazetteer", "watch", "designation"}
 
 
 @dataclass(frozen=True)

@@ -509,6 +509,23 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
         ("Brokers sold access to networks of hospitals.", [("sector", "Health", "hospitals")]),
         ("Switches at rural hospitals were taken over.", [("sector", "Health", "hospitals")]),
         ("Visitors need a pass to enter hospitals.", []),
+        # A vendor's working name for an actor no galaxy lists is that actor, as written.
+        (
+            "Storm-0501 pivoted into Entra ID; UNC3886 and TA4903 followed.",
+            [
+                ("threat-actor", "Storm-0501", "Storm-0501"),
+                ("product", "Entra ID", "Entra ID"),
+                ("threat-actor", "UNC3886", "UNC3886"),
+                ("threat-actor", "TA4903", "TA4903"),
+            ],
+        ),
+        ("The storm-0501 log and a TA100 amplifier.", []),
+        # Ordinary names of ordinary words need a threat nearby; vendor naming schemes do not.
+        ("Sea Turtle hatchlings head for the brightest horizon.", []),
+        ("Sea Turtle hijacked DNS records of telecoms.", [("threat-actor", "Sea Turtle", "Sea Turtle")]),
+        ("Volt Typhoon hid in the networks for years.", [("threat-actor", "Volt Typhoon", "Volt Typhoon")]),
+        ("Poison Ivy rash spreads when the oil gets onto your hands.", []),
+        ("German shepherds are often trained as guide dogs.", []),
         # Microsoft's element names in capitals need no context word; the element does.
         ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
         ("Hafnium is a chemical element.", []),
