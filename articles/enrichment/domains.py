@@ -33,7 +33,9 @@ def public_suffix_list() -> PublicSuffixList:
     """The bundled Public Suffix List, parsed once per process (~0.15 s)."""
     # accept_unknown=False: an unlisted last label is *not* a suffix, which is
     # exactly what rejects "readme.txt".
-    return PublicSuffixList(accept_unknown=False)
+    psl = PublicSuffixList(accept_unknown=False)
+    _icann_suffix_list()  # parsed now too, not in the middle of the first text that needs it
+    return psl
 
 
 @functools.lru_cache(maxsize=4096)

@@ -301,10 +301,11 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         # word, that spelling is the tool.
         return [NameRule(surface, exact_case=True, context=context)] if kind == "tool" else []
     if ordinary:
-        # An actor's ordinary word in capitals, Microsoft's element names ("HAFNIUM"), is the
+        # An ordinary word the galaxy spells in capitals, Microsoft's element names for actors
+        # ("HAFNIUM") and Mandiant's code names for malware ("SUNBURST", "TEARDROP"), is the
         # name as written, except as the title of a book or film (the "title" refusal).
-        element_name = kind == "threat-actor" and surface.isupper() and length > SHORT_NAME + 1
-        if element_name:
+        in_capitals = kind != "attack-pattern" and surface.isupper() and length > SHORT_NAME + 1
+        if in_capitals:
             return [NameRule(surface, exact_case=True, context="title")]
         if single_word:
             return [NameRule(surface, exact_case=True, context=context)]

@@ -529,6 +529,9 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
         # Microsoft's element names in capitals need no context word; the element does.
         ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
         ("Hafnium is a chemical element.", []),
+        # Mandiant's code names for malware, in capitals as the galaxy spells them.
+        ("Orion updates were trojanised with SUNBURST.", [("malware", "SUNBURST", "SUNBURST")]),
+        ("A sunburst of colour lit the bay.", []),
         # A brand the dictionary lists as a word.
         ("Clop stole data.", [("malware", "Clop", "Clop")]),
         # Surnames, moons, titles and dishes.
