@@ -242,6 +242,20 @@ def read_json(name: str) -> Any:
         return json.load(handle)
 
 
+_CAMEL_CASED = re.compile(r"[a-z][A-Z]")
+
+
+def _one_ordinary_word(surface: str) -> bool:
+    return len(WORD_TOKEN.findall(surface)) == 1 and is_ordinary(surface)
+
+
+@cache
+def common_names() -> frozenset[str]:
+    """One-word galaxy names the dictionary lacks but web text uses often (``data/common_names.json``,
+    mined with wordfreq by ``scripts/mine_common_names.py``)."""
+    return frozenset(read_json("common_names.json")["names"])
+
+
 @cache
 def brands_not_words() -> frozenset[str]:
     """Galaxy names the dictionary lists but threat writing uses only as names ("Clop")."""
@@ -317,9 +331,14 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         return [NameRule(surface, exact_case=True, context="title" if named else "alias")]
     if not single_word:
         return [NameRule(surface, exact_case=False, context=None)]
-    # A coined name as written is a name, except as the title of a film, book or song.
+    # A coined name as written is a name, except as the title of a film, book or song. One
+    # that is common outside security (a character, a place, a dish: "Voldemort", "Sparta",
+    # "Pierogi") also needs a threat nearby, like a name of ordinary words.
+    # Written camel-cased ("BloodHound"), it is a name whatever the word.
+    common = fold(surface) in common_names() and not _CAMEL_CASED.search(surface)
+    as_written = "alias" if kind != "attack-pattern" and common else "title"
     return [
-        rule._replace(context="title") if rule.context is None else rule
+        rule._replace(context=as_written) if rule.context is None else rule
         for rule in coined_word_rules(surface, context)
     ]
 
@@ -391,6 +410,12 @@ class NameTable:
                 rules = products.product_rules(surface)
             elif record.kind == "vendor":
                 rules = products.vendor_rules(surface, vendor_context)
+            elif record.kind == "organization" and tier == TIER_GAZETTEER and _one_ordinary_word(surface):
+                # "Slack", "Telegram", "Lookout": a company named by an ordinary word is that
+                # organization in a story about a threat or a business.
+                rules = [NameRule(surface, exact_case=True, context="company")]
+            elif record.kind == "country":
+                rules = [rule._replace(context=rule.context or "country") for rule in curated_rules(surface)]
             else:
                 rules = curated_rules(surface)
             priority = (tier, _ROLE_ORDER[role], kind_order, record.rank)
@@ -528,7 +553,7 @@ class EntityExtractor:
         self._matcher = NameMatcher(
             [*patterns, *watch_patterns],
             CONTEXT_GROUPS,
-            vouchers={"threatened": threats, "alias": threats},
+            vouchers={"threatened": threats, "alias": threats, "company": threats},
             deeds=DEEDS,
         )
 

@@ -190,7 +190,7 @@ class NameMatcher:
             elif missing:
                 waiting.append((start, end, target, missing))
         if waiting and self._vouchers:
-            waiting = self._vouch(text, folded, candidates, waiting)
+            waiting = self._vouch(candidates, waiting)
         if waiting and groups_ending:
             candidates += _listed_with_neighbours(text, waiting, groups_ending, groups_starting, self._deeds)
         candidates.sort()
@@ -206,14 +206,11 @@ class NameMatcher:
         return matches
 
     def _vouch(
-        self,
-        text: str,
-        folded: str,
-        candidates: list[tuple[int, int, int]],
-        waiting: list[tuple[int, int, int, set[str]]],
+        self, candidates: list[tuple[int, int, int]], waiting: list[tuple[int, int, int, set[str]]]
     ) -> list[tuple[int, int, int, set[str]]]:
         """Move to ``candidates`` the waiting hits a group vouched for in this text needs;
-        return the others. A group's evidence against the name still counts."""
+        return the others. (A hit whose group found evidence against it is not waiting for
+        that group: see ``_missing_context``.)"""
         # Accepted before overlaps are settled: a vouching name inside a longer accepted one
         # still vouches (rare, and the longer name is usually the same threat).
         found = {target for _, _, target in candidates}
@@ -222,37 +219,35 @@ class NameMatcher:
             return waiting
         still_waiting = []
         for start, end, target, missing in waiting:
-            if any(self._not_refused(text, folded, start, end, group) for group in missing & vouched):
+            if missing & vouched:
                 candidates.append((start, start - end, target))
             else:
                 still_waiting.append((start, end, target, missing))
         return still_waiting
 
-    def _not_refused(self, text: str, folded: str, start: int, end: int, group: str) -> bool:
-        refuses = self.contexts[group].refuses
-        return refuses is None or not refuses(text, folded, start, end)
-
     def _missing_context(
         self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]
     ) -> set[str] | None:
-        """None when a rule accepts the hit, else the context groups it lacks (maybe none)."""
+        """None when a rule accepts the hit, else the context groups it lacks (maybe none).
+
+        A group whose evidence against the name is found ("Peru, Indiana") is not among
+        them: no list neighbour, voucher or deed may then accept the hit for it.
+        """
         matched = text[start:end]
         missing = set()
         for rule in rules:
             if rule.exact_form is not None and rule.exact_form != matched:
                 continue
-            if rule.context is None or self._has_context(text, folded, start, end, rule.context):
+            if rule.context is None:
+                return None
+            context = self.contexts[rule.context]
+            refused = context.refuses is not None and context.refuses(text, folded, start, end)
+            if refused:
+                continue
+            if context.pattern is None or _context_words_near(context, folded, start, end):
                 return None
             missing.add(rule.context)
         return missing
-
-    def _has_context(self, text: str, folded: str, start: int, end: int, group: str) -> bool:
-        # The context words first: most hits have none, and then the evidence against
-        # (a regex or two of its own) need not be looked for.
-        rule = self.contexts[group]
-        if rule.pattern is not None and not _context_words_near(rule, folded, start, end):
-            return False
-        return rule.refuses is None or not rule.refuses(text, folded, start, end)
 
 
 def _context_words_near(rule: ContextRule, folded: str, start: int, end: int) -> bool:

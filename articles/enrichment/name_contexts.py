@@ -46,6 +46,30 @@ def after_first_name(text: str, _folded: str, start: int, _end: int) -> bool:
     return word is not None and word.group(1) in first_names()
 
 
+_US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii"
+    "|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan"
+    "|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico"
+    "|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island"
+    "|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia"
+    "|Wisconsin|Wyoming"
+)
+# "Peru, Indiana" (a town), "Denmark Street", "Poland Spring": a country's name as part of
+# another place's or a brand's name.
+_PLACE_NAMED_AFTER = re.compile(
+    rf",\s(?:{_US_STATES})\b|\s(?:Street|Road|Avenue|Square|Lane|Spring|Springs|Hill|Park)\b"
+)
+
+
+def a_place_named_after_it(text: str, _folded: str, _start: int, end: int) -> bool:
+    """A town, a street or a brand named after the country, not the country."""
+    return _PLACE_NAMED_AFTER.match(text, end) is not None
+
+
+def a_surname_or_a_place_named_after_it(text: str, folded: str, start: int, end: int) -> bool:
+    return after_first_name(text, folded, start, end) or a_place_named_after_it(text, folded, start, end)
+
+
 # "a cherry Danish", "an English": "a"/"an" and at most two modifiers that are not
 # prepositions, then the name, then the noun phrase ends (punctuation or a preposition).
 _A_NOUN_OPENING = re.compile(
@@ -94,6 +118,7 @@ _THREAT_WORDS = re.compile(
     r"|victims?|intrusions?|espionage|spied|spying|exploit\w*|stole|steal\w*|theft|leak\w*|extort\w*"
     r"|encrypt\w*|disrupt\w*|hit|threat\w*|campaigns?|incidents?|cyber\w*|lure[sd]?|fraud\w*"
     r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?"
+    r"|abus\w*|exfiltrat\w*|intruders?|unauthori[sz]ed"
     # What attackers do to a victim's systems, and the brokers who sell the way in.
     r"|hijack\w*|tamper\w*|sabotag\w*|malicious|adversar\w*|vulnerab\w*|taken over|took over"
     r"|(?:sold|sells?|selling|initial) access)\b"
@@ -150,10 +175,18 @@ _ACTOR_WORDS = re.compile(
 # ("Sea Turtle", "Poison Ivy", "Lemon Duck") needs nearby to be the threat, not the thing.
 _ATTACKER_DEEDS = re.compile(
     r"\b(?:stolen|abus\w*|trojani[sz]\w*|impersonat\w*|posed as|posing as|flaws?|vulnerab\w*"
-    r"|cve-\d{4}|persona|lured?)\b"
+    r"|cve-\d{4}|persona|lured?|researchers?)\b"
 )
 _ANY_THREAT_WORD = re.compile(
     "|".join(p.pattern for p in (_ACTOR_WORDS, _THREAT_WORDS, _SOFTWARE_WORDS, _ATTACKER_DEEDS))
+)
+
+# What is said of a company in business and technology news.
+_COMPANY_WORDS = re.compile(
+    r"\b(?:compan(?:y|ies)|firms?|acqui\w*|deal|ceo|executives?|shares|stock|investors?|invest\w*"
+    r"|revenue|billion|million|announced|said|says|spokes\w*|regulators?|fined?|fines|platforms?"
+    r"|users|customers|apps?|services?|cloud|data|accounts?|messag\w*|channels?|servers?|software"
+    r"|employees|startup|founders?|lawsuit|sued|privacy|gdpr)\b"
 )
 
 CONTEXT_GROUPS: dict[str, ContextRule] = {
@@ -193,12 +226,14 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"|province|region|city|cities|county|residents|cyberattacks?|cyber-attacks?)\b"
         ),
         window=40,
-        refuses=after_first_name,
+        refuses=a_surname_or_a_place_named_after_it,
         before=re.compile(
             r"\b(?:in|from|across|throughout|near|into|inside|outside|within|targeting(?:\s+to)?|targeted|hit"
             r"|visited|visit)\s+(?:the\s+(?:state\s+of\s+)?)?\Z"
         ),
     ),
+    # A country's name, unless a town, street or brand is named after it ("Peru, Indiana").
+    "country": ContextRule(None, refuses=a_place_named_after_it),
     # Demonyms that name no person ("Danish", "English"): the country unless they end a
     # noun phrase after "a" ("a cherry Danish").
     "demonym": ContextRule(None, refuses=a_thing_not_a_people),
@@ -208,6 +243,13 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     # A galaxy name of two or more ordinary words ("Sea Turtle", "Hide and Seek"), written
     # as a name: a threat word nearby, or another threat named in the text; never a title.
     "alias": ContextRule(_ANY_THREAT_WORD, window=100, refuses=a_work_or_a_surname),
+    # A company named by an ordinary word ("Slack", "Telegram", "Stripe"): in a story about a
+    # threat or about business, not in "slack in the rope" or "stripe patterns on zebras".
+    "company": ContextRule(
+        re.compile(f"{_ANY_THREAT_WORD.pattern}|{_COMPANY_WORDS.pattern}"),
+        window=100,
+        refuses=a_work_or_a_surname,
+    ),
 }
 
 # What follows a name that lacks its context can vouch for it: an actor doing something

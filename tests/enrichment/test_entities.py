@@ -173,7 +173,10 @@ def test_everyday_paragraph_yields_no_threat_entities(extractor):
 
 
 def test_telegram_the_app_is_an_organization_not_malware(extractor):
-    assert found(extractor, "Telegram channels") == [("organization", "Telegram", "Telegram")]
+    text = "The stealer sent its logs to Telegram channels."
+    assert ("organization", "Telegram", "Telegram") in found(extractor, text)
+    # An ordinary word as a company's name needs a threat nearby.
+    assert found(extractor, "Telegram boys delivered news from the front on bicycles.") == []
 
 
 def test_unicode_before_a_name_keeps_offsets_exact(extractor):
@@ -529,6 +532,19 @@ def test_a_coined_name_beside_a_film_is_a_title_unless_a_threat_is_named(extract
         # Microsoft's element names in capitals need no context word; the element does.
         ("HAFNIUM exploited the mail servers.", [("threat-actor", "HAFNIUM", "HAFNIUM")]),
         ("Hafnium is a chemical element.", []),
+        # A coined name that is common elsewhere (a character, a dish) needs a threat nearby.
+        ("Voldemort is the name nobody dares to say aloud.", []),
+        ("Pierogi with potato and cheese sold out at the stall.", []),
+        ("The Voldemort backdoor beaconed every hour.", [("malware", "Voldemort", "Voldemort")]),
+        # ... unless camel-cased, which only a name is.
+        ("They mapped the domain with BloodHound.", [("tool", "BloodHound", "BloodHound")]),
+        # A company named by a word: in business or threat news, not in everyday prose.
+        ("Slack in the rope let the climber drop a metre.", []),
+        ("Slack said the breach exposed user data.", [("organization", "Slack", "Slack")]),
+        # A town, street or brand named after a country is not the country.
+        ("Peru, Indiana, calls itself the circus capital.", [("country", "United States", "Indiana")]),
+        ("Denmark Street is famous for its guitar shops.", []),
+        ("China cabinets hold the wedding plates.", []),
         # Mandiant's code names for malware, in capitals as the galaxy spells them.
         ("Orion updates were trojanised with SUNBURST.", [("malware", "SUNBURST", "SUNBURST")]),
         ("A sunburst of colour lit the bay.", []),
