@@ -13,6 +13,10 @@ from articles.enrichment.indicators import IndicatorExtractor
 from articles.enrichment.types import Document
 
 EXTRACTOR = IndicatorExtractor(warninglists=False)
+# A guard against quadratic paths (minutes on 5 MB), not a speed target: that is timed by
+# bench/indicators_speed.py. 1-1.3 s on a slow 2-vCPU host, past 2 s while the other test
+# worker is busy.
+_FIVE_MB_BOUND = 10.0
 
 MD5 = "9e107d9d372bb6826bd81d3542a419d6"
 SHA1 = "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"
@@ -360,7 +364,7 @@ def test_a_5_mb_article_finishes_fast() -> None:
     text = (chunk * (5_000_000 // len(chunk) + 1))[:5_000_000]
     started = time.perf_counter()
     findings = EXTRACTOR.run(Document(text))
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < _FIVE_MB_BOUND
     # Each URL, its derived host, and each address.
     assert len(findings) == 2 * text.count("hxxp://") + text.count(" 1.2.3.4")
 
@@ -371,7 +375,7 @@ def test_5_mb_of_random_indicator_characters_finishes_fast() -> None:
     text = "".join(rng.choices(alphabet, k=5_000_000))
     started = time.perf_counter()
     EXTRACTOR.run(Document(text))
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < _FIVE_MB_BOUND
 
 
 def test_public_suffix_list_loads_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
