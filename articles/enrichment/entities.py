@@ -323,11 +323,10 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
             return [NameRule(surface, exact_case=True, context="title")]
         if single_word:
             return [NameRule(surface, exact_case=True, context=context)]
-        # Several ordinary words ("Sea Turtle", "Poison Ivy") also need a threat nearby,
-        # unless the last one is a vendor's naming scheme or a threat's kind ("Volt
-        # Typhoon", "Fancy Bear", "Hive Ransomware"): those are names as written, and so
-        # are technique names ("Process Injection").
-        named = kind == "attack-pattern" or surface.split()[-1].casefold() in _NAMING_SCHEME_WORDS
+        # Several ordinary words ("Sea Turtle", "Poison Ivy", "Pass the Hash") also need a
+        # threat nearby, unless the last one is a vendor's naming scheme or a threat's kind
+        # ("Volt Typhoon", "Fancy Bear", "Hive Ransomware"): those are names as written.
+        named = kind != "attack-pattern" and surface.split()[-1].casefold() in _NAMING_SCHEME_WORDS
         return [NameRule(surface, exact_case=True, context="title" if named else "alias")]
     if not single_word:
         return [NameRule(surface, exact_case=False, context=None)]
@@ -544,6 +543,9 @@ class EntityExtractor:
         # A text that names a threat actor or malware is about a threat: a sector named by
         # one everyday word ("casinos", "hospitals") anywhere in it is a target.
         threats = [index for index, record in enumerate(self._records) if record.kind in _THREAT_KINDS]
+        # A technique named in the text ("T1055") vouches for names of ordinary words too:
+        # "Process Injection (T1055)".
+        suspects = threats + [i for i, record in enumerate(self._records) if record.kind == "attack-pattern"]
         # A vendor's working name for an actor no galaxy lists yet ("Storm-0501"): one
         # record stands for all of them; the finding's name is the designation as written.
         self._designation_target = len(self._records)
@@ -553,7 +555,7 @@ class EntityExtractor:
         self._matcher = NameMatcher(
             [*patterns, *watch_patterns],
             CONTEXT_GROUPS,
-            vouchers={"threatened": threats, "alias": threats, "company": threats},
+            vouchers={"threatened": threats, "alias": suspects, "company": suspects},
             deeds=DEEDS,
         )
 

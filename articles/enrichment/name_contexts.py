@@ -66,8 +66,51 @@ def a_place_named_after_it(text: str, _folded: str, _start: int, end: int) -> bo
     return _PLACE_NAMED_AFTER.match(text, end) is not None
 
 
-def a_surname_or_a_place_named_after_it(text: str, folded: str, start: int, end: int) -> bool:
-    return after_first_name(text, folded, start, end) or a_place_named_after_it(text, folded, start, end)
+# A food, an animal, a plant or a thing right after a country or demonym, maybe after one
+# modifier, names that thing: "Norway spruce", "Israeli couscous", "Chilean sea bass",
+# "Vietnamese pot-bellied pigs", "Moroccan lanterns". Not oil or gas, which are the
+# country's own ("Russian oil"), nor windows or tables, which are software ("Russian
+# Windows users").
+_THING_AFTER = re.compile(
+    r"\s+(?:[a-z]+(?:-[a-z]+)*\s+)?(?:"
+    # dishes and drinks
+    r"barbecue|bbq|cakes?|breads?|cheeses?|sausages?|salads?|soups?|stews?|curr(?:y|ies)|rice|noodles"
+    r"|dumplings|couscous|pastr(?:y|ies)|pies?|toast|waffles?|pancakes?|omelett?es?|fries|chocolates?"
+    r"|fudge|yogh?urts?|kebabs?|tacos?|sandwich(?:es)?|meatballs|bacon|ham|beef|lamb|pork|bass|salmon"
+    r"|sardines|olives|tea|coffee|espresso|wines?|beers?|lager|vodka|whisk(?:e)?y|rum|brandy|liqueur"
+    r"|cuisine|food|dish(?:es)?|recipes?|desserts?|spices?|peppers?|basil|cabbage|melons?|lemons?"
+    # animals and plants
+    r"|dogs?|cats?|horses?|pon(?:y|ies)|pigs?|cattle|cows?|sheep|goats?|hounds?|terriers?|shepherds?"
+    r"|spaniels?|setters?|mastiffs?|retrievers?|bulldogs?|husk(?:y|ies)|vipers?|pythons?|snakes?"
+    r"|cobras?|lizards?|parrots?|geese|goose|hornets?|beetles?|ants|breeds?"
+    r"|spruces?|pines?|firs?|maples?|oaks?|elms?|ivy|moss|roses?|tulips?|orchids?|cedars?|palms?"
+    # things made, worn and played
+    r"|lanterns?|lamps?|rugs?|carpets?|tapestr(?:y|ies)|blankets?|quilts?|tuxedos?|hats?|boots"
+    r"|slippers|scarf|scarves|cigars?|teacups?|porcelain|pottery|vases?|lacquer|furniture|cabinets?"
+    r"|saunas?|massages?|guitars?|violins?|accordions?|bagpipes|dance|dancing|tango|polka|opera"
+    r"|cooking|architecture|proverbs?|idioms?|alphabet|numerals|grammar|weddings?|new year"
+    r")\b"
+)
+
+
+def named_for_a_thing(_text: str, folded: str, _start: int, end: int) -> bool:
+    """A dish, a breed, a plant or an object named after the place, not the place."""
+    return _THING_AFTER.match(folded, end) is not None
+
+
+def not_the_place(text: str, folded: str, start: int, end: int) -> bool:
+    """A surname ("Kathy Ireland"), a town, street or brand named after the country ("Peru,
+    Indiana"), or a thing named after it ("Norway spruce")."""
+    return (
+        after_first_name(text, folded, start, end)
+        or a_place_named_after_it(text, folded, start, end)
+        or named_for_a_thing(text, folded, start, end)
+    )
+
+
+def a_thing(text: str, folded: str, start: int, end: int) -> bool:
+    """A demonym that names a thing: "a cherry Danish", "Danish pastries"."""
+    return a_thing_not_a_people(text, folded, start, end) or named_for_a_thing(text, folded, start, end)
 
 
 # "a cherry Danish", "an English": "a"/"an" and at most two modifiers that are not
@@ -175,7 +218,10 @@ _ACTOR_WORDS = re.compile(
 # ("Sea Turtle", "Poison Ivy", "Lemon Duck") needs nearby to be the threat, not the thing.
 _ATTACKER_DEEDS = re.compile(
     r"\b(?:stolen|abus\w*|trojani[sz]\w*|impersonat\w*|posed as|posing as|flaws?|vulnerab\w*"
-    r"|cve-\d{4}|persona|lured?|researchers?)\b"
+    r"|cve-\d{4}|persona|lured?|researchers?|techniques?|sub-techniques?|att&ck|mitre|ttps?|t1\d{3}"
+    # ATT&CK's tactics, and what a dropper does
+    r"|persistence|lateral movement|privilege escalation|defen[cs]e evasion|credential access"
+    r"|initial access|command and control|dropped|dropping)\b"
 )
 _ANY_THREAT_WORD = re.compile(
     "|".join(p.pattern for p in (_ACTOR_WORDS, _THREAT_WORDS, _SOFTWARE_WORDS, _ATTACKER_DEEDS))
@@ -226,17 +272,17 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"|province|region|city|cities|county|residents|cyberattacks?|cyber-attacks?)\b"
         ),
         window=40,
-        refuses=a_surname_or_a_place_named_after_it,
+        refuses=not_the_place,
         before=re.compile(
             r"\b(?:in|from|across|throughout|near|into|inside|outside|within|targeting(?:\s+to)?|targeted|hit"
             r"|visited|visit)\s+(?:the\s+(?:state\s+of\s+)?)?\Z"
         ),
     ),
     # A country's name, unless a town, street or brand is named after it ("Peru, Indiana").
-    "country": ContextRule(None, refuses=a_place_named_after_it),
+    "country": ContextRule(None, refuses=not_the_place),
     # Demonyms that name no person ("Danish", "English"): the country unless they end a
     # noun phrase after "a" ("a cherry Danish").
-    "demonym": ContextRule(None, refuses=a_thing_not_a_people),
+    "demonym": ContextRule(None, refuses=a_thing),
     # Coined names that match as written ("Akira", "Emotet"), except as a title or as a
     # surname ("Tom Conti", "Gordon Ramsay").
     "title": ContextRule(None, refuses=a_work_or_a_surname),

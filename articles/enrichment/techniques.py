@@ -45,7 +45,8 @@ def technique_short_name_rules(surface: str, ordinary: bool) -> list[NameRule]:
 
     A distinctive name is the technique by itself: a coined word ("Kerberoasting") as
     written, or several words that are not all ordinary ("LSASS Memory") or that end in
-    an action ("Password Spraying", "Scheduled Task"). Other names ("Python", "Local
+    an action ("Password Spraying", "Scheduled Task"; these, being everyday words, with a
+    threat nearby). Other names ("Python", "Local
     Accounts") need their exact case and technique context; the shortest ("DLL", "SSH")
     are protocols and formats, never techniques.
     """
@@ -54,6 +55,19 @@ def technique_short_name_rules(surface: str, ordinary: bool) -> list[NameRule]:
     tokens = WORD_TOKEN.findall(surface)
     if len(tokens) == 1 and not ordinary:
         return coined_word_rules(surface, "technique")
-    if len(tokens) > 1 and (not ordinary or _ACTION_HEAD.search(tokens[-1].lower())):
+    if len(tokens) > 1 and not ordinary:
         return [NameRule(form, exact_case=False, context=None) for form in technique_name_variants(surface)]
+    if len(tokens) > 1 and _ACTION_HEAD.search(tokens[-1].lower()):
+        # Ordinary words ending in an action are also everyday phrases ("Pass the hash
+        # browns", "Scheduled task charts on the fridge"): a threat nearby makes them the
+        # technique, as for galaxy names of ordinary words.
+        # Written as the name, capitalised ("Windows Command Shell"), it is the technique.
+        return [
+            rule
+            for form in technique_name_variants(surface)
+            for rule in (
+                NameRule(form, exact_case=True, context=None),
+                NameRule(form, exact_case=False, context="alias"),
+            )
+        ]
     return [NameRule(surface, exact_case=True, context="technique")]

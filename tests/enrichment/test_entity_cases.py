@@ -16,6 +16,7 @@ Before issue 11's entity work: tuning P 0.746 / R 0.427 (sectors R 0.14),
 """
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -64,48 +65,21 @@ def test_entity_precision_and_recall_stay_above_the_bars(tuning, heldout):
     assert heldout.total().precision >= 0.9 and heldout.total().recall >= 0.9
 
 
-# Trap sentences of rounds 5 and 6 (each scored once as held-out, then tuned on) that still
-# yield an entity, by kind of miss; docs/entities.md lists them. Any other tuning trap that
-# yields an entity fails, so this is a ceiling that only goes down.
-KNOWN_TUNING_TRAPS = {
-    # a threat word in its everyday sense next to the name ("crew", "gangs", "hackers" in a
-    # TV plot, "target" of a fundraiser, an election "campaign", "actor", "rat" chef)
-    "Golden Cup",
-    "Double Dragon",
-    "Evil Corp",
-    "Jolly Roger",
-    "Casinos",
-    "Restaurants",
-    "Superman",
-    "Remy",
-    "Cardinal",
-    "Lookout",
-    # a vendor naming scheme word in its everyday sense ("Cozy Bear, the teddy")
-    "Cozy Bear",
-    # companies, vendors and agencies whose name is a word or a common name elsewhere
-    "Firefox",
-    "Cisco",
-    "Tesla",
-    "Intel",
-    "Docker",
-    "Talos",
-    "ASD",
-    "BSI",
-    "Unit 42",
-    "Sophos",
-    "Norton",
-    "Interpol",
-    "Secret Service",
-    "Taj Mahal",
-    # a country as a film, a drink or a first name; "in French" read as France
-    "Madagascar",
-    "Greenland",
-    "Montenegro",
-    "Montserrat",
-    "MOIS",
-}
+# Trap sentences of rounds 5-7 (each written blind, scored once as held-out, then tuned on)
+# that still yield an entity, as a ceiling per file that may only go down; the older tuning
+# traps yield nothing. docs/entities.md describes what is left: everyday senses of threat
+# words beside a name ("the winning rowing crew"), vendor naming schemes used for ordinary
+# things ("Lilac Typhoon, a sweet pea"), companies and agencies named by words or acronyms
+# ("Tesla coils", "300 HP"), countries in titles and people's names ("Kathy Ireland").
+TRAP_CEILINGS = {"06_round5_measured.json": 5, "07_round6_measured.json": 25, "08_round7_measured.json": 54}
 
 
-def test_no_tuning_trap_sentence_yields_an_entity_and_few_held_out_ones_do(tuning, heldout):
-    assert {word for word, _text, _found in tuning.trapped} <= KNOWN_TUNING_TRAPS
+def test_tuning_traps_stay_under_their_ceilings_and_few_held_out_ones_yield_an_entity(tuning, heldout):
+    file_of = {
+        case["text"]: path.name
+        for path in (SETS["tuning"] / "traps").glob("*.json")
+        for case in json.loads(path.read_text("utf-8"))
+    }
+    per_file = Counter(file_of[text] for _word, text, _found in tuning.trapped)
+    assert {name: count for name, count in per_file.items() if count > TRAP_CEILINGS.get(name, 0)} == {}
     assert len(heldout.trapped) <= max(1, heldout.trap_cases // 30)
