@@ -62,8 +62,11 @@ def main() -> None:
         input=json.dumps(names),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if scored.returncode != 0:
+        problem = f"{args.wordfreq_python} could not score the names (is wordfreq 3.1.1 installed?)"
+        sys.exit(f"{problem}:\n{scored.stderr}")
     scores = json.loads(scored.stdout)
     common = sorted(name for name, score in scores.items() if score >= args.threshold)
     existing = json.loads(OUTPUT.read_text(encoding="utf-8"))

@@ -241,8 +241,10 @@ class NameMatcher:
             if rule.context is None:
                 return None
             context = self.contexts[rule.context]
-            refused = context.refuses is not None and context.refuses(text, folded, start, end)
-            if refused:
+            # The evidence against comes first, even for hits without context words, so a
+            # refused hit never waits for a neighbour or voucher: one place decides refusal.
+            # (It costs little: the refusals pre-check a character or a token set.)
+            if context.refuses is not None and context.refuses(text, folded, start, end):
                 continue
             if context.pattern is None or _context_words_near(context, folded, start, end):
                 return None

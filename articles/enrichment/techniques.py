@@ -44,11 +44,11 @@ def technique_short_name_rules(surface: str, ordinary: bool) -> list[NameRule]:
     """Rules for a technique's short or former name ("PowerShell", "Password Spraying").
 
     A distinctive name is the technique by itself: a coined word ("Kerberoasting") as
-    written, or several words that are not all ordinary ("LSASS Memory") or that end in
-    an action ("Password Spraying", "Scheduled Task"; these, being everyday words, with a
-    threat nearby). Other names ("Python", "Local
-    Accounts") need their exact case and technique context; the shortest ("DLL", "SSH")
-    are protocols and formats, never techniques.
+    written, or several words that are not all ordinary ("LSASS Memory"). Ordinary words
+    that end in an action ("Password Spraying", "Scheduled Task") are the technique as
+    written, capitalised, or in any case with a threat nearby. Other names ("Python",
+    "Local Accounts") need their exact case and technique context; the shortest ("DLL",
+    "SSH") are protocols and formats, never techniques.
     """
     if alnum_length(surface) <= SHORT_NAME:
         return []
@@ -60,8 +60,8 @@ def technique_short_name_rules(surface: str, ordinary: bool) -> list[NameRule]:
     if len(tokens) > 1 and _ACTION_HEAD.search(tokens[-1].lower()):
         # Ordinary words ending in an action are also everyday phrases ("Pass the hash
         # browns", "Scheduled task charts on the fridge"): a threat nearby makes them the
-        # technique, as for galaxy names of ordinary words.
-        # Written as the name, capitalised ("Windows Command Shell"), it is the technique.
+        # technique, as for galaxy names of ordinary words; written capitalised as named
+        # ("Windows Command Shell"), they are the technique anyway.
         return [
             rule
             for form in technique_name_variants(surface)
