@@ -50,8 +50,10 @@ _LOCAL_PART = r"[a-z0-9_%+\-]{1,64}+(?:(?:\.|\[\.\])[a-z0-9_%+\-]{1,64}+){0,16}+
 # link's "|" and a CSV row's "," end it (a comma inside a URL is rare; a URL followed by
 # ",True,2024-01-02" in an export is common).
 # A "](" is where a Markdown link's text ends and its target starts:
-# "[https://a/p](https://a/p)" is two URLs.
-_URL_TAIL = "(?:[^\\s<>\"'`|,\\]\u201c\u201d\u2018\u2019]++|\\](?!\\())"
+# "[https://a/p](https://a/p)" is two URLs. Guillemets and corner brackets quote a URL in
+# French, Spanish or Japanese prose («…/pago»); a URL holds them only percent-encoded.
+_URL_STOPS = "\\s<>\"'`|,\\]\u201c\u201d\u2018\u2019\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f"
+_URL_TAIL = f"(?:[^{_URL_STOPS}]++|\\](?!\\())"
 
 # Each pattern below is matched only at anchors (see the module docstring).
 URL_RE = re.compile(
@@ -88,7 +90,8 @@ _DOT_ANCHORS = tuple(
 _EMAIL_HEAD = re.compile(rf"(?:(?<=--)|(?<![\w.%+\-\]])){_LOCAL_PART}{AT}\Z", _I)
 _AT_BEFORE = re.compile(rf"{AT}\Z", _I)
 IPV6_RE = re.compile(
-    r"(?<![\w:.\]])[0-9a-f]{0,4}(?:(?::|\[:\])[0-9a-f]{0,4}){2,7}"
+    # Not glued to a word, colon or dot, except in a mail header's "[IPv6:2001:db8::1]".
+    r"(?:(?<=\bipv6:)|(?<![\w:.\]]))[0-9a-f]{0,4}(?:(?::|\[:\])[0-9a-f]{0,4}){2,7}"
     r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)",
     _I,
 )
@@ -116,7 +119,9 @@ _LABEL_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
 _LABEL_CHAR_SET = frozenset(_LABEL_CHARS)
 _LOCAL_CHARS = _LABEL_CHARS + "._%+"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
-_TRAILING_PUNCTUATION = ".,;:!?'\"*"
+# A written URL never ends in a backslash: one there escapes the quote after it, in JSON
+# ("…/a.html\\"" inside a string).
+_TRAILING_PUNCTUATION = ".,;:!?'\"*\\"
 _CLOSING_BRACKETS = frozenset("])}")
 
 Span = tuple[int, int]

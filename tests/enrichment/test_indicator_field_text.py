@@ -432,3 +432,24 @@ def test_a_defanged_slash_is_refanged_in_urls_with_and_without_a_scheme() -> Non
     text = "Stage one: hxxp://cdn-stage[.]net[/]s1[/]run.ps1 then evil-two[.]org[/]s2.bin"
     assert written(text) == {("url", "http://cdn-stage.net/s1/run.ps1"), ("url", "evil-two.org/s2.bin")}
     assert spans_are_faithful(text)
+
+
+def test_guillemets_and_corner_brackets_around_a_url_are_not_part_of_it() -> None:
+    text = "«Su paquete está retenido, pague en hxxps://correos-envio[.]es/pago». 「http://a-b.jp/x」"
+    assert written(text) == {("url", "https://correos-envio.es/pago"), ("url", "http://a-b.jp/x")}
+    assert spans_are_faithful(text)
+
+
+def test_the_backslash_escaping_a_quote_after_a_url_in_json_is_not_part_of_it() -> None:
+    text = '{"content":"<a href=\\"https://share-point.web.app/doc/Q1.html\\" rel=\\"x\\">"}'
+    assert written(text) == {("url", "https://share-point.web.app/doc/Q1.html")}
+
+
+def test_an_ipv6_literal_in_a_mail_header_is_an_address() -> None:
+    text = "Received: from [IPv6:2a02:8084:a1c0:4e80:d91c:3b7e:90af:12c4] (unknown [77.75.230.18])"
+    assert written(text) == {
+        ("ipv6", "2a02:8084:a1c0:4e80:d91c:3b7e:90af:12c4"),
+        ("ipv4", "77.75.230.18"),
+    }
+    # Only that tag opens one: a word glued to the colon still does not.
+    assert written("see host:2a02:8084:a1c0:4e80:d91c:3b7e:90af:12c4") == set()
