@@ -253,7 +253,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
             r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
             r"|facilities|networks?|businesses|producers?|processors?|distributors?|suppliers?"
-            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills|customers)\b"
+            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills|customers|victims)\b"
         ),
         window=80,
         follows=True,
@@ -270,6 +270,10 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"-based\b|\b(?:based|headquartered|located) in\b|\b(?:government|ministry|ministries"
             r"|embassy|embassies|capital|border|borders|country|countries|nation|officials|authorities"
             r"|province|region|city|cities|county|residents|cyberattacks?|cyber-attacks?)\b"
+            # Attribution to a state: "Israel-linked", "Turkish state-backed group",
+            # "Turkey-nexus", "Georgian hackers".
+            r"|-(?:linked|nexus|aligned|backed|sponsored|affiliated)\b|\bstate-(?:backed|sponsored|aligned)\b"
+            r"|\b(?:nation-state|hackers|spies|intelligence (?:services?|agenc(?:y|ies)))\b"
         ),
         window=40,
         refuses=not_the_place,

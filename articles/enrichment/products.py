@@ -30,7 +30,9 @@ PRODUCT_CONTEXT = re.compile(
     r"|servers?|appliances?|devices?|instances?|versions?|builds?|releases?|editions?|deployments?"
     r"|installations?|updates?|firmware|rce|remote code execution|unpatched|vendors?|products?"
     r"|software|security|customers|users|endpoints?|gateways?|vpns?|firewalls?|routers?|plugins?"
-    r"|on-premises|self-hosted|kev|cisa|hotfix|fixed|affected|vulnerable)\b"
+    r"|on-premises|self-hosted|kev|cisa|hotfix|fixed|affected|vulnerable"
+    # Phones and apps: "Android banking trojan", "Android phones", "iOS apps".
+    r"|phones?|smartphones?|tablets?|apps?|mobile|trojans?|malware|spyware)\b"
 )
 # A sentence ends at ". ", "! ", "? " or a line break; a CVE ID has no full stop inside.
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")

@@ -227,7 +227,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.6.0"
+    assert extractor.version == "1.7.0"
 
 
 @pytest.mark.parametrize(
@@ -586,3 +586,41 @@ def test_netscaler_gateway_is_its_own_product(extractor):
 )
 def test_vendor_names_are_proper_names(extractor, text, expected):
     assert found(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A country that is also a word or a first name is a place when a state is blamed ...
+        ("Predatory Sparrow, the Israel-linked group, claimed it.", ("country", "Israel", "Israel")),
+        ("The Turkish state-backed group exploited a zero-day.", ("country", "Turkey", "Turkish")),
+        ("Turkish hackers exploited a zero-day.", ("country", "Turkey", "Turkish")),
+    ],
+)
+def test_a_country_blamed_for_an_attack_is_a_place(extractor, text, expected):
+    assert expected in found(extractor, text)
+
+
+def test_a_military_word_alone_does_not_make_a_word_a_country(extractor):
+    assert found(extractor, "Turkey with stuffing is the star of the army base's dinner.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Android banking trojan Hook added commands.", ("product", "Android", "Android")),
+        ("Chameleon can switch off biometric unlock on Android phones.", ("product", "Android", "Android")),
+        ("A trojanized KeePass installer was pushed by ads.", ("product", "KeePass", "KeePass")),
+        ("ThreatFabric reports fresh Chameleon campaigns.", ("organization", "ThreatFabric", "ThreatFabric")),
+        (
+            "The Justice Department charged two men.",
+            ("organization", "Department of Justice", "Justice Department"),
+        ),
+    ],
+)
+def test_phones_apps_and_research_firms_are_named(extractor, text, expected):
+    assert expected in found(extractor, text)
+
+
+def test_an_android_in_a_film_is_no_product(extractor):
+    assert found(extractor, "The android in the film wants to be human.") == []

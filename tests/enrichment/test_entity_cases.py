@@ -71,7 +71,12 @@ def test_entity_precision_and_recall_stay_above_the_bars(tuning, heldout):
 # words beside a name ("the winning rowing crew"), vendor naming schemes used for ordinary
 # things ("Lilac Typhoon, a sweet pea"), companies and agencies named by words or acronyms
 # ("Tesla coils", "300 HP"), countries in titles and people's names ("Kathy Ireland").
-TRAP_CEILINGS = {"06_round5_measured.json": 5, "07_round6_measured.json": 25, "08_round7_measured.json": 54}
+TRAP_CEILINGS = {
+    "06_round5_measured.json": 5,
+    "07_round6_measured.json": 25,
+    "08_round7_measured.json": 54,
+    "09_round8_measured.json": 3,
+}
 
 
 def test_tuning_traps_stay_under_their_ceilings_and_few_held_out_ones_yield_an_entity(tuning, heldout):
