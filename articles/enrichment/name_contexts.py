@@ -161,7 +161,7 @@ _THREAT_WORDS = re.compile(
     r"|victims?|intrusions?|espionage|spied|spying|exploit\w*|stole|steal\w*|theft|leak\w*|extort\w*"
     r"|encrypt\w*|disrupt\w*|hit|threat\w*|campaigns?|incidents?|cyber\w*|lure[sd]?|fraud\w*"
     r"|scam\w*|ddos|wipers?|backdoors?|infect\w*|skimm\w*|apt\d*|trojans?|implants?|hackers?"
-    r"|abus\w*|exfiltrat\w*|intruders?|unauthori[sz]ed"
+    r"|abus\w*|exfiltrat\w*|intruders?|unauthori[sz]ed|pre-?position\w*"
     # What attackers do to a victim's systems, and the brokers who sell the way in.
     r"|hijack\w*|tamper\w*|sabotag\w*|malicious|adversar\w*|vulnerab\w*|taken over|took over"
     r"|(?:sold|sells?|selling|initial) access)\b"
@@ -170,7 +170,7 @@ _SOFTWARE_WORDS = re.compile(
     r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
     r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
     r"|rootkits?|wipers?|bankers?|keyloggers?|(?:crypto)?miners?|virus(?:es)?"
-    r"|samples?|tools?|toolkits?|frameworks?|beacons?|c2"
+    r"|samples?|tools?|toolkits?|frameworks?|beacons?|c2|binar(?:y|ies)|dlls?"
     r"|command-and-control|post-exploitation|infections?|infected|ransom|affiliates?|trojani[sz]ed)\b"
 )
 
@@ -210,7 +210,7 @@ _ACTOR_WORDS = re.compile(
     # is the group ("Lazarus stole $600 million", "Sandworm deployed a wiper").
     r"|malware|ransomware|spyware|wipers?|backdoors?|implants?|trojans?|exploit\w*"
     r"|zero-days?|0-days?|phish\w*|spear-phish\w*|hack(?:s|ed)?|breach\w*|stole|steal\w*"
-    r"|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2"
+    r"|compromis\w*|exfiltrat\w*|infect\w*|malicious|c2|pre-?position\w*"
     # Not "cyber..." as such: "cybersecurity" is in every security story, about anyone.
     r"|cyberattacks?|cyber-attacks?|cybercrim\w*)\b"
 )

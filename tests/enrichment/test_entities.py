@@ -624,3 +624,28 @@ def test_phones_apps_and_research_firms_are_named(extractor, text, expected):
 
 def test_an_android_in_a_film_is_no_product(extractor):
     assert found(extractor, "The android in the film wants to be human.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Pre-positioning is what a threat does, even in a podcast's show notes.
+        (
+            "Episode 212: Dragos joins us to talk about Volt Typhoon's pre-positioning in water utilities.",
+            ("threat-actor", "Volt Typhoon", "Volt Typhoon"),
+        ),
+        # A binary or a DLL is software: the tool or malware named beside it is one.
+        ("We also recovered a Chisel binary used for tunneling.", ("tool", "Chisel", "Chisel")),
+        (
+            "EDR flagged an unsigned DLL dropped in %TEMP%; hash matches Latrodectus.",
+            ("malware", "Latrodectus", "Latrodectus"),
+        ),
+    ],
+)
+def test_threat_and_software_words_of_tickets_and_show_notes(extractor, text, expected):
+    assert expected in found(extractor, text)
+
+
+def test_a_binary_star_or_a_python_binary_names_no_threat(extractor):
+    assert found(extractor, "The sculptor carved the binary star with a chisel.") == []
+    assert found(extractor, "The Python binary was upgraded to 3.12 on the build server.") == []
