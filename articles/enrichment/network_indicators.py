@@ -160,6 +160,7 @@ def _ends_cleanly(text: str, end: int) -> bool:
 def url_candidates(text: str) -> Iterator[Candidate]:
     """Every URL, found from its "//" and ending before trailing punctuation."""
     covered = 0
+    quoted_printable = _QP_EQUALS in text
     for slashes in heapq.merge(find_all(text, "//"), find_all(text, "\\/\\/")):
         if slashes < covered:
             continue
@@ -173,6 +174,8 @@ def url_candidates(text: str) -> Iterator[Candidate]:
         if match is None:
             continue
         start, end = match.span()
+        if quoted_printable and match.group("rest"):
+            end = _past_soft_breaks(text, end)
         if match.group("rest"):
             end = _trim_url_end(text, start, match.start("rest"), end)
         covered = end
@@ -181,10 +184,34 @@ def url_candidates(text: str) -> Iterator[Candidate]:
             continue  # no dot token, no IPv6 literal: "http://localhost", "http://http://..."
         if normalize_host(refang(host)) is None:
             continue
-        value = normalize_url(refang(text[start:end]), match.group("scheme"))
+        written = text[start:end]
+        if quoted_printable:
+            written = _QP_SOFT_BREAK.sub("", written).replace(_QP_EQUALS, "=")
+        value = normalize_url(refang(written), match.group("scheme"))
         yield start, end, "url", value, match.span("host")
         if match.group("rest") and "//" in text[match.start("rest") : end]:
             yield from _nested_url(text, match.start("rest"), end)
+
+
+# Quoted-printable mail source (RFC 2045): a line ending in "=" goes on on the next line
+# (a soft break), and "=3D" is an encoded "=". Such a source has "=3D" somewhere (every
+# href=3D"…" of its HTML); only there is a URL followed past a soft break and decoded.
+_QP_EQUALS = "=3D"
+_QP_SOFT_BREAK = re.compile(r"=\r?\n")
+_URL_TAIL_RUN = re.compile(f"{_URL_TAIL}*+")
+
+
+def _past_soft_breaks(text: str, end: int) -> int:
+    """The end of a URL that a quoted-printable soft break (``=`` + line break) cut."""
+    while text[end - 1 : end] == "=":
+        soft_break = _QP_SOFT_BREAK.match(text, end - 1)
+        if soft_break is None:
+            break
+        tail_end = _URL_TAIL_RUN.match(text, soft_break.end()).end()
+        if tail_end == soft_break.end():
+            break
+        end = tail_end
+    return end
 
 
 def _nested_url(text: str, rest_start: int, end: int) -> Iterator[Candidate]:

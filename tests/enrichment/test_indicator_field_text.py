@@ -453,3 +453,25 @@ def test_an_ipv6_literal_in_a_mail_header_is_an_address() -> None:
     }
     # Only that tag opens one: a word glued to the colon still does not.
     assert written("see host:2a02:8084:a1c0:4e80:d91c:3b7e:90af:12c4") == set()
+
+
+def test_a_url_cut_by_a_quoted_printable_soft_break_is_followed_and_decoded() -> None:
+    text = (
+        '<a href=3D"https://login.example-365.com/?e=3Dap%40harbor=\nline.net" style=3D"x">'
+        "https://login.microsoftonline.com/common/oau=\r\nth2/authorize</a>"
+    )
+    assert written(text) == {
+        ("url", "https://login.example-365.com/?e=ap%40harborline.net"),
+        ("url", "https://login.microsoftonline.com/common/oauth2/authorize"),
+    }
+    assert spans_are_faithful(text)
+
+
+def test_outside_quoted_printable_text_a_line_ending_in_equals_ends_the_url() -> None:
+    text = "See https://a-b.com/q?x=\nnext-line.net"
+    assert written(text) == {("url", "https://a-b.com/q?x="), ("domain", "next-line.net")}
+
+
+def test_quoted_printable_soft_breaks_stay_linear() -> None:
+    text = "=3D " + "http://a-b.com/p=\n" * 50_000
+    assert extraction_seconds(EXTRACTOR, text) < 5
