@@ -325,8 +325,11 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         # A lower-case galaxy spelling ("desktop", "mydata") reads as a plain word or an
         # identifier; a capitalised spelling of the same entity still matches. Command
         # line tools are written in lower case ("use netsh to ..."): next to a software
-        # word, that spelling is the tool.
-        return [NameRule(surface, exact_case=True, context=context)] if kind == "tool" else []
+        # word, that spelling is the tool. The ransomware galaxy writes brands in lower
+        # case ("safepay"); right before "ransomware" any spelling is the brand.
+        if kind == "tool":
+            return [NameRule(surface, exact_case=True, context=context)]
+        return [NameRule(surface, exact_case=False, context="ransomware")] if kind == "malware" else []
     if ordinary:
         # An ordinary word the galaxy spells in capitals, Microsoft's element names for actors
         # ("HAFNIUM") and Mandiant's code names for malware ("SUNBURST", "TEARDROP"), is the
@@ -480,6 +483,22 @@ class NameTable:
                     rule = NameRule(form, exact_case=exact, context=None)
                     self._claims.setdefault(fold(form), []).append(claim._replace(rule=rule))
 
+    def add_ransomware_forms(self) -> None:
+        """Give a ransomware brand "<name> ransomware" where its name is first another's.
+
+        "Medusa" is an Android banking trojan to the galaxies, and the ransomware gang's
+        brand too: written "Medusa ransomware" it is the gang's. Only brands that lose
+        their name to other software get these forms, so they stay few.
+        """
+        for claims in list(self._claims.values()):
+            best = min(claims, key=_claim_order)
+            for claim in claims:
+                if claim.record == best.record or claim.rule.context != "ransomware":
+                    continue
+                form = f"{claim.rule.surface} ransomware"
+                rule = NameRule(form, exact_case=False, context=None)
+                self._claims.setdefault(fold(form), []).append(claim._replace(rule=rule))
+
     def patterns(self) -> list[NamePattern]:
         patterns = [NamePattern(surface=name, target=BLOCKED) for name in self.blocked]
         for key, claims in self._claims.items():
@@ -529,6 +548,7 @@ def base_table() -> NameTable:
     for record in galaxies.load_all(software["tools"], sectors, software["malware_not_tools"]):
         table.add(record, TIER_GALAXY, stoplist)
     table.add_group_forms()
+    table.add_ransomware_forms()
     return table
 
 

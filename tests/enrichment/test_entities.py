@@ -649,3 +649,20 @@ def test_threat_and_software_words_of_tickets_and_show_notes(extractor, text, ex
 def test_a_binary_star_or_a_python_binary_names_no_threat(extractor):
     assert found(extractor, "The sculptor carved the binary star with a chisel.") == []
     assert found(extractor, "The Python binary was upgraded to 3.12 on the build server.") == []
+
+
+def test_a_brand_the_ransomware_galaxy_writes_in_lower_case_is_found_before_ransomware(extractor):
+    assert found(extractor, "The SafePay ransomware gang listed the firm.") == [
+        ("malware", "safepay", "SafePay")
+    ]
+    assert found(extractor, "Pay safely: safepay is a checkout option.") == []
+
+
+def test_written_before_ransomware_a_shared_name_is_the_ransomware_brand(extractor):
+    # The galaxies give "Medusa" first to an Android banking trojan.
+    assert found(extractor, "Medusa ransomware operators leaked the files.") == [
+        ("malware", "Medusa", "Medusa ransomware")
+    ]
+    assert found(extractor, "The Medusa banking trojan steals PINs.") == [
+        ("malware", "Medusa (Android)", "Medusa")
+    ]
