@@ -75,7 +75,7 @@ from articles.enrichment.galaxies import (
     EntityRecord,
 )
 from articles.enrichment.matching import BLOCKED, NameMatcher, NamePattern, fold
-from articles.enrichment.name_contexts import CONTEXT_GROUPS, DEEDS
+from articles.enrichment.name_contexts import CONTEXT_GROUPS, DEEDS, mentions_a_threat
 from articles.enrichment.name_rules import (
     SHORT_NAME,
     WORD_TOKEN,
@@ -85,6 +85,7 @@ from articles.enrichment.name_rules import (
     english_words,
     is_ordinary,
 )
+from articles.enrichment.org_names import named_organizations
 from articles.enrichment.techniques import technique_name_variants, technique_short_name_rules
 from articles.enrichment.types import Document, EntityFinding
 
@@ -214,6 +215,10 @@ def _with_designations(
         if not before or spans[before - 1][1] <= start:
             found.append((start, end, target))
     return sorted([*spans, *found]) if found else spans
+
+
+def _inside_any(span: tuple[int, int, int], named: list[tuple[int, int]]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in named)
 
 
 # Curated sources, strongest first; galaxy names come after all of them.
@@ -559,7 +564,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.7.0"
+    version = "1.8.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()
@@ -585,6 +590,12 @@ class EntityExtractor:
         self._records.append(
             EntityRecord(kind="threat-actor", name="", ref="designation", uuid="", rank=len(self._records))
         )
+        # An organization no gazetteer lists, named by the word its name ends in ("Kettering
+        # Health"): one record for all of them; the finding's name is the name as written.
+        self._named_organization_target = len(self._records)
+        self._records.append(
+            EntityRecord(kind="organization", name="", ref="name-ending", uuid="", rank=len(self._records))
+        )
         self._matcher = NameMatcher(
             [*patterns, *watch_patterns],
             CONTEXT_GROUPS,
@@ -600,12 +611,32 @@ class EntityExtractor:
         """The merged record behind a finding's UUID, with the other galaxies' UUIDs."""
         return self._by_uuid.get(uuid)
 
+    def _with_named_organizations(
+        self, text: str, spans: list[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        """``spans`` plus organizations named by their ending; a sector word inside such a
+        name is part of it ("King's College Hospital" is no hospital sector finding)."""
+        records = self._records
+        # Only in a story about a threat: a sports or arts story's "Duke University" or
+        # "Karma Police" is nobody an analyst tracks.
+        if not any(records[s[2]].kind in _THREAT_KINDS for s in spans) and not mentions_a_threat(
+            text.lower()
+        ):
+            return spans
+        named = named_organizations(text, [s for s in spans if records[s[2]].kind != "sector"])
+        if not named:
+            return spans
+        kept = [s for s in spans if records[s[2]].kind != "sector" or not _inside_any(s, named)]
+        target = self._named_organization_target
+        return sorted([*kept, *((start, end, target) for start, end in named)])
+
     def run(self, doc: Document) -> list[EntityFinding]:
         text = doc.text
         findings = []
         spans = self._matcher.spans(text)
         if _DESIGNATION_HINT.search(text):
             spans = _with_designations(text, spans, self._designation_target)
+        spans = self._with_named_organizations(text, spans)
         for start, end, target in spans:
             record = self._records[target]
             findings.append(

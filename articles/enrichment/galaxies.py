@@ -257,6 +257,9 @@ def load_sectors(extra: dict[str, Any] | None = None) -> list[EntityRecord]:
     """
     extra = extra or {}
     phrases: dict[str, list[str]] = extra.get("phrases", {})
+    # Other words for a value ("logistics" for "Logistic"), which need a sector noun after
+    # them like the galaxy's own names.
+    synonyms: dict[str, list[str]] = extra.get("synonyms", {})
     merger = GalaxyMerger("sector")
     for entry in load_cluster_values(SECTOR_GALAXY):
         merger.add(SECTOR_GALAXY, entry)
@@ -264,6 +267,8 @@ def load_sectors(extra: dict[str, Any] | None = None) -> list[EntityRecord]:
     for record in records:
         for phrase in phrases.get(record.name, []):
             record.add_name(phrase, ROLE_PHRASE)
+        for synonym in synonyms.get(record.name, []):
+            record.add_name(synonym, ROLE_SYNONYM)
     return records
 
 

@@ -175,6 +175,11 @@ _SOFTWARE_WORDS = re.compile(
 )
 
 
+def mentions_a_threat(folded: str) -> bool:
+    """Whether a lower-cased text has a threat word anywhere ("breach", "ransomware"...)."""
+    return _THREAT_WORDS.search(folded) is not None
+
+
 def about_a_work_not_a_threat(_text: str, folded: str, start: int, end: int) -> bool:
     """A film, book or album is named nearby and no threat or software word is."""
     low, high = max(0, start - _WORK_WINDOW), end + _WORK_WINDOW
@@ -249,7 +254,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     # ("energy and water sectors", "finance, energy and health companies").
     "sector": ContextRule(
         re.compile(
-            r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)[a-z][\w-]*(?:\s+[a-z][\w-]*)?){0,4}"
+            r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)[a-z][\w-]*(?:\s+[a-z][\w-]*)?){0,6}"
             r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
             r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
             r"|facilities|networks?|businesses|producers?|processors?|distributors?|suppliers?"
