@@ -6,11 +6,13 @@ list can hold them all. A run of capitalised words that ends in a word organizat
 (``_ENDINGS``: "Health", "Insurance", "Motors", "Hospital", "Agency"...) is one, named as
 written. What keeps it from reading ordinary capitals as names:
 
-- two words at least ("Health" alone is a word), six at most;
-- not in a headline: in a line without a full stop whose words are nearly all
+- two words at least ("Health" alone is a word): up to five before the ending, two after;
+- only in a text about a threat (the caller, ``EntityExtractor``, decides);
+- not in a headline: in a short line without a full stop whose words are nearly all
   capitalised, capitals say nothing ("Hackers Hit Regional Health Agency");
-- a first word that only starts a sentence ("The", "Several", "Hospital") is dropped,
-  and so is a word another finding holds ("Japan's" before "National Police Agency");
+- a first word that only starts a sentence ("The", "Several") is dropped, and so is a
+  word another finding holds at either end ("Japan's National Police Agency", "Ministry
+  of Health of Paraguay");
 - nothing another finding holds inside it: "Lazarus Group" is the actor.
 """
 
@@ -39,62 +41,13 @@ _RUN_AFTER = re.compile(r"(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’&-]*\b(?![-'’]\w))
 _RUN_WINDOW = 160
 _WORD = re.compile(r"[\w'’&.-]+")
 # First words that start a sentence, not a name.
-_NOT_A_FIRST_WORD = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "By",
-        "For",
-        "From",
-        "And",
-        "But",
-        "Or",
-        "Our",
-        "Their",
-        "Its",
-        "His",
-        "Her",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Some",
-        "Several",
-        "Many",
-        "Most",
-        "All",
-        "Both",
-        "Each",
-        "Every",
-        "Two",
-        "Three",
-        "Four",
-        "Five",
-        "Six",
-        "Ten",
-        "Other",
-        "Another",
-        "Any",
-        "No",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Since",
-        "If",
-        "As",
-        "Although",
-        "Because",
-        "Then",
-        "Also",
-        "However",
-        "Meanwhile",
-    ]
-)
+_NOT_A_FIRST_WORD = frozenset({
+    "The", "A", "An", "In", "On", "At", "By", "For", "From", "And", "But", "Or", "Our", "Their",
+    "Its", "His", "Her", "This", "That", "These", "Those", "Some", "Several", "Many", "Most", "All",
+    "Both", "Each", "Every", "Two", "Three", "Four", "Five", "Six", "Ten", "Other", "Another",
+    "Any", "No", "When", "While", "After", "Before", "Since", "If", "As", "Although", "Because",
+    "Then", "Also", "However", "Meanwhile",
+})  # fmt: skip
 _ENDING_WORD = re.compile(rf"\b(?:{_ENDINGS})\b")
 _JOINERS = frozenset({"of", "and", "for", "&", "de", "du"})
 # "X Agency and Y Insurance" is two names; "Guy's and St Thomas'" one (no ending before "and").
