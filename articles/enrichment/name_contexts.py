@@ -144,7 +144,8 @@ _WORK_TEXT = """
     neptune jupiter saturn uranus
     game games arcade console statue statues temple shrine genus species caterpillars larvae
     prize trophy festival cardinal pope bishop western westerns cowboy nickname
-    drama dramas comedy thriller documentary starred bond
+    drama dramas comedy thriller documentary starred bond adaptation playhouse theatre theater
+    premiere premiered audience audiences
 """
 # Each as a whole space-separated token, with the quotes and punctuation that may cling to
 # it: splitting the window on spaces and one set test is cheaper than a regex per hit.

@@ -79,6 +79,7 @@ TRAP_CEILINGS = {
     "08_round7_measured.json": 54,
     "09_round8_measured.json": 3,
     "10_round9_measured.json": 5,
+    "11_round10_measured.json": 3,
 }
 
 
