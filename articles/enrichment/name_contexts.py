@@ -248,8 +248,17 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
         re.compile(r"\b(?:(?:sub-)?techniques?|att&ck|mitre|ttps?|t\d{4})\b"), window=50
     ),
     # A ransomware galaxy spells some brands as plain lower-case words ("fog", "ghost");
-    # written as a name right before "ransomware" ("Fog ransomware") they are the brand.
-    "ransomware": ContextRule(re.compile(r"[\s-]ransomware\b"), window=12, follows=True),
+    # written as a name right before "ransomware" ("Fog ransomware") they are the brand,
+    # and so before what only an extortion brand has ("the Cactus gang", "Medusa's leak
+    # site", "Interlock affiliates"). Not "group": companies are named "X Group".
+    "ransomware": ContextRule(
+        re.compile(
+            r"[\s-]ransomware\b|(?:'s|\u2019s)?\s+(?:gang|crew|affiliates?|operators?"
+            r"|(?:data\s+)?leak\s+sites?)\b"
+        ),
+        window=30,
+        follows=True,
+    ),
     # Sector words are everyday nouns ("legal basis", "remote administration"): only a
     # sector noun right after the name counts, possibly after a list of other sectors
     # ("energy and water sectors", "finance, energy and health companies").

@@ -366,6 +366,14 @@ def test_lower_case_ransomware_brand_matches_capitalised_right_before_ransomware
     assert found(extractor, "Global ransomware payments fell last year.") == []
 
 
+def test_ransomware_brand_that_is_a_word_matches_before_what_only_an_extortion_brand_has(extractor):
+    assert ("malware", "Cactus", "Cactus") in found(extractor, "The Cactus gang exploited unpatched VPNs.")
+    assert ("malware", "interlock", "Interlock") in found(extractor, "Interlock affiliates hit a city.")
+    assert ("malware", "fog", "Fog") in found(extractor, "Fog\u2019s leak site listed a college.")
+    assert found(extractor, "The cactus crew at the nursery watered the succulents.") == []
+    assert found(extractor, "Interlock Group builds the bricks; Fog crews cleared the runway.") == []
+
+
 def test_ordinary_malware_name_in_a_list_of_malware_names_matches(extractor):
     text = "Seized servers ran Pikabot, IcedID, Bumblebee or Latrodectus until Tuesday."
     names = [name for kind, name, _ in found(extractor, text) if kind == "malware"]
