@@ -27,7 +27,7 @@ _ENDINGS = (
     "|Healthcare|Hospital|Hospitals|Clinic|University|College|Agency|Administration|Department"
     "|Ministry|Police|Motors|Systems|Technologies|Solutions|Laboratories|Networks|Foundation"
     "|Institute|Council|Authority|Commission|Bureau|Pharmaceuticals|Telecom|Communications"
-    "|Logistics|Industries|Enterprises|Association|Federation|Companies|Utilities"
+    "|Logistics|Industries|Enterprises|Association|Federation|Company|Companies|Utilities"
 )
 # Found from their ending: the endings are literals the regex engine skips ahead to, and
 # only before each one is the run of capitalised words read (a pattern that starts at every

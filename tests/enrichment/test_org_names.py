@@ -52,6 +52,11 @@ def organizations(extractor, text: str) -> list[str]:
             "I am writing from the Ministry of Health of Paraguay about password spraying attacks.",
             ["Ministry of Health"],
         ),
+        # A front company's name holds a sector word ("Technology"): the name's, not a sector.
+        (
+            "APT31 operated out of Wuhan Xiaoruizhi Science and Technology Company, a front.",
+            ["Wuhan Xiaoruizhi Science and Technology Company"],
+        ),
     ],
 )
 def test_a_capitalised_name_ending_in_an_organization_word_is_an_organization(extractor, text, expected):
