@@ -246,6 +246,14 @@ class WarningListIndex:
             version: sorted((p for v, p in self._networks if v == version), reverse=True)
             for version in (4, 6)
         }
+        # Per version, longest prefix first: (bits to shift the address right, its table).
+        self._ip_tables = {
+            version: [
+                ((32 if version == 4 else 128) - prefixlen, self._networks[(version, prefixlen)])
+                for prefixlen in prefixes
+            ]
+            for version, prefixes in self._prefixes.items()
+        }
         self.load_seconds = time.perf_counter() - started
         # Per-instance cache: article text repeats the same values a lot.
         self._cached_benign_name = functools.lru_cache(maxsize=65536)(self._benign_name)
@@ -304,15 +312,25 @@ class WarningListIndex:
         return [(s, how) for s, how in found if type_ in self.lists[s].indicator_types]
 
     def _ip_slugs(self, value: str) -> list[str]:
-        try:
-            address = ipaddress.ip_address(value)
-        except ValueError:
-            return []
-        number, bits = int(address), address.max_prefixlen
+        number = _ipv4_number(value)
+        version = 4
+        if number is None:
+            try:
+                address = ipaddress.ip_address(value)
+            except ValueError:
+                return []
+            number, version = int(address), address.version
         found: list[str] = []
-        for prefixlen in self._prefixes[address.version]:
-            table = self._networks[(address.version, prefixlen)]
-            found.extend(s for s in _slugs(table, number >> (bits - prefixlen)) if s not in found)
+        # One dict lookup per prefix length (~26 for IPv4), and nothing more where none
+        # lists the address: a pasted blocklist of 70,000 addresses spent 60 % of its
+        # extraction here when each lookup built a generator.
+        for shift, table in self._ip_tables[version]:
+            listed = table.get(number >> shift)
+            if listed is None:
+                continue
+            for slug in (listed,) if isinstance(listed, str) else listed:
+                if slug not in found:
+                    found.append(slug)
         return found
 
     def _host_slugs(self, host: str) -> list[tuple[str, str]]:
@@ -372,6 +390,28 @@ def _slugs(table: dict, key: object) -> tuple[str, ...]:
     if found is None:
         return ()
     return (found,) if isinstance(found, str) else found
+
+
+def _ipv4_number(value: str) -> int | None:
+    """``value`` as a number when it is an IPv4 address as ``ipaddress`` reads one (four
+    decimal octets, no leading zeros), else None; several times faster than parsing it
+    with ``ipaddress``, which a blocklist paste does for every line."""
+    octets = value.split(".")
+    if len(octets) != 4:
+        return None
+    number = 0
+    for octet in octets:
+        if (
+            not (octet.isascii() and octet.isdigit())
+            or len(octet) > 3
+            or (octet[0] == "0" and len(octet) > 1)
+        ):
+            return None
+        part = int(octet)
+        if part > 255:
+            return None
+        number = number << 8 | part
+    return number
 
 
 def _is_ip(host: str) -> bool:
