@@ -339,19 +339,22 @@ class WarningListIndex:
         ``duckdns.org`` for ``evil.duckdns.org``)."""
         host = host.lower().rstrip(".")
         found = [(s, "exact") for s in _slugs(self._host_exact, host)]
+        labels = host.split(".")
+        suffixes = [
+            (candidate, _slugs(self._host_suffix, candidate))
+            for candidate in (".".join(labels[i:]) for i in range(len(labels)))
+        ]
+        if not any(slugs for _, slugs in suffixes):
+            return found  # most hosts: no need for their registrable domain (a public-suffix lookup)
         seen = {s for s, _ in found}
         owned = registrable_domain(host) or host
         how = "exact"
-        candidate = host
-        while True:
-            for slug in _slugs(self._host_suffix, candidate):
+        for candidate, slugs in suffixes:
+            for slug in slugs:
                 if slug not in seen:
                     seen.add(slug)
                     found.append((slug, how))
-            if "." not in candidate:
-                break
             how = "parent" if how != "platform" and candidate != owned else "platform"
-            candidate = candidate.partition(".")[2]
         return found
 
     def _benign_name(self, type_: str, value: str) -> str | None:
