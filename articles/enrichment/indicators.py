@@ -94,7 +94,7 @@ class IndicatorExtractor:
     """Finds IPs, domains, URLs, e-mails, hashes and CVE IDs; flags known-benign ones."""
 
     name = "indicators"
-    version = "2.3.0"
+    version = "2.4.0"
 
     def __init__(self, warninglists: bool = True) -> None:
         # The index is a per-process singleton: building several extractors is cheap.

@@ -177,6 +177,9 @@ def url_candidates(text: str) -> Iterator[Candidate]:
         if quoted_printable and match.group("rest"):
             end = _past_soft_breaks(text, end)
         if match.group("rest"):
+            escaped = _ESCAPED_CONTROL.search(text, match.start("rest"), end)
+            if escaped is not None:
+                end = escaped.start()
             end = _trim_url_end(text, start, match.start("rest"), end)
         covered = end
         host = match.group("host")
@@ -199,6 +202,10 @@ def url_candidates(text: str) -> Iterator[Candidate]:
 _QP_EQUALS = "=3D"
 _QP_SOFT_BREAK = re.compile(r"=\r?\n")
 _URL_TAIL_RUN = re.compile(f"{_URL_TAIL}*+")
+# An escaped line break or tab (a backslash and "n", "r" or "t", as iCalendar text, JSON
+# strings and log lines write them) ends a URL: "…/letter.html\n\nJoin by phone". A URL
+# holds no raw backslash (RFC 3986).
+_ESCAPED_CONTROL = re.compile(r"\\[nrt]")
 
 
 def _past_soft_breaks(text: str, end: int) -> int:

@@ -445,6 +445,14 @@ def test_the_backslash_escaping_a_quote_after_a_url_in_json_is_not_part_of_it() 
     assert written(text) == {("url", "https://share-point.web.app/doc/Q1.html")}
 
 
+def test_an_escaped_line_break_after_a_url_ends_it() -> None:
+    # iCalendar text (RFC 5545) and JSON strings write line breaks as a backslash and "n".
+    text = "DESCRIPTION:Review before the call:\\n https://hr-docs.example-portal.com/l/k.html\\n\\nJoin"
+    assert written(text) == {("url", "https://hr-docs.example-portal.com/l/k.html")}
+    assert spans_are_faithful(text)
+    assert written('{"msg":"see http://evil-cdn.net/a.php\\tnext"}') == {("url", "http://evil-cdn.net/a.php")}
+
+
 def test_an_ipv6_literal_in_a_mail_header_is_an_address() -> None:
     text = "Received: from [IPv6:2a02:8084:a1c0:4e80:d91c:3b7e:90af:12c4] (unknown [77.75.230.18])"
     assert written(text) == {
