@@ -339,12 +339,19 @@ class WarningListIndex:
         ``duckdns.org`` for ``evil.duckdns.org``)."""
         host = host.lower().rstrip(".")
         found = [(s, "exact") for s in _slugs(self._host_exact, host)]
-        labels = host.split(".")
-        suffixes = [
-            (candidate, _slugs(self._host_suffix, candidate))
-            for candidate in (".".join(labels[i:]) for i in range(len(labels)))
-        ]
-        if not any(slugs for _, slugs in suffixes):
+        # The host and each parent ("a.b.c", "b.c", "c") with the lists naming it as a suffix.
+        suffixes = []
+        listed = False
+        candidate = host
+        while True:
+            slugs = _slugs(self._host_suffix, candidate)
+            listed = listed or bool(slugs)
+            suffixes.append((candidate, slugs))
+            dot = candidate.find(".")
+            if dot < 0:
+                break
+            candidate = candidate[dot + 1 :]
+        if not listed:
             return found  # most hosts: no need for their registrable domain (a public-suffix lookup)
         seen = {s for s, _ in found}
         owned = registrable_domain(host) or host
