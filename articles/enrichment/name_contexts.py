@@ -249,8 +249,8 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     ),
     # A ransomware galaxy spells some brands as plain lower-case words ("fog", "ghost");
     # written as a name right before "ransomware" ("Fog ransomware") they are the brand,
-    # and so before what only an extortion brand has ("the Cactus gang", "Medusa's leak
-    # site", "Interlock affiliates"). Not "group": companies are named "X Group".
+    # and so before what only an extortion brand has ("the Cactus gang", "Fog's leak site",
+    # "Interlock affiliates"). Not "group": companies are named "X Group".
     "ransomware": ContextRule(
         re.compile(
             r"[\s-]ransomware\b|(?:'s|\u2019s)?\s+(?:gang|crew|affiliates?|operators?"

@@ -206,7 +206,8 @@ def _plain_ip_slugs(index: WarningListIndex, value: str) -> list[str]:
     except ValueError:
         return []
     found: list[str] = []
-    for prefixlen in index._prefixes[address.version]:
+    prefixes = sorted((p for v, p in index._networks if v == address.version), reverse=True)
+    for prefixlen in prefixes:
         table = index._networks[(address.version, prefixlen)]
         key = int(address) >> (address.max_prefixlen - prefixlen)
         listed = table.get(key, ())
