@@ -1166,6 +1166,11 @@ def measure(name: str) -> tuple[int, list[Probe], dict[str, dict[str, Result]]]:
         + f" ({time.perf_counter() - started:.1f} s to find them)"
     )
     probes = build_probes(found)
+    # What a gunicorn worker does at start-up (intelportal/wsgi.py), so the requests meet the
+    # garbage collector as they do in production.
+    from intelportal.startup import prepare_worker
+
+    log(f"worker prepared as intelportal/wsgi.py does: {prepare_worker():,} objects frozen for the GC")
     base = reverse("articles:list")
     results: dict[str, dict[str, Result]] = {}
     for username in (ANALYST, RED_ADMIN):
