@@ -298,7 +298,19 @@ def curated_rules(surface: str) -> list[NameRule]:
 
 
 def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
-    """The case/context rules for one galaxy name; none when it must not match."""
+    """The case/context rules for one galaxy name; none when it must not match.
+
+    A malware name that needs context ("Lynx", "Play", "Cactus") may also get it from a
+    ransomware tally or a leak-site deed ("Lynx 8", "posted by Interlock", "Cactus claimed").
+    """
+    rules = _galaxy_rules(surface, role, kind)
+    if kind == "malware" and rules and all(rule.context for rule in rules):
+        forms = dict.fromkeys((rule.surface, rule.exact_case) for rule in rules)
+        rules += [NameRule(form, exact, context="ransomware-brand") for form, exact in forms]
+    return rules
+
+
+def _galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
     context = _CONTEXT_FOR_KIND[kind]
     if role == ROLE_ID:
         return [NameRule(surface, exact_case=False, context=None)]
@@ -311,7 +323,13 @@ def galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
     if kind == "sector":
         # Sector names are everyday words ("oil", "legal"); the sector noun that must
         # follow them is the evidence. Only acronyms ("IT", "NGO") keep their case.
-        return [NameRule(surface, exact_case=surface.isupper(), context=context)] if length > 1 else []
+        if length <= 1:
+            return []
+        exact = surface.isupper()
+        return [
+            NameRule(surface, exact_case=exact, context=context),
+            NameRule(surface, exact, "sector-tally"),
+        ]
     ordinary = is_ordinary(surface) and fold(surface) not in brands_not_words()
     # An ordinary word written in lower case ("global", "telegram") cannot be told
     # apart from the word itself.
@@ -434,6 +452,10 @@ class NameTable:
                 # "Slack", "Telegram", "Lookout": a company named by an ordinary word is that
                 # organization in a story about a threat or a business.
                 rules = [NameRule(surface, exact_case=True, context="company")]
+            elif record.kind == "organization" and tier == TIER_GAZETTEER:
+                # A proper name, as a vendor's is: as written or in a headline's capitals,
+                # never in lower case ("a complete yoroi, the lacquered armour").
+                rules = products.vendor_rules(surface, frozenset())
             elif record.kind == "country":
                 rules = [rule._replace(context=rule.context or "country") for rule in curated_rules(surface)]
             else:
@@ -564,7 +586,7 @@ def base_patterns() -> tuple[NamePattern, ...]:
 
 class EntityExtractor:
     name = "entities"
-    version = "1.9.0"
+    version = "1.10.0"
 
     def __init__(self, watch_entities: Iterable[WatchEntity] = ()) -> None:
         base = base_table()

@@ -58,6 +58,10 @@ class ContextRule:
     # Evidence against, which outweighs any context word: called with the text, its
     # lower-cased copy and the hit's span ("John " before "Denver" makes a person).
     refuses: Callable[[str, str, int, int], bool] | None = None
+    # One sense per text: once ``refuses`` finds a mention of a name to be something else (a
+    # surname, a film's title), no other mention of the same entity in the text is taken
+    # for it either ("the size of Eris, the dwarf planet ... Eris is almost as wide").
+    refusal_holds_for_the_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,7 @@ class NameMatcher:
         groups_ending: dict[int, str] = {}
         groups_starting: dict[int, str] = {}
         waiting: list[tuple[int, int, int, set[str]]] = []  # hits that lack only context
+        refused_targets: set[int] = set()  # found to be something else (``ContextRule``)
         text_length = len(text)
         for last, (length, target, rules, group) in self._automaton.iter(folded):
             end = last + 1
@@ -183,12 +188,22 @@ class NameMatcher:
             if not has_word_boundaries(text, start, end):
                 continue
             missing = self._missing_context(text, folded, start, end, rules)
+            if missing is _REFUSED_FOR_THE_TEXT:
+                refused_targets.add(target)
+                continue
             if missing is None:
                 candidates.append((start, -length, target))
                 if group is not None:
                     groups_ending[end] = groups_starting[start] = group
             elif missing:
                 waiting.append((start, end, target, missing))
+        if refused_targets:
+            for start, negative_length, target in candidates:
+                if target in refused_targets:  # nor does it vouch for its list neighbours
+                    groups_starting.pop(start, None)
+                    groups_ending.pop(start - negative_length, None)
+            candidates = [c for c in candidates if c[2] not in refused_targets]
+            waiting = [w for w in waiting if w[2] not in refused_targets]
         if waiting and self._vouchers:
             waiting = self._vouch(candidates, waiting)
         if waiting and groups_ending:
@@ -227,8 +242,9 @@ class NameMatcher:
 
     def _missing_context(
         self, text: str, folded: str, start: int, end: int, rules: tuple[_Rule, ...]
-    ) -> set[str] | None:
-        """None when a rule accepts the hit, else the context groups it lacks (maybe none).
+    ) -> set[str] | frozenset[str] | None:
+        """None when a rule accepts the hit, else the context groups it lacks (maybe none), or
+        _REFUSED_FOR_THE_TEXT when a rule whose refusal holds for the whole text refuses it.
 
         A group whose evidence against the name is found ("Peru, Indiana") is not among
         them: no list neighbour, voucher or deed may then accept the hit for it.
@@ -245,11 +261,17 @@ class NameMatcher:
             # refused hit never waits for a neighbour or voucher: one place decides refusal.
             # (It costs little: the refusals pre-check a character or a token set.)
             if context.refuses is not None and context.refuses(text, folded, start, end):
+                if context.refusal_holds_for_the_text:
+                    return _REFUSED_FOR_THE_TEXT
                 continue
             if context.pattern is None or _context_words_near(context, folded, start, end):
                 return None
             missing.add(rule.context)
         return missing
+
+
+# Returned by ``_missing_context`` (compared by identity).
+_REFUSED_FOR_THE_TEXT: frozenset[str] = frozenset({"refused for the text"})
 
 
 def _context_words_near(rule: ContextRule, folded: str, start: int, end: int) -> bool:

@@ -35,15 +35,30 @@ def first_names() -> frozenset[str]:
 _CAPITALISED_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+) \Z")
 
 
+# A title before a surname: "Cllr Trimble", "Dr. Monti", "Senator Jordan". ("St" is left
+# out: "St Lucia" is the place.)
+_HONORIFICS_TEXT = """
+    Mr Mrs Ms Mx Dr Prof Cllr Sir Dame Lord Lady Rev Councillor Councilwoman Councilman Senator
+    Mayor Judge Justice Professor Captain Coach Inspector Sergeant Detective Officer Reverend
+    Father Sister Brother Uncle Aunt Auntie Grandma Grandpa Madame Monsieur Herr Frau Signora
+    Signor Señor Señora
+"""
+_HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
+
+
 def after_first_name(text: str, _folded: str, start: int, _end: int) -> bool:
-    """A surname, not the place: "John Denver", "Denzel Washington"."""
-    # A first name ends in a lower-case letter right before the space: after punctuation,
-    # a line break, a digit or capitals there is nothing to look up, and no regex is run
-    # (this runs for every coined name and place found).
-    if start < 3 or text[start - 1] != " " or not text[start - 2].islower():
+    """A surname, not the place: "John Denver", "Denzel Washington", "Cllr Trimble"."""
+    # A first name or title ends in a lower-case letter (or a title's full stop) right
+    # before the space: after other punctuation, a line break, a digit or capitals there is
+    # nothing to look up, and no regex is run (this runs for every coined name and place).
+    if start < 3 or text[start - 1] != " ":
+        return False
+    if text[start - 2] == ".":
+        return text[max(0, start - 8) : start - 2].rpartition(" ")[2] in _HONORIFICS
+    if not text[start - 2].islower():
         return False
     word = _CAPITALISED_WORD_BEFORE.search(text, max(0, start - 16), start)
-    return word is not None and word.group(1) in first_names()
+    return word is not None and (word.group(1) in first_names() or word.group(1) in _HONORIFICS)
 
 
 _US_STATES = (
@@ -82,13 +97,16 @@ _THING_AFTER = re.compile(
     # animals and plants
     r"|dogs?|cats?|horses?|pon(?:y|ies)|pigs?|cattle|cows?|sheep|goats?|hounds?|terriers?|shepherds?"
     r"|spaniels?|setters?|mastiffs?|retrievers?|bulldogs?|husk(?:y|ies)|vipers?|pythons?|snakes?"
-    r"|cobras?|lizards?|parrots?|geese|goose|hornets?|beetles?|ants|breeds?"
+    r"|cobras?|lizards?|parrots?|geese|goose|hornets?|beetles?|ants|breeds?|hamsters?|gerbils?"
+    r"|rabbits?|kittens?|lil(?:y|ies)"
     r"|spruces?|pines?|firs?|maples?|oaks?|elms?|ivy|moss|roses?|tulips?|orchids?|cedars?|palms?"
     # things made, worn and played
     r"|lanterns?|lamps?|rugs?|carpets?|tapestr(?:y|ies)|blankets?|quilts?|tuxedos?|hats?|boots"
     r"|slippers|scarf|scarves|cigars?|teacups?|porcelain|pottery|vases?|lacquer|furniture|cabinets?"
     r"|saunas?|massages?|guitars?|violins?|accordions?|bagpipes|dance|dancing|tango|polka|opera"
     r"|cooking|architecture|proverbs?|idioms?|alphabet|numerals|grammar|weddings?|new year"
+    # exercises and furnishings named after a country
+    r"|(?:split\s+)?squats?|deadlifts?|lunges?|twists?|blinds?"
     r")\b"
 )
 
@@ -167,6 +185,7 @@ _THREAT_WORDS = re.compile(
     r"|hijack\w*|tamper\w*|sabotag\w*|malicious|adversar\w*|vulnerab\w*|taken over|took over"
     r"|(?:sold|sells?|selling|initial) access)\b"
 )
+_SECTOR_THREAT_WORDS = re.compile(_THREAT_WORDS.pattern.replace(r"|threat\w*|", r"|threat[\s-]actors?|"))
 _SOFTWARE_WORDS = re.compile(
     r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
     r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
@@ -193,8 +212,24 @@ def about_a_work_not_a_threat(_text: str, folded: str, start: int, end: int) -> 
 # "posing as journalists", "impersonated recruiters": who the attackers pretended to be.
 _IMPERSONATING = re.compile(
     r"\b(?:impersonat\w*|pos(?:ed|ing|es?) as|masquerad\w* as|pretend\w* to be|disguised as)"
-    r"(?:\s+(?:a|an|the))?(?:\s+[a-z-]+)?\s+\Z"
+    # A few words may stand between ("impersonated journalists and think-tank researchers"),
+    # but not the words that start what they did to whom ("posing as IT staff to reach banks").
+    r"(?:\s+(?:a|an|the))?(?:\s+(?!(?:to|against|target\w*|in|at|on|while|when|then|for|from|and then)\b)"
+    r"[a-z-]+,?){0,4}\s+\Z"
 )
+
+
+def far_from_a_threat(_text: str, folded: str, start: int, end: int) -> bool:
+    """No threat word within ~a paragraph of the hit (a tally of victims names them)."""
+    return _THREAT_WORDS.search(folded, max(0, start - 600), end + 600) is None
+
+
+_RANSOMWARE_WORDS = re.compile(r"\bransom\w*|\bleak[\s-]sites?\b|\bextortion\b|\bdouble[\s-]extortion\b")
+
+
+def far_from_ransomware(_text: str, folded: str, start: int, end: int) -> bool:
+    """No word about ransomware within ~a paragraph of the hit."""
+    return _RANSOMWARE_WORDS.search(folded, max(0, start - 600), end + 600) is None
 
 
 def impersonated(_text: str, folded: str, start: int, _end: int) -> bool:
@@ -241,6 +276,51 @@ _COMPANY_WORDS = re.compile(
     r"|employees|startup|founders?|lawsuit|sued|privacy|gdpr)\b"
 )
 
+# What follows a sector's name in a tally of victims (the "sector-tally" context below).
+_SECTOR_TALLY_AFTER = re.compile(
+    r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)[a-z][\w-]*(?:\s+[a-z][\w-]*)?){0,3}"
+    # One more word of the sector's name ("retail trade"), not a verb's ("accounting for").
+    r"(?:\s+(?!(?:for|of|to|by|in|on|at|up|down|from|with|over|under|rose|fell|grew|dropped"
+    r"|increased|decreased|was|were|is|are|has|had|rate|rates|prices?|costs?|shares?|stocks?)\b)"
+    r"[a-z][\w-]*)?(?:\s*\([^()]{1,20}\))?"
+    r"(?:(?:\s*[(:\u2014\u2013-]|\s*\.{2,}|\s*\u2026+)?\s*\d{1,3}(?:[.,]\d+)?\s*%"
+    r"|\s+\(?(?!(?:19|20)\d\d\b)\d{1,4}\)?(?=\s*(?:[,;\u00b7|]|\.(?:\s|\Z)|\n|\Z))"
+    r"|\s+(?:was|remained|is|were|became|stayed)\s+(?:again\s+|once\s+again\s+|still\s+)?(?:the\s+)?"
+    r"(?:(?:most|second|third|least)[\s-]+(?:often\s+|frequently\s+)?(?:targeted|attacked|affected|hit)"
+    r"|hardest[\s-]hit|(?:top|leading|largest|biggest)\s+(?:target|victim)|sector|industry|vertical)\b)"
+)
+# What follows or precedes a ransomware brand in a leak-site tally or deed ("ransomware-brand").
+_RANSOMWARE_TALLY_AFTER = re.compile(
+    r"\s*\(?\d{1,4}\)?(?=\s*(?:[,;\u00b7|)]|\.(?:\s|\Z)|\n|\Z))"
+    r"|\s+(?:has\s+|had\s+|have\s+|also\s+|then\s+)?(?:claimed|posted|listed|leaked|published"
+    r"|encrypted|breached|struck)\b"
+    r"|(?:'s|\u2019s)?\s+(?:data\s+)?(?:leak\s+)?(?:site|blog|portal|negotiators?|ransom\s+notes?)\b"
+)
+_RANSOMWARE_DEED_BEFORE = re.compile(
+    r"\b(?:claimed|posted|listed|leaked|published|encrypted|named)\s+by\s+(?:the\s+)?"
+    r"(?:(?:a\s+)?(?:newer|new|little-known|emerging|rebranded)\s+)?(?:group|gang|crew|operation)?"
+    r"\s*(?:calling\s+itself\s+|known\s+as\s+|dubbed\s+)?\Z"
+    r"|\bnotes?\s+(?:says?|reads?|signed|from)\s+\Z"
+)
+
+
+# The tallies are checked first, anchored at the name: most hits of these everyday words
+# are no tally, and fail there before the wider search for a threat word runs.
+def not_a_sector_tally(text: str, folded: str, start: int, end: int) -> bool:
+    """Not a sector in a tally of victims (see "sector-tally")."""
+    tallied = _SECTOR_TALLY_AFTER.match(folded, end, end + 90) is not None
+    return not tallied or far_from_a_threat(text, folded, start, end)
+
+
+def not_a_ransomware_tally_or_deed(text: str, folded: str, start: int, end: int) -> bool:
+    """Not a ransomware brand in a leak-site tally or deed (see "ransomware-brand")."""
+    told = (
+        _RANSOMWARE_TALLY_AFTER.match(folded, end, end + 40) is not None
+        or _RANSOMWARE_DEED_BEFORE.search(folded, max(0, start - 40), start) is not None
+    )
+    return not told or far_from_ransomware(text, folded, start, end)
+
+
 CONTEXT_GROUPS: dict[str, ContextRule] = {
     "actor": ContextRule(_ACTOR_WORDS, window=50),
     "software": ContextRule(_SOFTWARE_WORDS, window=50),
@@ -268,14 +348,30 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             r"\s+(?:sectors?|industry|industries|compan(?:y|ies)|firms?|organi[sz]ations?"
             r"|providers?|operators?|institutions?|entities|verticals?|agencies|utilit(?:y|ies)"
             r"|facilities|networks?|businesses|producers?|processors?|distributors?|suppliers?"
-            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills|customers|victims)\b"
+            r"|makers?|manufacturers?|retailers?|authorities|contractors?|plants|mills|customers|victims"
+            # Headlines ("Shipping Giant Confirms Breach"), insurers' and MSSPs' words ("our
+            # clients in the construction vertical", "the enterprises of the energy sector"
+            # in translated news) and co-ops. ("Chain" is not one: "the food chain").
+            r"|giants?|clients|segments?|enterprises|establishments|carriers|practices|groups"
+            r"|cooperatives?|co-ops?|cent(?:er|re)s|start-?ups|markets)\b"
         ),
         window=80,
         follows=True,
     ),
+    # A ransomware brand that is an ordinary word, in a leak-site tracker's tally or deed:
+    # "Play 17 · Lynx 8", "Medusa (2)", "Cactus claimed", "the Lynx site", "posted by
+    # Interlock", "ransom note says Lynx"; only near a word about ransomware.
+    "ransomware-brand": ContextRule(None, refuses=not_a_ransomware_tally_or_deed),
+    # A sector in a tally of victims: a share or a count right after the name, possibly
+    # after a list or a dotted leader ("finance and insurance (18%)", "Transport — 12.7%",
+    # "Retail trade .......... 7.4%", "construction 14, manufacturing 13"), or a ranking
+    # ("Manufacturing remained the most targeted industry"); only in a text about a threat,
+    # so a market report's "Energy (+2.1%)" is none.
+    "sector-tally": ContextRule(None, refuses=not_a_sector_tally),
     # A sector named by one everyday word ("hospitals", "schools", "airlines") is a sector
     # finding only in a text about a threat to it, not in a weather or business story.
-    "threatened": ContextRule(_THREAT_WORDS, window=100, refuses=impersonated),
+    # ("A threat" alone is not one there: ash "poses a threat to aircraft" near "airlines".)
+    "threatened": ContextRule(_SECTOR_THREAT_WORDS, window=100, refuses=impersonated),
     # Gazetteer products and vendors that are ordinary words ("Exchange", "Progress").
     "product": ContextRule(PRODUCT_CONTEXT, window=60),
     # Country names that are also first names, US states or words ("Jordan", "Georgia",
@@ -304,10 +400,14 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     "demonym": ContextRule(None, refuses=a_thing),
     # Coined names that match as written ("Akira", "Emotet"), except as a title or as a
     # surname ("Tom Conti", "Gordon Ramsay").
-    "title": ContextRule(None, refuses=a_work_or_a_surname),
+    "title": ContextRule(None, refuses=a_work_or_a_surname, refusal_holds_for_the_text=True),
+    # A company's name that is also a surname ("Cllr Trimble reported", "Dr. Siemens").
+    "surname": ContextRule(None, refuses=after_first_name, refusal_holds_for_the_text=True),
     # A galaxy name of two or more ordinary words ("Sea Turtle", "Hide and Seek"), written
     # as a name: a threat word nearby, or another threat named in the text; never a title.
-    "alias": ContextRule(_ANY_THREAT_WORD, window=100, refuses=a_work_or_a_surname),
+    "alias": ContextRule(
+        _ANY_THREAT_WORD, window=100, refuses=a_work_or_a_surname, refusal_holds_for_the_text=True
+    ),
     # A company named by an ordinary word ("Slack", "Telegram", "Stripe"): in a story about a
     # threat or about business, not in "slack in the rope" or "stripe patterns on zebras".
     "company": ContextRule(

@@ -93,9 +93,11 @@ def vendor_rules(surface: str, needs_context: frozenset[str]) -> list[NameRule]:
         return [NameRule(surface, exact_case=True, context="product")]
     # A company's name is a proper name: as written, or in capitals in a headline
     # ("SIEMENS"), never in lower case ("measured in siemens", the unit).
-    rules = [NameRule(surface, exact_case=True, context=None)]
+    # Many are founders' surnames too ("Cllr Trimble", "Mr Siemens"): not after a first name
+    # or a title.
+    rules = [NameRule(surface, exact_case=True, context="surname")]
     if surface.upper() != surface and alnum_length(surface) > 4 and not is_ordinary(surface):
-        rules.append(NameRule(surface.upper(), exact_case=True, context=None))
+        rules.append(NameRule(surface.upper(), exact_case=True, context="surname"))
     return rules
 
 

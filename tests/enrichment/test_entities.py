@@ -227,7 +227,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.9.0"
+    assert extractor.version == "1.10.0"
 
 
 @pytest.mark.parametrize(
@@ -673,4 +673,78 @@ def test_written_before_ransomware_a_shared_name_is_the_ransomware_brand(extract
     ]
     assert found(extractor, "The Medusa banking trojan steals PINs.") == [
         ("malware", "Medusa (Android)", "Medusa")
+    ]
+
+
+def _sectors(extractor, text):
+    return [name for kind, name, _ in found(extractor, text) if kind == "sector"]
+
+
+def test_sectors_in_a_tally_of_victims_are_found_in_threat_text(extractor):
+    report = (
+        "Ransomware victims by industry: construction 14, manufacturing 13, legal services 9. "
+        "Manufacturing remained the most targeted industry, followed by finance and insurance "
+        "(18%), transport — 12.7%, and retail trade .......... 7.4%."
+    )
+    assert set(_sectors(extractor, report)) == {
+        "Construction",
+        "Manufacturing",
+        "Legal",
+        "Finance",
+        "Insurance",
+        "Transport",
+        "Retail",
+    }
+    # The same shares in a market report, and a verb after the name, are no sectors.
+    assert _sectors(extractor, "Energy (12%) led the index, and retail rose 3% in May.") == []
+    assert _sectors(extractor, "Phishing is accounting for 26% of the attacks.") == []
+
+
+def test_headline_clients_and_translated_sector_nouns(extractor):
+    assert _sectors(extractor, "Shipping Giant Confirms Breach of Crew Passport Data") == ["Shipping"]
+    assert _sectors(extractor, "Attackers hit the enterprises of the energetic sector.") == ["Energy"]
+    assert _sectors(extractor, "The phishing wave reached medical establishments.") == ["Health"]
+    assert _sectors(extractor, "Our SOC saw intrusions at banking clients and pharma start-ups.") == [
+        "Finance",
+        "Pharmacy",
+    ]
+    # "Chain" is no sector noun: "the food chain".
+    assert _sectors(extractor, "Ransomware is at the top of the food chain.") == []
+
+
+def test_a_ransomware_brand_that_is_an_ordinary_word_in_a_leak_site_tally_or_deed(extractor):
+    tally = "Leak-site postings by group: Qilin 21 · Lynx 8 · SafePay 9. Cactus claimed a hospital."
+    assert [name for kind, name, _ in found(extractor, tally) if kind == "malware"] == [
+        "Qilin",
+        "lynx",
+        "safepay",
+        "Cactus",
+    ]
+    assert [name for kind, name, _ in found(extractor, "Ransom note says Lynx.") if kind == "malware"] == [
+        "lynx"
+    ]
+    # Without a word about ransomware nearby, a lynx is a cat.
+    assert found(extractor, "The zoo counted Lynx 8, wolves 3 and bears 2 this year.") == []
+
+
+def test_one_sense_per_text_once_a_name_is_found_to_be_a_title(extractor):
+    text = (
+        "Astronomers refined the size of Eris, the distant dwarf planet. Observations suggest "
+        "Eris is as wide as Pluto, and no probe has attacked the problem of its density."
+    )
+    assert found(extractor, text) == []
+
+
+def test_a_company_name_after_a_title_is_a_surname(extractor):
+    assert found(extractor, "Item 4: Cllr Trimble reported that the road was resurfaced.") == []
+    assert found(extractor, "Dr. Siemens chaired the meeting.") == []
+    assert [kind for kind, _, _ in found(extractor, "Trimble patched a flaw in its GNSS receivers.")] == [
+        "vendor"
+    ]
+
+
+def test_an_organization_is_a_proper_name_never_lower_case(extractor):
+    assert found(extractor, "The gallery shows a complete yoroi, a lacquered armour.") == []
+    assert [kind for kind, _, _ in found(extractor, "Yoroi researchers tracked the phishing wave.")] == [
+        "organization"
     ]
