@@ -11,7 +11,8 @@ is not in it), its query count and its size. ``--mode exec`` runs each URL's req
 an ``exec()``: under the callgrind command above only they are counted, one dump file per
 URL, in the order printed by ``--mode cpu`` (instructions are steady on a busy machine,
 where the wall clock is not). Run it from each checkout (a worktree for the baseline)
-against the same database.
+against the same database. The process is prepared as a gunicorn worker is
+(``intelportal.startup.prepare_worker``) unless ``--unprepared``.
 """
 
 from __future__ import annotations
@@ -44,8 +45,17 @@ def main() -> None:
     parser.add_argument("--user", default=scale.ANALYST, choices=[scale.ANALYST, scale.RED_ADMIN])
     parser.add_argument("--requests", type=int, default=10, help="per URL")
     parser.add_argument("--mode", choices=["cpu", "exec"], default="cpu")
+    parser.add_argument(
+        "--unprepared",
+        action="store_true",
+        help="skip intelportal.startup.prepare_worker (which intelportal/wsgi.py and scale.py call)",
+    )
     args = parser.parse_args()
     client = scale.signed_in_client(args.database, args.user)
+    if not args.unprepared:
+        from intelportal.startup import prepare_worker
+
+        prepare_worker()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -353,7 +353,7 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
             # clients in the construction vertical", "the enterprises of the energy sector"
             # in translated news) and co-ops. ("Chain" is not one: "the food chain").
             r"|giants?|clients|segments?|enterprises|establishments|carriers|practices|groups"
-            r"|cooperatives?|co-ops?|cent(?:er|re)s|start-?ups|markets)\b"
+            r"|co-?operatives?|co-ops?|cent(?:er|re)s|start-?ups|markets|subsidiar(?:y|ies))\b"
         ),
         window=80,
         follows=True,

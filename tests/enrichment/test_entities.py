@@ -227,7 +227,7 @@ def test_malware_name_in_lower_case_needs_malware_context(extractor):
 
 
 def test_extractor_version_marks_the_new_rules(extractor):
-    assert extractor.version == "1.10.0"
+    assert extractor.version == "1.11.0"
 
 
 @pytest.mark.parametrize(
