@@ -4,7 +4,7 @@ A gunicorn worker holds a few hundred thousand long-lived Python objects (Django
 resolver, compiled templates, the enrichment vocabularies the pages label tags with).
 Python's cyclic garbage collector walks all of them in each full (generation 2) collection,
 which the interpreter starts on its own every few hundred requests: measured on the scale
-bench, a full collection over such a heap took 80-240 ms, added to whichever request
+bench, a full collection over such a heap took 175-250 ms, added to whichever request
 triggered it, and made the slowest requests of a page several times its median.
 ``gc.freeze()`` moves every object alive at that moment to a permanent generation the
 collector never walks (what the Python documentation advises for pre-fork servers), so a
@@ -47,8 +47,7 @@ def warm() -> int:
     """Build what requests otherwise build on first use: the URL resolver, every template,
     and the alias index of ``actor:``/``malware:`` searches (~45,000 objects, 0.3 s).
     Returns the number of templates compiled."""
-    get_resolver().url_patterns  # noqa: B018 - evaluating it imports every URLconf
-    get_resolver()._populate()  # the reverse() tables, otherwise built by the first request
+    get_resolver()._populate()  # imports every URLconf and builds the reverse() tables
     alias_index()
     names = _template_names()
     for name in names:

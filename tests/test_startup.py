@@ -18,13 +18,12 @@ from intelportal.startup import _template_names
 ROOT = Path(__file__).resolve().parent.parent
 
 WORKER = """
-import gc, json, time
+import gc, json
 import intelportal.wsgi  # what gunicorn imports in each worker
 from django.template import engines
 from articles.search.aliases import alias_index
 engine = engines["django"].engine
 cached = [loader for loader in engine.template_loaders if hasattr(loader, "get_template_cache")]
-started = time.perf_counter()
 gc.collect()
 print(json.dumps({
     "frozen": gc.get_freeze_count(),

@@ -328,7 +328,7 @@ def _galaxy_rules(surface: str, role: str, kind: str) -> list[NameRule]:
         exact = surface.isupper()
         return [
             NameRule(surface, exact_case=exact, context=context),
-            NameRule(surface, exact, "sector-tally"),
+            NameRule(surface, exact_case=exact, context="sector-tally"),
         ]
     ordinary = is_ordinary(surface) and fold(surface) not in brands_not_words()
     # An ordinary word written in lower case ("global", "telegram") cannot be told

@@ -58,6 +58,10 @@ class ContextRule:
     # Evidence against, which outweighs any context word: called with the text, its
     # lower-cased copy and the hit's span ("John " before "Denver" makes a person).
     refuses: Callable[[str, str, int, int], bool] | None = None
+    # Evidence for that one regex near the name cannot say (a tally that also needs a threat
+    # word within a paragraph): called like ``refuses``; the hit is accepted when it returns
+    # True. Its absence is no evidence against, and no list neighbour or voucher stands in.
+    accepts: Callable[[str, str, int, int], bool] | None = None
     # One sense per text: once ``refuses`` finds a mention of a name to be something else (a
     # surname, a film's title), no other mention of the same entity in the text is taken
     # for it either ("the size of Eris, the dwarf planet ... Eris is almost as wide").
@@ -263,6 +267,10 @@ class NameMatcher:
             if context.refuses is not None and context.refuses(text, folded, start, end):
                 if context.refusal_holds_for_the_text:
                     return _REFUSED_FOR_THE_TEXT
+                continue
+            if context.accepts is not None:
+                if context.accepts(text, folded, start, end):
+                    return None
                 continue
             if context.pattern is None or _context_words_near(context, folded, start, end):
                 return None

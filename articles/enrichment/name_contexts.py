@@ -185,7 +185,10 @@ _THREAT_WORDS = re.compile(
     r"|hijack\w*|tamper\w*|sabotag\w*|malicious|adversar\w*|vulnerab\w*|taken over|took over"
     r"|(?:sold|sells?|selling|initial) access)\b"
 )
+# The same words for a one-word sector, but "threat" only as "threat actor" (see "threatened").
 _SECTOR_THREAT_WORDS = re.compile(_THREAT_WORDS.pattern.replace(r"|threat\w*|", r"|threat[\s-]actors?|"))
+if _SECTOR_THREAT_WORDS.pattern == _THREAT_WORDS.pattern:  # the alternative was reworded
+    raise RuntimeError("_SECTOR_THREAT_WORDS no longer leaves out a bare 'threat'")
 _SOFTWARE_WORDS = re.compile(
     r"\b(?:malware|ransomware|trojans?|backdoors?|loaders?|droppers?|botnets?|rats?"
     r"|(?:info)?stealers?|worms?|implants?|payloads?|variants?|strains?|spyware"
@@ -306,19 +309,19 @@ _RANSOMWARE_DEED_BEFORE = re.compile(
 
 # The tallies are checked first, anchored at the name: most hits of these everyday words
 # are no tally, and fail there before the wider search for a threat word runs.
-def not_a_sector_tally(text: str, folded: str, start: int, end: int) -> bool:
-    """Not a sector in a tally of victims (see "sector-tally")."""
+def a_sector_tally(text: str, folded: str, start: int, end: int) -> bool:
+    """A sector in a tally of victims (see "sector-tally")."""
     tallied = _SECTOR_TALLY_AFTER.match(folded, end, end + 90) is not None
-    return not tallied or far_from_a_threat(text, folded, start, end)
+    return tallied and not far_from_a_threat(text, folded, start, end)
 
 
-def not_a_ransomware_tally_or_deed(text: str, folded: str, start: int, end: int) -> bool:
-    """Not a ransomware brand in a leak-site tally or deed (see "ransomware-brand")."""
+def a_ransomware_tally_or_deed(text: str, folded: str, start: int, end: int) -> bool:
+    """A ransomware brand in a leak-site tally or deed (see "ransomware-brand")."""
     told = (
         _RANSOMWARE_TALLY_AFTER.match(folded, end, end + 40) is not None
         or _RANSOMWARE_DEED_BEFORE.search(folded, max(0, start - 40), start) is not None
     )
-    return not told or far_from_ransomware(text, folded, start, end)
+    return told and not far_from_ransomware(text, folded, start, end)
 
 
 CONTEXT_GROUPS: dict[str, ContextRule] = {
@@ -361,13 +364,13 @@ CONTEXT_GROUPS: dict[str, ContextRule] = {
     # A ransomware brand that is an ordinary word, in a leak-site tracker's tally or deed:
     # "Play 17 · Lynx 8", "Medusa (2)", "Cactus claimed", "the Lynx site", "posted by
     # Interlock", "ransom note says Lynx"; only near a word about ransomware.
-    "ransomware-brand": ContextRule(None, refuses=not_a_ransomware_tally_or_deed),
+    "ransomware-brand": ContextRule(None, accepts=a_ransomware_tally_or_deed),
     # A sector in a tally of victims: a share or a count right after the name, possibly
     # after a list or a dotted leader ("finance and insurance (18%)", "Transport — 12.7%",
     # "Retail trade .......... 7.4%", "construction 14, manufacturing 13"), or a ranking
     # ("Manufacturing remained the most targeted industry"); only in a text about a threat,
     # so a market report's "Energy (+2.1%)" is none.
-    "sector-tally": ContextRule(None, refuses=not_a_sector_tally),
+    "sector-tally": ContextRule(None, accepts=a_sector_tally),
     # A sector named by one everyday word ("hospitals", "schools", "airlines") is a sector
     # finding only in a text about a threat to it, not in a weather or business story.
     # ("A threat" alone is not one there: ash "poses a threat to aircraft" near "airlines".)
